@@ -1,0 +1,235 @@
+//! A check record as an Automerge document, and who may change which part of it.
+//!
+//! One document per check. The volunteer creates it with all three parts in place; after that
+//! each role writes only its own part (see [`Role::part`]), so concurrent edits by different
+//! roles touch different maps and merge without conflict, while concurrent edits to one field
+//! resolve deterministically with the loser kept in history.
+//!
+//! Every change carries its author's actor id (one per device, bound to a user by the server)
+//! and a wall-clock time in seconds, so the history is an audit trail. Time comes from the
+//! caller: this module has no clock (see [`crate::clock`] for the one the edges use).
+
+use std::collections::BTreeSet;
+
+use automerge::transaction::CommitOptions;
+use automerge::{AutoCommit, ChangeHash, PatchAction, Prop, ROOT};
+use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop, Reconcile};
+use thiserror::Error;
+
+use crate::record::{CheckPart, CheckRecord, FollowUpPart, ReviewPart, SCHEMA_VERSION};
+
+pub use automerge::ActorId;
+
+vocab! {
+    /// The roles of people who use Stallside.
+    Role {
+        Volunteer = "volunteer" => "Volunteer",
+        Coordinator = "coordinator" => "Coordinator",
+        Supervisor = "supervisor" => "Supervisor",
+    }
+}
+
+vocab! {
+    /// The parts of a record; each belongs to one role.
+    Part {
+        Check = "check" => "Check",
+        Review = "review" => "Review",
+        FollowUp = "follow_up" => "Follow-up",
+    }
+}
+
+impl Role {
+    /// The one part of a record this role may write.
+    pub fn part(self) -> Part {
+        match self {
+            Role::Volunteer => Part::Check,
+            Role::Coordinator => Part::Review,
+            Role::Supervisor => Part::FollowUp,
+        }
+    }
+}
+
+/// What a change touched: a role's part, or the envelope (`schema`, `id`, or anything else at
+/// the top level), which only the creating change may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Touched {
+    /// A part owned by a role.
+    Part(Part),
+    /// The top level outside the parts.
+    Envelope,
+}
+
+/// Why a document could not be read or written.
+#[derive(Debug, Error)]
+pub enum DocError {
+    /// The bytes are not an Automerge document or changes.
+    #[error("the record is not a valid document: {0}")]
+    Decode(#[from] automerge::AutomergeError),
+    /// The document does not have the shape of a check record.
+    #[error("the record does not have the shape of a check: {0}")]
+    Shape(#[from] autosurgeon::HydrateError),
+    /// Writing the record into the document failed.
+    #[error("the record could not be written: {0}")]
+    Write(#[from] autosurgeon::ReconcileError),
+    /// A layout version this code does not know.
+    #[error("the record has layout version {0}, this version of Stallside knows {SCHEMA_VERSION}")]
+    UnknownSchema(u64),
+}
+
+/// Who makes a change and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMeta {
+    /// The device's actor id.
+    pub actor: ActorId,
+    /// Wall-clock time, seconds since the Unix epoch.
+    pub time_secs: i64,
+}
+
+/// One change in a document's history: who made it, when, and what it touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The change's hash.
+    pub hash: ChangeHash,
+    /// The author's actor id.
+    pub actor: ActorId,
+    /// Seconds since the Unix epoch, as the author's device said.
+    pub time_secs: i64,
+    /// What the change touched.
+    pub touched: BTreeSet<Touched>,
+    /// Whether the change has no dependencies, i.e. created the document.
+    pub is_root: bool,
+}
+
+/// A check record's Automerge document.
+#[derive(Debug, Clone)]
+pub struct RecordDoc {
+    doc: AutoCommit,
+}
+
+impl RecordDoc {
+    /// Creates the document of a new record in one change by the volunteer.
+    pub fn create(record: &CheckRecord, meta: &ChangeMeta) -> Result<Self, DocError> {
+        let mut doc = AutoCommit::new();
+        doc.set_actor(meta.actor.clone());
+        reconcile(&mut doc, record)?;
+        doc.commit_with(CommitOptions::default().with_time(meta.time_secs));
+        Ok(RecordDoc { doc })
+    }
+
+    /// Loads a document saved by [`RecordDoc::save`] (or a concatenation of changes).
+    pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
+        Ok(RecordDoc {
+            doc: AutoCommit::load(bytes)?,
+        })
+    }
+
+    /// The record the document holds now, after checking its layout version.
+    pub fn record(&self) -> Result<CheckRecord, DocError> {
+        let schema: u64 = hydrate_prop(&self.doc, ROOT, "schema")?;
+        if schema != SCHEMA_VERSION {
+            return Err(DocError::UnknownSchema(schema));
+        }
+        Ok(hydrate(&self.doc)?)
+    }
+
+    /// The volunteer's correction of the check part.
+    pub fn write_check(&mut self, check: &CheckPart, meta: &ChangeMeta) -> Result<(), DocError> {
+        self.write_part(Part::Check, check, meta)
+    }
+
+    /// The coordinator's review.
+    pub fn write_review(&mut self, review: &ReviewPart, meta: &ChangeMeta) -> Result<(), DocError> {
+        self.write_part(Part::Review, review, meta)
+    }
+
+    /// The supervisor's follow-up.
+    pub fn write_follow_up(
+        &mut self,
+        follow_up: &FollowUpPart,
+        meta: &ChangeMeta,
+    ) -> Result<(), DocError> {
+        self.write_part(Part::FollowUp, follow_up, meta)
+    }
+
+    /// The whole document, compressed.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The current heads: what a peer acknowledges having.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// The changes a peer that has `heads` is missing, encoded for the wire.
+    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<u8> {
+        self.doc.save_after(heads)
+    }
+
+    /// Applies changes from [`RecordDoc::changes_since`] (or a whole saved document).
+    /// Applying changes the document already has changes nothing.
+    pub fn apply(&mut self, bytes: &[u8]) -> Result<(), DocError> {
+        self.doc.load_incremental(bytes)?;
+        Ok(())
+    }
+
+    /// Merges another replica's changes into this one.
+    pub fn merge(&mut self, other: &mut RecordDoc) -> Result<(), DocError> {
+        self.doc.merge(&mut other.doc)?;
+        Ok(())
+    }
+
+    /// Whether the document has changes it depends on but does not hold.
+    pub fn is_missing_changes(&mut self) -> bool {
+        !self.doc.get_missing_deps(&[]).is_empty()
+    }
+
+    /// Every change after `heads`, in causal order, with what each touched. The server uses
+    /// this to check who changed what; each change is judged by its own effect on the state it
+    /// was made on, so a concurrent winner elsewhere cannot hide what it did.
+    pub fn edits_since(&mut self, heads: &[ChangeHash]) -> Vec<Edit> {
+        let changes = self.doc.get_changes(heads);
+        changes
+            .iter()
+            .map(|change| {
+                let after = [change.hash()];
+                let patches = self.doc.diff(change.deps(), &after);
+                Edit {
+                    hash: change.hash(),
+                    actor: change.actor_id().clone(),
+                    time_secs: change.timestamp(),
+                    touched: patches.iter().map(touched_by).collect(),
+                    is_root: change.deps().is_empty(),
+                }
+            })
+            .collect()
+    }
+
+    fn write_part<T: Reconcile>(
+        &mut self,
+        part: Part,
+        value: &T,
+        meta: &ChangeMeta,
+    ) -> Result<(), DocError> {
+        self.doc.commit();
+        self.doc.set_actor(meta.actor.clone());
+        reconcile_prop(&mut self.doc, ROOT, part.code(), value)?;
+        self.doc
+            .commit_with(CommitOptions::default().with_time(meta.time_secs));
+        Ok(())
+    }
+}
+
+/// The top-level key a patch is under: the part it touched, or the envelope.
+fn touched_by(patch: &automerge::Patch) -> Touched {
+    let key = match patch.path.first() {
+        Some((_, Prop::Map(key))) => Some(key.as_str()),
+        Some((_, Prop::Seq(_))) => None,
+        None => match &patch.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.as_str()),
+            _ => None,
+        },
+    };
+    key.and_then(Part::from_code)
+        .map_or(Touched::Envelope, Touched::Part)
+}

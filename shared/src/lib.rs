@@ -1,0 +1,16 @@
+//! Stallside's clinical core, compiled natively for the server and to WASM for the phone.
+//!
+//! Everything here is plain functions and data: no network, storage or clock inside (the one
+//! clock helper in [`clock`] is for the edges), so the rules a volunteer's advice and a
+//! supervisor's queue depend on are tested fast and natively, and run identically on both sides.
+
+#[macro_use]
+mod vocab_macro;
+
+pub mod clock;
+pub mod crdt;
+pub mod readings;
+pub mod record;
+pub mod synthetic;
+pub mod triage;
+pub mod validation;

@@ -1,0 +1,113 @@
+//! Plausible synthetic checks, for demo data, benchmarks and tests.
+//!
+//! Deterministic from a seed, so a benchmark or test that fails can be re-run exactly. Every
+//! check made here passes [`crate::validation::validate`] and carries the band triage gives it.
+
+use crate::readings::readings_needed;
+use crate::record::*;
+use crate::triage::{band, TriageInput};
+
+/// Where and by whom synthetic checks are taken.
+#[derive(Debug, Clone)]
+pub struct Stall {
+    /// The event id.
+    pub event_id: String,
+    /// The volunteer's user id.
+    pub volunteer_id: String,
+    /// ONS borough code.
+    pub borough: String,
+    /// Venue type.
+    pub venue_type: VenueType,
+}
+
+/// A valid, varied check; `seed` picks every answer.
+pub fn check(seed: u64, stall: &Stall, recorded_at_ms: i64) -> CheckPart {
+    let mut rng = SplitMix(seed);
+    let readings = readings(&mut rng);
+    let irregular = readings.iter().any(|r| r.irregular);
+    let mut check = CheckPart {
+        event_id: stall.event_id.clone(),
+        venue_type: stall.venue_type,
+        borough: stall.borough.clone(),
+        recorded_at_ms,
+        volunteer_id: stall.volunteer_id.clone(),
+        consent_to_record: true,
+        consent_to_contact: rng.below(3) > 0,
+        age_band: rng.pick(AgeBand::ALL),
+        sex: rng.pick(Sex::ALL),
+        ethnicity: rng.pick(Ethnicity::ALL),
+        english_first_language: rng.pick(EnglishFirstLanguage::ALL),
+        lsoa: None,
+        imd_decile: None,
+        known_hypertension: rng.pick(KnownHypertension::ALL),
+        other_conditions: rng.subset(Condition::ALL, 4),
+        smoking: rng.pick(Smoking::ALL),
+        readings,
+        pulse_irregular_on_repeat: irregular.then(|| rng.below(2) == 0),
+        red_flags: if rng.below(50) == 0 {
+            vec![rng.pick(RedFlag::ALL)]
+        } else {
+            Vec::new()
+        },
+        low_bp_symptoms: rng.subset(LowBpSymptom::ALL, 8),
+        band: crate::triage::Band::Normal,
+        advice: rng.subset(Advice::ALL, 3),
+        goal: (rng.below(3) == 0).then(|| "Walk to the market instead of taking the bus".into()),
+        barriers: rng.subset(Barrier::ALL, 5),
+    };
+    if rng.below(4) > 0 {
+        let lsoa_number = 1 + rng.below(999_999);
+        check.lsoa = Some(format!("E01{lsoa_number:06}"));
+        check.imd_decile = Some(1 + rng.below(10) as u8);
+    }
+    check.band = band(&TriageInput::from_check(&check));
+    check
+}
+
+fn readings(rng: &mut SplitMix) -> Vec<Reading> {
+    let mut readings = Vec::new();
+    let centre_systolic = 95 + rng.below(100) as u16;
+    loop {
+        let systolic = centre_systolic + rng.below(25) as u16;
+        let diastolic = (systolic / 2 + 5 + rng.below(25) as u16).min(systolic - 10);
+        readings.push(Reading {
+            systolic,
+            diastolic,
+            pulse: 50 + rng.below(60) as u16,
+            irregular: rng.below(30) == 0,
+        });
+        if readings.len() >= readings_needed(&readings) {
+            return readings;
+        }
+    }
+}
+
+/// SplitMix64: a tiny, well-known generator; good enough for test data and dependency-free.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
+    }
+
+    /// Each item with a one-in-`odds` chance, in list order.
+    fn subset<T: Copy>(&mut self, items: &[T], odds: u64) -> Vec<T> {
+        items
+            .iter()
+            .copied()
+            .filter(|_| self.below(odds) == 0)
+            .collect()
+    }
+}

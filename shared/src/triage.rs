@@ -1,0 +1,257 @@
+//! Triage: the band a check falls in, what to tell the person, and how fast a supervisor must
+//! follow it up (NICE NG136; NHS pharmacy blood-pressure check service; DESIGN.md).
+//!
+//! The table is data: [`RULES`] lists the rows in order and the first that applies wins. The
+//! same code runs on the phone (instant advice, offline) and on the server (the authoritative
+//! flag), so the two can never disagree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::readings::recorded_reading;
+use crate::record::{CheckPart, KnownHypertension, LowBpSymptom, Reading, RedFlag};
+
+vocab! {
+    /// The triage band, most urgent first.
+    Band {
+        Emergency = "emergency" => "Emergency",
+        Severe = "severe" => "Very high",
+        IrregularPulse = "irregular_pulse" => "Irregular pulse",
+        LowUrgent = "low_urgent" => "Low with fainting or falls",
+        Stage2 = "stage2" => "High (stage 2)",
+        Stage1 = "stage1" => "Raised (stage 1)",
+        Low = "low" => "Low",
+        Normal = "normal" => "Healthy range",
+    }
+}
+
+/// Everything triage looks at, gathered from a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriageInput<'a> {
+    /// The recorded reading (see [`crate::readings`]); `None` before any reading is taken.
+    pub recorded: Option<Reading>,
+    /// Red-flag symptoms present.
+    pub red_flags: &'a [RedFlag],
+    /// Whether the pulse was still irregular when repeated after five minutes.
+    pub pulse_irregular_on_repeat: Option<bool>,
+    /// Symptoms that go with low blood pressure.
+    pub low_bp_symptoms: &'a [LowBpSymptom],
+    /// Previous diagnosis, which changes stage 1–2 advice and "newly identified".
+    pub known_hypertension: KnownHypertension,
+}
+
+impl<'a> TriageInput<'a> {
+    /// The input triage reads from a check.
+    pub fn from_check(check: &'a CheckPart) -> Self {
+        TriageInput {
+            recorded: recorded_reading(&check.readings),
+            red_flags: &check.red_flags,
+            pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
+            low_bp_symptoms: &check.low_bp_symptoms,
+            known_hypertension: check.known_hypertension,
+        }
+    }
+}
+
+/// One row of the triage table.
+pub struct Rule {
+    /// The band this row gives.
+    pub band: Band,
+    /// Whether the row applies.
+    pub applies: fn(&TriageInput) -> bool,
+}
+
+/// The triage table of DESIGN.md, in order; the first row that applies wins.
+pub const RULES: &[Rule] = &[
+    Rule {
+        band: Band::Emergency,
+        applies: |i| !i.red_flags.is_empty(),
+    },
+    Rule {
+        band: Band::Severe,
+        applies: |i| reading_at_least(i, 180, 120),
+    },
+    Rule {
+        band: Band::IrregularPulse,
+        applies: |i| i.pulse_irregular_on_repeat == Some(true),
+    },
+    Rule {
+        band: Band::LowUrgent,
+        applies: |i| is_low(i) && i.low_bp_symptoms.iter().any(|s| s.is_serious()),
+    },
+    Rule {
+        band: Band::Stage2,
+        applies: |i| reading_at_least(i, 160, 100),
+    },
+    Rule {
+        band: Band::Stage1,
+        applies: |i| reading_at_least(i, 140, 90),
+    },
+    Rule {
+        band: Band::Low,
+        applies: |i| is_low(i) && !i.low_bp_symptoms.is_empty(),
+    },
+    Rule {
+        band: Band::Normal,
+        applies: |_| true,
+    },
+];
+
+/// The band of a check: the first row of [`RULES`] that applies.
+pub fn band(input: &TriageInput) -> Band {
+    RULES
+        .iter()
+        .find(|rule| (rule.applies)(input))
+        .map_or(Band::Normal, |rule| rule.band)
+}
+
+/// The whole triage result for a check, under the programme's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// The band.
+    pub band: Band,
+    /// Recorded reading 140/90 or higher and no previous diagnosis.
+    pub newly_identified: bool,
+    /// Minutes the supervisor has to follow up; `None` when no follow-up is needed.
+    pub deadline_minutes: Option<u32>,
+}
+
+impl Assessment {
+    /// Whether the reading goes to the supervisors' queue.
+    pub fn is_flagged(&self) -> bool {
+        self.deadline_minutes.is_some()
+    }
+}
+
+/// Triages a check: band, newly identified, and the follow-up deadline from the settings.
+pub fn assess(input: &TriageInput, settings: &ProgrammeSettings) -> Assessment {
+    let band = band(input);
+    let newly_identified = reading_at_least(input, 140, 90) && !has_diagnosis(input);
+    Assessment {
+        band,
+        newly_identified,
+        deadline_minutes: settings.deadline_minutes(band, newly_identified),
+    }
+}
+
+/// Programme settings a coordinator may change: the supervisor deadlines per band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeSettings {
+    /// Emergency: the supervisor is told at once.
+    pub emergency_minutes: u32,
+    /// Severe, irregular pulse, and low with fainting or falls.
+    pub same_day_minutes: u32,
+    /// Stage 2.
+    pub stage2_minutes: u32,
+    /// Stage 1, only when newly identified.
+    pub stage1_new_minutes: u32,
+}
+
+impl Default for ProgrammeSettings {
+    /// DESIGN.md's defaults: immediate, 24 h, 7 days, and 3 weeks for a new stage 1.
+    fn default() -> Self {
+        ProgrammeSettings {
+            emergency_minutes: 0,
+            same_day_minutes: 24 * 60,
+            stage2_minutes: 7 * 24 * 60,
+            stage1_new_minutes: 21 * 24 * 60,
+        }
+    }
+}
+
+impl ProgrammeSettings {
+    /// The follow-up deadline for a band; `None` means no follow-up.
+    pub fn deadline_minutes(&self, band: Band, newly_identified: bool) -> Option<u32> {
+        match band {
+            Band::Emergency => Some(self.emergency_minutes),
+            Band::Severe | Band::IrregularPulse | Band::LowUrgent => Some(self.same_day_minutes),
+            Band::Stage2 => Some(self.stage2_minutes),
+            Band::Stage1 if newly_identified => Some(self.stage1_new_minutes),
+            Band::Stage1 | Band::Low | Band::Normal => None,
+        }
+    }
+}
+
+impl Band {
+    /// 7 for the most urgent band down to 0 for normal: table order as a number, for sorting
+    /// queues and comparing bands.
+    pub fn urgency(self) -> u8 {
+        let position = Band::ALL.iter().position(|b| *b == self).unwrap_or(0);
+        (Band::ALL.len() - 1 - position) as u8
+    }
+
+    /// What the volunteer tells the person (DESIGN.md's "tell the person" column).
+    pub fn advice(self, known: KnownHypertension) -> &'static str {
+        let diagnosed = matches!(
+            known,
+            KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
+        );
+        match self {
+            Band::Emergency => "Call 999 now.",
+            Band::Severe => "Same-day GP appointment, NHS 111 or an urgent treatment centre today.",
+            Band::IrregularPulse => {
+                "Same-day GP appointment: the pulse may be atrial fibrillation, and the reading may be unreliable."
+            }
+            Band::LowUrgent => "Same-day GP appointment.",
+            Band::Stage2 | Band::Stage1 if diagnosed => "Discuss this reading at your GP review.",
+            Band::Stage2 => "See a GP or have a pharmacy blood pressure check within a week.",
+            Band::Stage1 => {
+                "Pharmacy blood pressure check (ambulatory monitoring) or GP within 3 weeks; lifestyle advice."
+            }
+            Band::Low => "See your GP; low blood pressure advice.",
+            Band::Normal => "Lifestyle advice; have another check in 5 years.",
+        }
+    }
+
+    /// The "your numbers" message for the person checked, in plain English.
+    pub fn for_participant(self, known: KnownHypertension) -> &'static str {
+        let diagnosed = matches!(
+            known,
+            KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
+        );
+        match self {
+            Band::Emergency => "Your symptoms need help now. We are calling 999.",
+            Band::Severe => {
+                "Your blood pressure is very high. Please see a doctor today: call your GP, NHS 111, or go to an urgent treatment centre."
+            }
+            Band::IrregularPulse => {
+                "Your pulse was not regular. Please see your GP today, as this needs checking."
+            }
+            Band::LowUrgent => {
+                "Your blood pressure is low and you have fainted or fallen. Please see your GP today."
+            }
+            Band::Stage2 | Band::Stage1 if diagnosed => {
+                "Your blood pressure is higher than it should be. Talk about this reading at your next GP review."
+            }
+            Band::Stage2 => {
+                "Your blood pressure is high. Please see your GP or a pharmacy for another check within a week."
+            }
+            Band::Stage1 => {
+                "Your blood pressure is a bit high. Please have it checked again at a pharmacy or your GP within 3 weeks."
+            }
+            Band::Low => "Your blood pressure is low. If you keep feeling unwell, see your GP.",
+            Band::Normal => {
+                "Your blood pressure is in the healthy range. Have it checked again in 5 years."
+            }
+        }
+    }
+}
+
+fn reading_at_least(input: &TriageInput, systolic: u16, diastolic: u16) -> bool {
+    input
+        .recorded
+        .is_some_and(|r| r.systolic >= systolic || r.diastolic >= diastolic)
+}
+
+/// Below 90/60: systolic under 90 or diastolic under 60.
+fn is_low(input: &TriageInput) -> bool {
+    input
+        .recorded
+        .is_some_and(|r| r.systolic < 90 || r.diastolic < 60)
+}
+
+fn has_diagnosis(input: &TriageInput) -> bool {
+    matches!(
+        input.known_hypertension,
+        KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
+    )
+}
