@@ -116,6 +116,13 @@ impl RecordDoc {
         Ok(RecordDoc { doc })
     }
 
+    /// A document with no history, for applying a first push or pull to.
+    pub fn empty() -> Self {
+        RecordDoc {
+            doc: AutoCommit::new(),
+        }
+    }
+
     /// Loads a document saved by [`RecordDoc::save`] (or a concatenation of changes).
     pub fn load(bytes: &[u8]) -> Result<Self, DocError> {
         Ok(RecordDoc {

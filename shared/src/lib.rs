@@ -7,10 +7,12 @@
 #[macro_use]
 mod vocab_macro;
 
+pub mod calendar;
 pub mod clock;
 pub mod crdt;
 pub mod readings;
 pub mod record;
+pub mod sync;
 pub mod synthetic;
 pub mod triage;
 pub mod validation;

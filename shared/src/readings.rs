@@ -106,11 +106,31 @@ mod tests {
             ("139/89 is not raised", vec![r(139, 89)], Done(r(139, 89))),
             ("140 systolic is raised", vec![r(140, 80)], Second),
             ("90 diastolic is raised", vec![r(120, 90)], Second),
-            ("89 diastolic alone is not", vec![r(120, 89)], Done(r(120, 89))),
-            ("second within 10 systolic", vec![r(150, 85), r(140, 85)], Done(r(140, 85))),
-            ("second 11 lower systolic", vec![r(150, 85), r(139, 85)], Third),
-            ("second within 10 diastolic", vec![r(130, 95), r(130, 85)], Done(r(130, 85))),
-            ("second 11 lower diastolic", vec![r(130, 95), r(130, 84)], Third),
+            (
+                "89 diastolic alone is not",
+                vec![r(120, 89)],
+                Done(r(120, 89)),
+            ),
+            (
+                "second within 10 systolic",
+                vec![r(150, 85), r(140, 85)],
+                Done(r(140, 85)),
+            ),
+            (
+                "second 11 lower systolic",
+                vec![r(150, 85), r(139, 85)],
+                Third,
+            ),
+            (
+                "second within 10 diastolic",
+                vec![r(130, 95), r(130, 85)],
+                Done(r(130, 85)),
+            ),
+            (
+                "second 11 lower diastolic",
+                vec![r(130, 95), r(130, 84)],
+                Third,
+            ),
             ("second 11 higher", vec![r(140, 80), r(151, 80)], Third),
             (
                 "third: lower of last two",

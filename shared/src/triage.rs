@@ -135,6 +135,7 @@ pub fn assess(input: &TriageInput, settings: &ProgrammeSettings) -> Assessment {
 
 /// Programme settings a coordinator may change: the supervisor deadlines per band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgrammeSettings {
     /// Emergency: the supervisor is told at once.
     pub emergency_minutes: u32,

@@ -82,7 +82,9 @@ pub enum ValidationError {
     #[error("The pulse felt irregular: check it again after 5 minutes and record whether it is still irregular")]
     PulseRecheckMissing,
     /// LSOA and IMD decile come together from the postcode lookup.
-    #[error("The area (LSOA) and deprivation decile must both be set from the postcode, or neither")]
+    #[error(
+        "The area (LSOA) and deprivation decile must both be set from the postcode, or neither"
+    )]
     AreaIncomplete,
     /// Not an LSOA code.
     #[error("Area must be an LSOA code like E01000001")]
@@ -243,4 +245,29 @@ fn is_code(code: &str, prefix: &str) -> bool {
     code.len() == 9
         && code.starts_with(prefix)
         && code[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why a contact number was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("Enter a UK phone number, like 07700 900123 or +44 7700 900123")]
+pub struct InvalidPhone;
+
+/// Normalises a UK phone number to digits with a leading 0, or says why it is not one.
+pub fn normalise_phone(input: &str) -> Result<String, InvalidPhone> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
+    let national = match compact.strip_prefix("+44") {
+        Some(rest) => format!("0{}", rest.trim_start_matches('0')),
+        None => compact,
+    };
+    let valid = national.starts_with('0')
+        && (10..=11).contains(&national.len())
+        && national.bytes().all(|b| b.is_ascii_digit());
+    if valid {
+        Ok(national)
+    } else {
+        Err(InvalidPhone)
+    }
 }

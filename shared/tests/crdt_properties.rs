@@ -1,6 +1,8 @@
 //! The record ↔ Automerge mapping, with real Automerge merges: round trips, convergence of
 //! three roles' concurrent edits in any merge order, and what each change is seen to touch.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::prelude::*;
 use stallside_shared::crdt::{ActorId, ChangeMeta, Part, RecordDoc, Touched};
 use stallside_shared::readings::recorded_reading;
@@ -224,10 +226,12 @@ fn each_role_is_seen_touching_only_its_part() {
     doc.write_review(&review, &meta(2, 1_700_000_500)).unwrap();
     let mut follow_up = record.follow_up.clone();
     follow_up.state = FollowUpState::Closed;
-    doc.write_follow_up(&follow_up, &meta(3, 1_700_000_600)).unwrap();
+    doc.write_follow_up(&follow_up, &meta(3, 1_700_000_600))
+        .unwrap();
     let mut corrected = check;
     corrected.advice = vec![Advice::Leaflet];
-    doc.write_check(&corrected, &meta(1, 1_700_000_700)).unwrap();
+    doc.write_check(&corrected, &meta(1, 1_700_000_700))
+        .unwrap();
 
     let edits = doc.edits_since(&heads);
     let seen: Vec<(ActorId, i64, Vec<Touched>)> = edits
@@ -237,9 +241,21 @@ fn each_role_is_seen_touching_only_its_part() {
     assert_eq!(
         seen,
         vec![
-            (ActorId::from([2; 16]), 1_700_000_500, vec![Touched::Part(Part::Review)]),
-            (ActorId::from([3; 16]), 1_700_000_600, vec![Touched::Part(Part::FollowUp)]),
-            (ActorId::from([1; 16]), 1_700_000_700, vec![Touched::Part(Part::Check)]),
+            (
+                ActorId::from([2; 16]),
+                1_700_000_500,
+                vec![Touched::Part(Part::Review)]
+            ),
+            (
+                ActorId::from([3; 16]),
+                1_700_000_600,
+                vec![Touched::Part(Part::FollowUp)]
+            ),
+            (
+                ActorId::from([1; 16]),
+                1_700_000_700,
+                vec![Touched::Part(Part::Check)]
+            ),
         ]
     );
 }
@@ -256,9 +272,13 @@ fn a_change_that_loses_a_conflict_is_still_seen() {
     let (mut supervisor, mut intruder) = (created.clone(), created);
     let mut follow_up = record.follow_up.clone();
     follow_up.outcome = Some(Outcome::AdvisedGp);
-    supervisor.write_follow_up(&follow_up, &meta(0xff, 1_700_000_100)).unwrap();
+    supervisor
+        .write_follow_up(&follow_up, &meta(0xff, 1_700_000_100))
+        .unwrap();
     follow_up.outcome = Some(Outcome::Declined);
-    intruder.write_follow_up(&follow_up, &meta(0x01, 1_700_000_100)).unwrap();
+    intruder
+        .write_follow_up(&follow_up, &meta(0x01, 1_700_000_100))
+        .unwrap();
     supervisor.merge(&mut intruder).unwrap();
     let edits = supervisor.edits_since(&heads);
     assert_eq!(edits.len(), 2);
@@ -279,7 +299,9 @@ fn applying_the_same_changes_twice_changes_nothing() {
     let heads = server.heads();
     let mut review = record.review.clone();
     review.state = ReviewState::Approved;
-    phone.write_review(&review, &meta(2, 1_700_000_010)).unwrap();
+    phone
+        .write_review(&review, &meta(2, 1_700_000_010))
+        .unwrap();
     let changes = phone.changes_since(&heads);
     server.apply(&changes).unwrap();
     let once = server.save();

@@ -1,6 +1,8 @@
 //! The triage table of DESIGN.md, tested at every boundary of every band, through the same
 //! entry point the phone and the server use (readings → recorded reading → band).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::{KnownHypertension, LowBpSymptom, Reading, RedFlag};
 use stallside_shared::triage::{assess, band, Band, ProgrammeSettings, TriageInput};
@@ -91,7 +93,11 @@ fn cases() -> Vec<Case> {
         case("85/55 no symptoms: normal", &[(85, 55)], Band::Normal),
         Case {
             low_symptoms: &[Dizziness, Falls],
-            ..case("low with both kinds: the serious wins", &[(80, 50)], Band::LowUrgent)
+            ..case(
+                "low with both kinds: the serious wins",
+                &[(80, 50)],
+                Band::LowUrgent,
+            )
         },
         // Red flags with normal readings.
         Case {
@@ -108,7 +114,11 @@ fn cases() -> Vec<Case> {
         },
         Case {
             red_flags: &[RedFlag::Collapse],
-            ..case("collapse, severe reading", &[(190, 125), (190, 125)], Band::Emergency)
+            ..case(
+                "collapse, severe reading",
+                &[(190, 125), (190, 125)],
+                Band::Emergency,
+            )
         },
         Case {
             red_flags: &[RedFlag::SevereHeadacheConfusion],
@@ -125,24 +135,44 @@ fn cases() -> Vec<Case> {
         },
         Case {
             irregular_on_repeat: Some(true),
-            ..case("severe outranks irregular", &[(185, 100), (185, 100)], Band::Severe)
+            ..case(
+                "severe outranks irregular",
+                &[(185, 100), (185, 100)],
+                Band::Severe,
+            )
         },
         Case {
             irregular_on_repeat: Some(true),
-            ..case("irregular outranks stage 2", &[(165, 100), (165, 100)], Band::IrregularPulse)
+            ..case(
+                "irregular outranks stage 2",
+                &[(165, 100), (165, 100)],
+                Band::IrregularPulse,
+            )
         },
         Case {
             irregular_on_repeat: Some(true),
             low_symptoms: &[Fainting],
-            ..case("irregular outranks low urgent", &[(85, 55)], Band::IrregularPulse)
+            ..case(
+                "irregular outranks low urgent",
+                &[(85, 55)],
+                Band::IrregularPulse,
+            )
         },
         Case {
             low_symptoms: &[Dizziness],
-            ..case("stage 1 outranks low (150/55)", &[(150, 55), (150, 55)], Band::Stage1)
+            ..case(
+                "stage 1 outranks low (150/55)",
+                &[(150, 55), (150, 55)],
+                Band::Stage1,
+            )
         },
         Case {
             known: YesOnMedication,
-            ..case("diagnosis does not change the band", &[(165, 95), (165, 95)], Band::Stage2)
+            ..case(
+                "diagnosis does not change the band",
+                &[(165, 95), (165, 95)],
+                Band::Stage2,
+            )
         },
     ]
 }
@@ -181,9 +211,21 @@ fn deadlines_and_newly_identified() {
         ((165, 95), No, &[], true, Some(7 * day)),
         ((165, 95), YesOnMedication, &[], false, Some(7 * day)),
         ((145, 85), No, &[], true, Some(21 * day)),
-        ((145, 85), KnownHypertension::Unsure, &[], true, Some(21 * day)),
+        (
+            (145, 85),
+            KnownHypertension::Unsure,
+            &[],
+            true,
+            Some(21 * day),
+        ),
         ((145, 85), YesOnMedication, &[], false, None),
-        ((145, 85), KnownHypertension::YesNotOnMedication, &[], false, None),
+        (
+            (145, 85),
+            KnownHypertension::YesNotOnMedication,
+            &[],
+            false,
+            None,
+        ),
         ((139, 89), No, &[], false, None),
     ];
     for &(reading, known, flags, newly, deadline) in table {
@@ -216,7 +258,10 @@ fn deadlines_are_settings() {
 #[test]
 fn known_hypertension_changes_stage_1_and_2_wording_only() {
     for b in [Band::Stage1, Band::Stage2] {
-        assert_eq!(b.advice(YesOnMedication), "Discuss this reading at your GP review.");
+        assert_eq!(
+            b.advice(YesOnMedication),
+            "Discuss this reading at your GP review."
+        );
         assert_ne!(b.advice(No), b.advice(YesOnMedication));
         assert!(b.for_participant(YesOnMedication).contains("GP review"));
     }

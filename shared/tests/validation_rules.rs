@@ -1,6 +1,8 @@
 //! Validation: each rule refuses what it should, in words a volunteer understands, and a good
 //! check passes.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use stallside_shared::record::{CheckPart, Reading, VenueType};
 use stallside_shared::synthetic::{self, Stall};
 use stallside_shared::validation::{validate, ValidationError};
@@ -115,7 +117,12 @@ fn each_rule_is_refused_with_its_message() {
 fn range_edges_are_inclusive() {
     for (s, d, p) in [(50, 30, 25), (300, 200, 250)] {
         let mut check = good();
-        check.readings = vec![Reading { systolic: s, diastolic: d, pulse: p, irregular: false }];
+        check.readings = vec![Reading {
+            systolic: s,
+            diastolic: d,
+            pulse: p,
+            irregular: false,
+        }];
         if s >= 140 {
             check.readings.push(check.readings[0]);
         }

@@ -100,7 +100,11 @@ mod tests {
         for (ethnicity, code) in table {
             assert_eq!(ethnicity.nhs_code(), code, "{ethnicity:?}");
         }
-        assert_eq!(Ethnicity::ALL.len(), 20, "19 ONS 2021 categories and not stated");
+        assert_eq!(
+            Ethnicity::ALL.len(),
+            20,
+            "19 ONS 2021 categories and not stated"
+        );
     }
 
     #[test]

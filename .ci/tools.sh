@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything Stallside needs, idempotently: a tool already at the right version is
+# not rebuilt. Sourced by .ci/serve and .ci/test (it also sets PATH for them).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+say() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (about 7 minutes, once)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes, once)"
+    # Not --locked: its lockfile wants a webpki-roots version the registry does not have.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+    say "installing npm packages (nhsuk-frontend, workbox-build, binaryen, playwright-core, axe-core)"
+    npm ci --no-audit --no-fund
+fi
+
+if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
+    say "installing Debian's chromium and chromedriver"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver fonts-dejavu-core
+fi
+
+cargo fetch --quiet

@@ -1,0 +1,262 @@
+//! Signing in and out, and the [`Session`] every other endpoint authorises with.
+
+pub mod password;
+pub mod rate_limit;
+pub mod token;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
+use stallside_shared::sync::judge::Pusher;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{self, Action};
+use crate::error::{ApiError, ApiJson};
+use crate::users;
+use crate::AppState;
+
+/// How long a session lasts: long enough for a volunteer to work offline for weeks.
+pub const SESSION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// A signed-in user on one device, resolved from the bearer token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// User id.
+    pub user_id: String,
+    /// Device the session was opened on.
+    pub device_id: String,
+    /// Role.
+    pub role: Role,
+    /// Boroughs the user works in.
+    pub areas: Vec<String>,
+    /// Name to show.
+    pub display_name: String,
+    token_hash: Vec<u8>,
+}
+
+impl Session {
+    /// Refuses unless the user has this role.
+    pub fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.role == role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("Your role cannot do this"))
+        }
+    }
+
+    /// Who is pushing, for the sync judge.
+    pub fn pusher(&self) -> Pusher {
+        Pusher {
+            user_id: self.user_id.clone(),
+            device_id: self.device_id.clone(),
+            role: self.role,
+            areas: self.areas.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        let token_hash = token::hash(token.trim());
+        state
+            .db
+            .read(move |conn| {
+                let found = conn
+                    .query_row(
+                        "SELECT s.user_id, s.device_id, u.role, u.display_name
+                         FROM sessions s JOIN users u ON u.id = s.user_id
+                         WHERE s.token_hash = ?1 AND s.revoked = 0 AND s.expires_at_ms > ?2
+                           AND u.disabled = 0",
+                        params![token_hash, now_ms()],
+                        |row| {
+                            Ok((
+                                row.get::<_, String>(0)?,
+                                row.get::<_, String>(1)?,
+                                row.get::<_, String>(2)?,
+                                row.get::<_, String>(3)?,
+                            ))
+                        },
+                    )
+                    .optional()?;
+                let (user_id, device_id, role, display_name) =
+                    found.ok_or(ApiError::Unauthorized)?;
+                let areas = users::areas(conn, &user_id)?;
+                Ok(Session {
+                    role: Role::from_code(&role).ok_or(ApiError::Internal("unknown role"))?,
+                    user_id,
+                    device_id,
+                    areas,
+                    display_name,
+                    token_hash,
+                })
+            })
+            .await
+    }
+}
+
+/// Sign-in details.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Username.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// A stable id the device made for itself; sessions and actor ids are bound to it.
+    pub device_id: String,
+}
+
+/// A new session.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct LoginResponse {
+    /// The bearer token; shown once, stored on the device.
+    pub token: String,
+    /// When it stops working, milliseconds since the Unix epoch.
+    pub expires_at_ms: i64,
+    /// Who signed in.
+    pub user: Me,
+}
+
+/// The signed-in user.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    /// User id (goes into the records they make).
+    pub id: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role code: volunteer, coordinator or supervisor.
+    pub role: String,
+    /// Boroughs they work in.
+    pub areas: Vec<String>,
+}
+
+/// Signs in on a device.
+#[utoipa::path(post, path = "/api/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody),
+              (status = 429, body = crate::error::ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<ApiJson<LoginResponse>, ApiError> {
+    let device_id = request.device_id.trim().to_owned();
+    if device_id.is_empty() || device_id.len() > 100 {
+        return Err(ApiError::BadRequest(
+            "The device id is missing or too long".into(),
+        ));
+    }
+    let username = request.username.trim().to_lowercase();
+    let user_key = format!("user:{username}");
+    let peer_key = format!("peer:{}", peer.ip());
+    if !state.login_limiter.allow(&[&user_key, &peer_key], now_ms()) {
+        return Err(ApiError::TooManyRequests);
+    }
+    let account = {
+        let username = username.clone();
+        state
+            .db
+            .read(move |conn| users::credentials(conn, &username))
+            .await?
+    };
+    let password = request.password;
+    let verified = tokio::task::spawn_blocking(move || {
+        account.filter(|a| !a.disabled && password::verify(&password, &a.password_hash))
+    })
+    .await
+    .map_err(|_| ApiError::Internal("password check failed"))?;
+    let Some(account) = verified else {
+        state
+            .db
+            .write(|conn| audit::record(conn, None, Action::LoginFailed, "bad credentials"))
+            .await?;
+        return Err(ApiError::BadCredentials);
+    };
+    let token = token::new_token()?;
+    let token_hash = token::hash(&token);
+    let expires_at_ms = now_ms() + SESSION_MS;
+    let user_id = account.id.clone();
+    let areas = state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO sessions (token_hash, user_id, device_id, created_at_ms, expires_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_hash, user_id, device_id, now_ms(), expires_at_ms],
+            )?;
+            audit::record(
+                &tx,
+                Some(&user_id),
+                Action::Login,
+                &format!("device {device_id}"),
+            )?;
+            let areas = users::areas(&tx, &user_id)?;
+            tx.commit()?;
+            Ok(areas)
+        })
+        .await?;
+    Ok(ApiJson(LoginResponse {
+        token,
+        expires_at_ms,
+        user: Me {
+            id: account.id,
+            display_name: account.display_name,
+            role: account.role,
+            areas,
+        },
+    }))
+}
+
+/// Signs this device out: the token stops working at once.
+#[utoipa::path(post, path = "/api/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state
+        .db
+        .write(move |conn| {
+            conn.execute(
+                "UPDATE sessions SET revoked = 1 WHERE token_hash = ?1",
+                params![session.token_hash],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Who is signed in on this device.
+#[utoipa::path(get, path = "/api/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn me(session: Session) -> ApiJson<Me> {
+    ApiJson(Me {
+        id: session.user_id,
+        display_name: session.display_name,
+        role: session.role.code().to_owned(),
+        areas: session.areas,
+    })
+}

@@ -1,0 +1,112 @@
+//! SQLite: one writer connection, a few readers, WAL, migrations.
+//!
+//! All writes go through the one writer, so transactions never contend and the global
+//! sequence is assigned in commit order. `synchronous = FULL`: in WAL mode that syncs the log
+//! on every commit, so a sync acknowledged to a phone survives power loss, not just a crash;
+//! the cost is one fsync per sync batch, which batching makes small.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::error::ApiError;
+
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const READERS: usize = 4;
+
+/// The database handle shared by every request.
+#[derive(Clone)]
+pub struct Db {
+    writer: Arc<Mutex<Connection>>,
+    readers: Arc<Vec<Mutex<Connection>>>,
+}
+
+impl Db {
+    /// Opens (creating and migrating if needed) the database file.
+    pub fn open(path: &Path) -> Result<Self, ApiError> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let conn = Connection::open(path)?;
+                configure(&conn)?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok(Db {
+            writer: Arc::new(Mutex::new(writer)),
+            readers: Arc::new(readers),
+        })
+    }
+
+    /// Runs `work` on the writer connection off the async runtime.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || work(&mut lock(&writer)))
+            .await
+            .map_err(|_| ApiError::Internal("database task failed"))?
+    }
+
+    /// Runs `work` on a reader connection off the async runtime.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let conn = readers
+                .iter()
+                .find_map(|r| r.try_lock().ok())
+                .unwrap_or_else(|| lock(&readers[0]));
+            work(&conn)
+        })
+        .await
+        .map_err(|_| ApiError::Internal("database task failed"))?
+    }
+
+    /// The writer, for start-up work and the command line (not for request handlers).
+    pub fn writer_blocking(&self) -> MutexGuard<'_, Connection> {
+        lock(&self.writer)
+    }
+}
+
+fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<(), ApiError> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), ApiError> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Takes the next number of the global sequence (inside the caller's transaction).
+pub fn next_seq(conn: &Connection) -> Result<u64, ApiError> {
+    Ok(conn.query_row(
+        "UPDATE sequence SET value = value + 1 WHERE only_row = 1 RETURNING value",
+        [],
+        |row| row.get(0),
+    )?)
+}

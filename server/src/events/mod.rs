@@ -1,0 +1,183 @@
+//! Outreach events (stalls): coordinators create them; they ride along with sync to the
+//! phones of volunteers who work in the event's borough.
+
+use axum::extract::State;
+use rusqlite::{params, Connection, Row};
+use serde::Deserialize;
+use stallside_shared::crdt::Role;
+use stallside_shared::record::{borough_name, VenueType};
+use stallside_shared::sync::wire::Event;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{self, Action};
+use crate::auth::Session;
+use crate::db::next_seq;
+use crate::error::{ApiError, ApiJson};
+use crate::AppState;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_events, create_event))
+}
+
+/// A new event.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewEvent {
+    /// A short name.
+    pub name: String,
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// The venue's name.
+    pub venue: String,
+    /// Venue type code (library, market, food_bank, ...).
+    pub venue_type: String,
+    /// ONS borough code, one of the coordinator's.
+    pub borough: String,
+    /// Volunteers staffing it.
+    #[serde(default)]
+    pub volunteer_ids: Vec<String>,
+}
+
+/// Events in the user's boroughs, newest first.
+#[utoipa::path(get, path = "/api/events", tag = "events",
+    responses((status = 200, body = Vec<Event>), (status = 401, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_events(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<ApiJson<Vec<Event>>, ApiError> {
+    state
+        .db
+        .read(move |conn| Ok(ApiJson(changed_since(conn, &session.areas, 0)?)))
+        .await
+}
+
+/// Creates an event in one of the coordinator's boroughs.
+#[utoipa::path(post, path = "/api/events", tag = "events", request_body = NewEvent,
+    responses((status = 200, body = Event), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn create_event(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(new): ApiJson<NewEvent>,
+) -> Result<ApiJson<Event>, ApiError> {
+    session.require(Role::Coordinator)?;
+    let event = validate(new.clone())?;
+    if !session.areas.contains(&event.borough) {
+        return Err(ApiError::Forbidden(
+            "Events can only be created in boroughs you coordinate",
+        ));
+    }
+    let stored = event.clone();
+    state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction()?;
+            insert(&tx, &stored, &session.user_id)?;
+            for volunteer in &new.volunteer_ids {
+                tx.execute(
+                    "INSERT OR IGNORE INTO event_volunteers (event_id, user_id)
+                     SELECT ?1, id FROM users WHERE id = ?2",
+                    params![stored.id, volunteer],
+                )?;
+            }
+            audit::record(
+                &tx,
+                Some(&session.user_id),
+                Action::EventChange,
+                &format!("create {}", stored.id),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(ApiJson(event))
+}
+
+/// Stores an event with the next sequence number (inside the caller's transaction).
+pub fn insert(conn: &Connection, event: &Event, created_by: &str) -> Result<(), ApiError> {
+    let seq = next_seq(conn)?;
+    conn.execute(
+        "INSERT INTO events (id, name, date, venue, venue_type, borough, seq, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            event.id,
+            event.name,
+            event.date,
+            event.venue,
+            event.venue_type.code(),
+            event.borough,
+            seq,
+            created_by
+        ],
+    )?;
+    Ok(())
+}
+
+/// Events in these boroughs changed after `cursor`.
+pub fn changed_since(
+    conn: &Connection,
+    areas: &[String],
+    cursor: u64,
+) -> Result<Vec<Event>, ApiError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, name, date, venue, venue_type, borough FROM events
+         WHERE seq > ?1 ORDER BY date DESC, name",
+    )?;
+    let rows = statement.query_map(params![cursor], from_row)?;
+    let mut events = Vec::new();
+    for event in rows {
+        let event = event?;
+        if areas.contains(&event.borough) {
+            events.push(event);
+        }
+    }
+    Ok(events)
+}
+
+fn from_row(row: &Row) -> rusqlite::Result<Event> {
+    let venue_type: String = row.get(4)?;
+    Ok(Event {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        date: row.get(2)?,
+        venue: row.get(3)?,
+        venue_type: VenueType::from_code(&venue_type).unwrap_or(VenueType::Other),
+        borough: row.get(5)?,
+    })
+}
+
+fn validate(new: NewEvent) -> Result<Event, ApiError> {
+    let bad = |m: &str| Err(ApiError::BadRequest(m.to_owned()));
+    if new.name.trim().is_empty() || new.name.len() > 120 {
+        return bad("Give the event a name of up to 120 characters");
+    }
+    if new.venue.trim().is_empty() || new.venue.len() > 120 {
+        return bad("Give the venue a name of up to 120 characters");
+    }
+    let date_ok = new.date.len() == 10
+        && new.date.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !date_ok {
+        return bad("The date must look like 2026-11-21");
+    }
+    let Some(venue_type) = VenueType::from_code(&new.venue_type) else {
+        return bad("Choose a venue type from the list");
+    };
+    if borough_name(&new.borough).is_none() {
+        return bad("Choose a London borough");
+    }
+    Ok(Event {
+        id: uuid::Uuid::new_v4().to_string(),
+        name: new.name.trim().to_owned(),
+        date: new.date,
+        venue: new.venue.trim().to_owned(),
+        venue_type,
+        borough: new.borough,
+    })
+}

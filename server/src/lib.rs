@@ -1,0 +1,136 @@
+//! Stallside's server: serves the app, the batched sync endpoint, sign-in, and the
+//! coordinator and supervisor APIs, on one SQLite file.
+
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod sync;
+pub mod users;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use stallside_shared::sync::judge::Policy;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::rate_limit::RateLimiter;
+use crate::config::ServeArgs;
+use crate::db::Db;
+use crate::error::ApiError;
+
+/// The largest request body accepted (after decompression): a full push batch.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Sync rules and programme settings.
+    pub policy: Policy,
+    /// Sign-in attempts.
+    pub login_limiter: Arc<RateLimiter>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Stallside API", description = "Sync, sign-in, and the coordinator and supervisor APIs."),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The whole HTTP surface: API routes (with their OpenAPI document) and the app's files.
+pub fn router(state: AppState, args: &ServeArgs) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(events::routes())
+        .merge(sync::routes())
+        .split_for_parts();
+    let openapi_json = openapi.to_pretty_json().unwrap_or_default();
+    let index = args.dist.join("index.html");
+    let app_files = ServeDir::new(&args.dist).fallback(ServeFile::new(index));
+    api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                openapi_json,
+            )
+        }),
+    )
+    .route(
+        "/api/{*rest}",
+        axum::routing::any(|| async { ApiError::NotFound }),
+    )
+    .with_state(state)
+    .fallback_service(app_files)
+    .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+    .layer(RequestDecompressionLayer::new())
+    .layer(CompressionLayer::new())
+}
+
+/// Opens the database, applies the demo or production rule, and serves until stopped.
+pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), ApiError> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|_| ApiError::Internal("cannot create the data directory"))?;
+    let db = Db::open(&data_dir.join("stallside.sqlite"))?;
+    {
+        let mut conn = db.writer_blocking();
+        if args.demo {
+            demo::seed(&mut conn)?;
+        } else {
+            demo::guard_production(&conn)?;
+        }
+    }
+    let state = AppState {
+        db,
+        policy: args.policy(),
+        login_limiter: Arc::new(RateLimiter::default()),
+    };
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|_| ApiError::Internal("cannot listen on the bind address"))?;
+    let url = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .map_err(|_| ApiError::Internal("no address"))?
+    );
+    if args.demo {
+        println!("{}", demo::banner(&url));
+    } else {
+        println!("Stallside is running at {url}");
+    }
+    let app = router(state, &args).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|_| ApiError::Internal("server stopped"))
+}

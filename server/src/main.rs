@@ -1,0 +1,71 @@
+//! The `stallside-server` command: serve, add a user, or back up.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::Parser;
+use stallside_server::auth::password;
+use stallside_server::config::{Cli, Command};
+use stallside_server::db::Db;
+use stallside_server::error::ApiError;
+use stallside_server::users::{self, NewUser};
+use stallside_shared::crdt::Role;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "stallside_server=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => stallside_server::serve(&cli.data_dir, cli.serve).await,
+        Some(Command::AddUser(args)) => add_user(&cli.data_dir, args),
+        Some(Command::Backup { path }) => {
+            stallside_server::backup::run(&cli.data_dir.join("stallside.sqlite"), &path)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("stallside-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn add_user(
+    data_dir: &std::path::Path,
+    args: stallside_server::config::AddUserArgs,
+) -> Result<(), ApiError> {
+    let role = Role::from_code(&args.role).ok_or_else(|| {
+        ApiError::BadRequest("The role must be volunteer, coordinator or supervisor".into())
+    })?;
+    let secret = match std::env::var("STALLSIDE_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("Password for {}:", args.username);
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|_| ApiError::BadRequest("No password given".into()))?;
+            line.trim_end().to_owned()
+        }
+    };
+    password::check_strength(&secret)?;
+    std::fs::create_dir_all(data_dir)
+        .map_err(|_| ApiError::Internal("cannot create the data directory"))?;
+    let db = Db::open(&data_dir.join("stallside.sqlite"))?;
+    let user = NewUser {
+        username: args.username,
+        display_name: args.display_name,
+        role,
+        areas: args.areas,
+    };
+    let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
+    println!("Added {} ({}) with id {id}", user.username, role.label());
+    Ok(())
+}

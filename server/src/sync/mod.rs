@@ -1,0 +1,77 @@
+//! `POST /api/sync`: one round trip that pushes a phone's unacknowledged changes and pulls
+//! what changed on the server after its cursor.
+//!
+//! The push is judged document by document ([`stallside_shared::sync::judge`]) and committed
+//! in one SQLite transaction before anything is acknowledged; a rejected document is answered
+//! with its reason and the rest of the batch is stored.
+
+mod projection;
+mod pull;
+mod push;
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use stallside_shared::clock::now_ms;
+use stallside_shared::sync::wire::{SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Session;
+use crate::error::{ApiError, ApiJson};
+use crate::AppState;
+
+pub use projection::project;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sync))
+}
+
+/// Pushes unacknowledged changes and pulls what changed after the cursor.
+#[utoipa::path(post, path = "/api/sync", tag = "sync", request_body = SyncRequest,
+    responses((status = 200, body = SyncResponse), (status = 400, body = crate::error::ErrorBody),
+              (status = 401, body = crate::error::ErrorBody), (status = 413, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn sync(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(request): ApiJson<SyncRequest>,
+) -> Result<ApiJson<SyncResponse>, ApiError> {
+    if request.push.len() > MAX_PUSH_DOCS {
+        return Err(ApiError::TooLarge(format!(
+            "Send at most {MAX_PUSH_DOCS} records in one sync"
+        )));
+    }
+    let page_size = request
+        .page_size
+        .unwrap_or(MAX_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
+    let client_heads: HashMap<uuid::Uuid, Vec<String>> = request
+        .push
+        .iter()
+        .map(|doc| (doc.id, doc.heads.clone()))
+        .collect();
+    let policy = state.policy;
+    let pusher = session.pusher();
+    let push_count = request.push.len();
+    let results = state
+        .db
+        .write(move |conn| push::push(conn, &pusher, request.push, &policy, now_ms()))
+        .await?;
+    let cursor = request.cursor;
+    let settings = state.policy.settings;
+    let page = state
+        .db
+        .read(move |conn| pull::page(conn, &session, cursor, page_size, &client_heads))
+        .await?;
+    tracing::debug!(pushed = push_count, pulled = page.docs.len(), "sync");
+    Ok(ApiJson(SyncResponse {
+        results,
+        pulled: page.docs,
+        cursor: page.cursor,
+        more: page.more,
+        events: page.events,
+        settings,
+    }))
+}

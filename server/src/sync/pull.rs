@@ -1,0 +1,88 @@
+//! The pull half of sync: documents this user may see that changed after the cursor, a page
+//! at a time, read in one snapshot so the cursor never skips a commit.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+use stallside_shared::crdt::Role;
+use stallside_shared::sync::client::same_heads;
+use stallside_shared::sync::wire::{Event, PulledDoc};
+use uuid::Uuid;
+
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::events;
+
+/// One page of the pull.
+pub struct Page {
+    /// Documents to merge.
+    pub docs: Vec<PulledDoc>,
+    /// The cursor for the next request.
+    pub cursor: u64,
+    /// Whether more documents wait.
+    pub more: bool,
+    /// Events changed after the request's cursor.
+    pub events: Vec<Event>,
+}
+
+/// Reads one page after `cursor`. Documents the client just pushed and already holds in full
+/// (its heads equal the server's) are passed over, not sent back.
+pub fn page(
+    conn: &Connection,
+    session: &Session,
+    cursor: u64,
+    page_size: u32,
+    client_heads: &HashMap<Uuid, Vec<String>>,
+) -> Result<Page, ApiError> {
+    let tx = conn.unchecked_transaction()?;
+    let latest: u64 = tx.query_row("SELECT value FROM sequence", [], |row| row.get(0))?;
+    let visibility = match session.role {
+        Role::Volunteer => "c.volunteer_id = ?3",
+        Role::Coordinator => "c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)",
+        Role::Supervisor => {
+            "c.flagged = 1 AND c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)"
+        }
+    };
+    let sql = format!(
+        "SELECT d.id, d.seq, d.heads, d.doc FROM checks c JOIN documents d ON d.id = c.id
+         WHERE c.seq > ?1 AND {visibility} ORDER BY c.seq LIMIT ?2"
+    );
+    let mut statement = tx.prepare_cached(&sql)?;
+    let mut rows = statement.query(params![cursor, page_size + 1, session.user_id])?;
+    let mut docs = Vec::new();
+    let mut last_seq = cursor;
+    let mut more = false;
+    let mut seen = 0;
+    while let Some(row) = rows.next()? {
+        if seen == page_size {
+            more = true;
+            break;
+        }
+        seen += 1;
+        let id: String = row.get(0)?;
+        last_seq = row.get(1)?;
+        let heads: String = row.get(2)?;
+        let heads: Vec<String> = heads.split(',').map(str::to_owned).collect();
+        let id = Uuid::parse_str(&id).map_err(|_| ApiError::Internal("stored id unreadable"))?;
+        if client_heads
+            .get(&id)
+            .is_some_and(|client| same_heads(client, &heads))
+        {
+            continue;
+        }
+        docs.push(PulledDoc {
+            id,
+            doc: row.get(3)?,
+            heads,
+        });
+    }
+    drop(rows);
+    drop(statement);
+    let events = events::changed_since(&tx, &session.areas, cursor)?;
+    Ok(Page {
+        docs,
+        cursor: if more { last_seq } else { latest.max(cursor) },
+        more,
+        events,
+    })
+}

@@ -1,0 +1,320 @@
+//! Accounts: the store functions the command line, the demo and sign-in use, and the
+//! coordinator's endpoints to invite volunteers, disable them and revoke a lost phone.
+
+use axum::extract::{Path, State};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
+use stallside_shared::record::borough_name;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{self, Action};
+use crate::auth::{password, token, Session};
+use crate::error::{ApiError, ApiJson};
+use crate::AppState;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, invite))
+        .routes(routes!(disable))
+        .routes(routes!(revoke_sessions))
+}
+
+/// A new account's details.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Sign-in name, stored lower case.
+    pub username: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Boroughs (ONS codes).
+    pub areas: Vec<String>,
+}
+
+/// What sign-in needs of an account.
+pub struct Credentials {
+    /// User id.
+    pub id: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Argon2 hash.
+    pub password_hash: String,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+/// Creates an account with an already-hashed password; returns its id.
+pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<String, ApiError> {
+    if user.username.trim().is_empty() || user.username.len() > 64 {
+        return Err(ApiError::BadRequest(
+            "A username of 1 to 64 characters is needed".into(),
+        ));
+    }
+    if let Some(bad) = user.areas.iter().find(|a| borough_name(a).is_none()) {
+        return Err(ApiError::BadRequest(format!(
+            "{bad} is not a London borough code"
+        )));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let inserted = conn.execute(
+        "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+        params![
+            id,
+            user.username.trim().to_lowercase(),
+            user.display_name,
+            user.role.code(),
+            password_hash,
+            now_ms()
+        ],
+    )?;
+    if inserted == 0 {
+        return Err(ApiError::Conflict(format!(
+            "The username {} is taken",
+            user.username
+        )));
+    }
+    for area in &user.areas {
+        conn.execute(
+            "INSERT INTO user_areas (user_id, borough) VALUES (?1, ?2)",
+            params![id, area],
+        )?;
+    }
+    Ok(id)
+}
+
+/// The account for a username, if any.
+pub fn credentials(conn: &Connection, username: &str) -> Result<Option<Credentials>, ApiError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, display_name, role, password_hash, disabled FROM users WHERE username = ?1",
+            params![username],
+            |row| {
+                Ok(Credentials {
+                    id: row.get(0)?,
+                    display_name: row.get(1)?,
+                    role: row.get(2)?,
+                    password_hash: row.get(3)?,
+                    disabled: row.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The boroughs a user works in.
+pub fn areas(conn: &Connection, user_id: &str) -> Result<Vec<String>, ApiError> {
+    let mut statement =
+        conn.prepare_cached("SELECT borough FROM user_areas WHERE user_id = ?1 ORDER BY borough")?;
+    let rows = statement.query_map(params![user_id], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An account as a coordinator sees it.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct UserSummary {
+    /// User id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Boroughs.
+    pub areas: Vec<String>,
+    /// Whether the account is disabled.
+    pub disabled: bool,
+    /// Sessions (devices) that can still sign in.
+    pub active_sessions: u32,
+}
+
+/// The accounts that work in the coordinator's boroughs.
+#[utoipa::path(get, path = "/api/users", tag = "users",
+    responses((status = 200, body = Vec<UserSummary>), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_users(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<ApiJson<Vec<UserSummary>>, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .read(move |conn| {
+            let mut statement = conn.prepare(
+                "SELECT u.id, u.username, u.display_name, u.role, u.disabled,
+                   (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.revoked = 0
+                      AND s.expires_at_ms > ?1)
+                 FROM users u ORDER BY u.display_name",
+            )?;
+            let rows = statement.query_map(params![now_ms()], |row| {
+                Ok(UserSummary {
+                    id: row.get(0)?,
+                    username: row.get(1)?,
+                    display_name: row.get(2)?,
+                    role: row.get(3)?,
+                    disabled: row.get(4)?,
+                    active_sessions: row.get(5)?,
+                    areas: Vec::new(),
+                })
+            })?;
+            let mut users = Vec::new();
+            for row in rows {
+                let mut user = row?;
+                user.areas = areas(conn, &user.id)?;
+                if user.areas.iter().any(|a| session.areas.contains(a)) {
+                    users.push(user);
+                }
+            }
+            Ok(ApiJson(users))
+        })
+        .await
+}
+
+/// A volunteer to invite.
+#[derive(Deserialize, ToSchema)]
+pub struct Invite {
+    /// Sign-in name.
+    pub username: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Boroughs, each one the coordinator's own.
+    pub areas: Vec<String>,
+}
+
+/// The new account and its first password, shown to the coordinator once.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Invited {
+    /// User id.
+    pub id: String,
+    /// Give this to the volunteer; it is not stored in the clear.
+    pub temporary_password: String,
+}
+
+/// Invites a volunteer to the coordinator's boroughs.
+#[utoipa::path(post, path = "/api/users", tag = "users", request_body = Invite,
+    responses((status = 200, body = Invited), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn invite(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(invite): ApiJson<Invite>,
+) -> Result<ApiJson<Invited>, ApiError> {
+    session.require(Role::Coordinator)?;
+    if invite.areas.is_empty() || !invite.areas.iter().all(|a| session.areas.contains(a)) {
+        return Err(ApiError::Forbidden(
+            "A volunteer can only be invited to boroughs you coordinate",
+        ));
+    }
+    let temporary_password = token::new_password()?;
+    let hashed = {
+        let p = temporary_password.clone();
+        tokio::task::spawn_blocking(move || password::hash(&p))
+            .await
+            .map_err(|_| ApiError::Internal("hashing failed"))??
+    };
+    let user = NewUser {
+        username: invite.username,
+        display_name: invite.display_name,
+        role: Role::Volunteer,
+        areas: invite.areas,
+    };
+    let id = state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction()?;
+            let id = create(&tx, &user, &hashed)?;
+            audit::record(
+                &tx,
+                Some(&session.user_id),
+                Action::AccountChange,
+                &format!("invite {id}"),
+            )?;
+            tx.commit()?;
+            Ok(id)
+        })
+        .await?;
+    Ok(ApiJson(Invited {
+        id,
+        temporary_password,
+    }))
+}
+
+/// Disables an account and ends all its sessions.
+#[utoipa::path(post, path = "/api/users/{id}/disable", tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn disable(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    change_account(state, session, id, "disable").await
+}
+
+/// Ends every session of an account (a lost phone); the person signs in again.
+#[utoipa::path(post, path = "/api/users/{id}/revoke-sessions", tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn revoke_sessions(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    change_account(state, session, id, "revoke").await
+}
+
+async fn change_account(
+    state: AppState,
+    session: Session,
+    id: String,
+    what: &'static str,
+) -> Result<axum::http::StatusCode, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction()?;
+            let role: Option<String> = tx
+                .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let target_areas = areas(&tx, &id)?;
+            if role.is_none() || !target_areas.iter().any(|a| session.areas.contains(a)) {
+                return Err(ApiError::NotFound);
+            }
+            if role.as_deref() != Some(Role::Volunteer.code()) {
+                return Err(ApiError::Forbidden(
+                    "Coordinators manage volunteer accounts only",
+                ));
+            }
+            if what == "disable" {
+                tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", params![id])?;
+            }
+            tx.execute(
+                "UPDATE sessions SET revoked = 1 WHERE user_id = ?1",
+                params![id],
+            )?;
+            audit::record(
+                &tx,
+                Some(&session.user_id),
+                Action::AccountChange,
+                &format!("{what} {id}"),
+            )?;
+            tx.commit()?;
+            Ok(axum::http::StatusCode::NO_CONTENT)
+        })
+        .await
+}

@@ -1,0 +1,589 @@
+//! Sync over real HTTP on loopback against the real server binary and its SQLite file.
+
+mod common;
+
+use common::phone::{now, Phone, SyncError};
+use common::{add_user, Server, BARNET, CAMDEN, ISLINGTON};
+use serde_json::json;
+use stallside_shared::record::{
+    CheckPart, FollowUpState, Outcome, Reading, ReviewState, VenueType,
+};
+use stallside_shared::sync::client::Status;
+use stallside_shared::synthetic::{self, Stall};
+use stallside_shared::triage::Band;
+
+fn stall(volunteer_id: &str, borough: &str) -> Stall {
+    Stall {
+        event_id: "stall-1".into(),
+        volunteer_id: volunteer_id.into(),
+        borough: borough.into(),
+        venue_type: VenueType::Library,
+    }
+}
+
+fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
+    let stall = stall(&phone.client.user_id, ISLINGTON);
+    (0..n)
+        .map(|i| synthetic::check(seed + i, &stall, now() - 60_000))
+        .collect()
+}
+
+fn severe(phone: &Phone) -> CheckPart {
+    let mut check = checks(phone, 1, 1).remove(0);
+    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    check.red_flags.clear();
+    check.pulse_irregular_on_repeat = None;
+    check.low_bp_symptoms.clear();
+    check.consent_to_contact = true;
+    check
+}
+
+fn count(server: &Server, sql: &str) -> i64 {
+    server.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let ids: Vec<_> = checks(&phone, 20, 100)
+        .into_iter()
+        .map(|c| phone.record(c, None))
+        .collect();
+    assert_eq!(phone.unsynced(), 20);
+    let report = phone.sync().unwrap();
+    assert_eq!(report.accepted, 20);
+    assert_eq!(
+        report.pulled, 0,
+        "the phone already has everything it pushed"
+    );
+    assert_eq!(phone.unsynced(), 0);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 20);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 20);
+
+    // The same changes pushed again (a retried request whose answer was lost).
+    let seq_before = count(&server, "SELECT value FROM sequence");
+    let doc_bytes: Vec<u8> = server
+        .sqlite()
+        .query_row(
+            "SELECT doc FROM documents WHERE id = ?1",
+            [ids[0].to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for stored in phone.records.values_mut() {
+        stored.state.server_heads.clear();
+    }
+    let again = phone.sync().unwrap();
+    assert_eq!(again.accepted, 20);
+    assert_eq!(
+        count(&server, "SELECT value FROM sequence"),
+        seq_before,
+        "nothing new committed"
+    );
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 20);
+    let doc_after: Vec<u8> = server
+        .sqlite()
+        .query_row(
+            "SELECT doc FROM documents WHERE id = ?1",
+            [ids[0].to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(doc_bytes, doc_after);
+
+    // A new phone of the same volunteer pulls every record, page by page.
+    let mut second = Phone::new(server.demo("volunteer", "phone-b"));
+    second.page_size = Some(7);
+    let pulled = second.sync().unwrap();
+    assert_eq!(pulled.pulled, 20);
+    assert_eq!(pulled.requests, 3);
+    for id in &ids {
+        assert_eq!(second.record_of(*id), phone.record_of(*id));
+        assert_eq!(second.status(*id), Status::Synced);
+    }
+}
+
+#[test]
+fn one_invalid_document_is_rejected_with_its_reason_and_the_rest_are_stored() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let good: Vec<_> = checks(&phone, 5, 200)
+        .into_iter()
+        .map(|c| phone.record(c, None))
+        .collect();
+    let mut bad = checks(&phone, 1, 300).remove(0);
+    bad.readings = vec![Reading::bp(80, 95)];
+    let bad_id = phone.record(bad, None);
+    let report = phone.sync().unwrap();
+    assert_eq!(report.accepted, 5);
+    assert_eq!(report.rejected.len(), 1);
+    let (id, code, reason) = &report.rejected[0];
+    assert_eq!((*id, code.as_str()), (bad_id, "invalid"));
+    assert!(
+        reason.contains("Reading 1: systolic must be higher than diastolic"),
+        "{reason}"
+    );
+    assert!(matches!(phone.status(bad_id), Status::Rejected(r) if r == *reason));
+    for id in good {
+        assert_eq!(phone.status(id), Status::Synced);
+    }
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 5);
+
+    // The refused version is not sent again; a correction is, and is accepted.
+    assert_eq!(phone.sync().unwrap().rejected.len(), 0);
+    phone.correct(bad_id, |c| c.readings = vec![Reading::bp(120, 80)]);
+    let fixed = phone.sync().unwrap();
+    assert_eq!(fixed.accepted, 1, "{fixed:?}");
+    assert_eq!(phone.status(bad_id), Status::Synced);
+}
+
+#[test]
+fn a_tampered_band_and_garbage_bytes_are_refused() {
+    let server = Server::start();
+    let volunteer = server.demo("volunteer", "phone-a");
+    let mut phone = Phone::new(volunteer.clone());
+    let mut check = checks(&phone, 1, 400).remove(0);
+    check.readings = vec![Reading::bp(185, 100), Reading::bp(183, 100)];
+    check.red_flags.clear();
+    check.pulse_irregular_on_repeat = None;
+    let id = phone.record(check, None);
+    let meta = stallside_shared::crdt::ChangeMeta {
+        actor: phone.actor.clone(),
+        time_secs: 1_790_000_000,
+    };
+    let stored = phone.records.get_mut(&id).unwrap();
+    let mut tampered = stored.doc.record().unwrap().check;
+    tampered.band = Band::Normal;
+    stored.doc.write_check(&tampered, &meta).unwrap();
+    let report = phone.sync().unwrap();
+    assert_eq!(report.rejected[0].1, "band_mismatch");
+
+    let (status, body) = volunteer.post_raw(
+        "/api/sync",
+        &json!({ "cursor": 0, "push": [{ "id": uuid::Uuid::new_v4(), "changes": "bm90IGF1dG9tZXJnZQ==", "heads": [] }] }),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["results"][0]["status"], "rejected");
+    assert_eq!(body["results"][0]["code"], "undecodable");
+}
+
+#[test]
+fn every_authorisation_rule_is_enforced() {
+    let server = Server::start();
+    add_user(
+        &server.data_dir,
+        "camden-coordinator",
+        "coordinator",
+        CAMDEN,
+        "camden-lantern-orbit",
+    );
+    add_user(
+        &server.data_dir,
+        "camden-supervisor",
+        "supervisor",
+        CAMDEN,
+        "camden-tulip-harbour",
+    );
+    add_user(
+        &server.data_dir,
+        "other-volunteer",
+        "volunteer",
+        ISLINGTON,
+        "other-volunteer-pass",
+    );
+    add_user(
+        &server.data_dir,
+        "barnet-volunteer",
+        "volunteer",
+        BARNET,
+        "barnet-volunteer-pass",
+    );
+
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let severe_id = volunteer.record(severe(&volunteer), None);
+    let normal_id = {
+        let mut c = checks(&volunteer, 1, 500).remove(0);
+        c.readings = vec![Reading::bp(118, 76)];
+        c.red_flags.clear();
+        c.low_bp_symptoms.clear();
+        c.pulse_irregular_on_repeat = None;
+        volunteer.record(c, None)
+    };
+    volunteer.sync().unwrap();
+
+    let coordinator = Phone::new(server.demo("coordinator", "laptop-c"));
+    let supervisor = Phone::new(server.demo("supervisor", "laptop-s"));
+
+    // A copy of the volunteer's documents on another device, to edit as someone else.
+    let fork = |phone: &Phone, client: common::Client| {
+        let mut other = Phone::new(client);
+        for (id, stored) in &phone.records {
+            let mut doc = stored.doc.clone();
+            other.records.insert(
+                *id,
+                common::phone::Stored {
+                    state: stallside_shared::sync::client::SyncState {
+                        server_heads: stallside_shared::sync::client::heads_hex(&mut doc),
+                        rejected: None,
+                    },
+                    doc,
+                    contact: None,
+                },
+            );
+        }
+        other
+    };
+    let expect_refused = |mut phone: Phone, code: &str| {
+        let report = phone.sync().unwrap();
+        assert_eq!(report.rejected.len(), 1, "{code}: {report:?}");
+        assert_eq!(report.rejected[0].1, code);
+    };
+
+    // Wrong role: a coordinator changing the check, a volunteer changing the review, a
+    // supervisor changing the review, a coordinator changing the follow-up.
+    let mut p = fork(&volunteer, coordinator.client.clone());
+    p.correct(severe_id, |c| {
+        c.goal = Some("changed by a coordinator".into())
+    });
+    expect_refused(p, "part_not_yours");
+    let mut p = fork(&volunteer, volunteer.client.clone());
+    p.actor = volunteer.actor.clone();
+    p.review(severe_id, |r| r.state = ReviewState::Approved);
+    expect_refused(p, "part_not_yours");
+    let mut p = fork(&volunteer, supervisor.client.clone());
+    p.review(severe_id, |r| r.state = ReviewState::Approved);
+    expect_refused(p, "part_not_yours");
+    let mut p = fork(&volunteer, coordinator.client.clone());
+    p.follow_up(severe_id, |f| f.state = FollowUpState::Closed);
+    expect_refused(p, "part_not_yours");
+
+    // Wrong owner: another volunteer correcting this volunteer's check, or creating one in
+    // this volunteer's name.
+    let other = server.login("other-volunteer", "other-volunteer-pass", "phone-o");
+    let mut p = fork(&volunteer, other.clone());
+    p.correct(severe_id, |c| c.goal = Some("not mine".into()));
+    expect_refused(p, "not_your_record");
+    let mut p = Phone::new(other);
+    p.record(severe(&volunteer), None);
+    expect_refused(p, "not_your_record");
+
+    // Wrong area: Camden's coordinator reviewing an Islington record; Camden's supervisor
+    // following it up; a Barnet volunteer recording in Islington.
+    let mut p = fork(
+        &volunteer,
+        server.login("camden-coordinator", "camden-lantern-orbit", "c2"),
+    );
+    p.review(severe_id, |r| r.state = ReviewState::Approved);
+    expect_refused(p, "outside_area");
+    let mut p = fork(
+        &volunteer,
+        server.login("camden-supervisor", "camden-tulip-harbour", "s2"),
+    );
+    p.follow_up(severe_id, |f| f.state = FollowUpState::Claimed);
+    expect_refused(p, "outside_area");
+    let barnet = server.login("barnet-volunteer", "barnet-volunteer-pass", "phone-b");
+    let mut p = Phone::new(barnet.clone());
+    let mut c = severe(&volunteer);
+    c.volunteer_id = barnet.user_id.clone();
+    p.record(c, None);
+    expect_refused(p, "outside_area");
+
+    // A supervisor on a reading that is not flagged; a coordinator creating a check.
+    let mut p = fork(&volunteer, supervisor.client.clone());
+    p.records.retain(|id, _| *id == normal_id);
+    p.follow_up(normal_id, |f| f.state = FollowUpState::Claimed);
+    expect_refused(p, "not_flagged");
+    let mut p = Phone::new(coordinator.client.clone());
+    p.record(severe(&volunteer), None);
+    expect_refused(p, "not_a_creator");
+
+    // A forged actor id: the supervisor signing changes with the volunteer's actor id, and the
+    // volunteer reusing it from another device.
+    let mut p = fork(&volunteer, supervisor.client.clone());
+    p.actor = volunteer.actor.clone();
+    p.follow_up(severe_id, |f| f.state = FollowUpState::Claimed);
+    expect_refused(p, "foreign_actor");
+    let mut p = fork(&volunteer, server.demo("volunteer", "phone-z"));
+    p.actor = volunteer.actor.clone();
+    p.correct(severe_id, |c| c.goal = Some("from a second phone".into()));
+    expect_refused(p, "foreign_actor");
+
+    // What is allowed still works.
+    let mut p = fork(&volunteer, supervisor.client.clone());
+    p.follow_up(severe_id, |f| f.state = FollowUpState::Claimed);
+    assert_eq!(p.sync().unwrap().rejected.len(), 0);
+}
+
+#[test]
+fn a_volunteer_cannot_correct_after_the_edit_window() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let mut old = checks(&phone, 1, 600).remove(0);
+    old.recorded_at_ms = now() - 8 * 24 * 3_600_000;
+    let id = phone.record(old, None);
+    assert_eq!(
+        phone.sync().unwrap().accepted,
+        1,
+        "a late sync of an old check is fine"
+    );
+    phone.correct(id, |c| c.goal = Some("late correction".into()));
+    assert_eq!(phone.sync().unwrap().rejected[0].1, "edit_window_closed");
+}
+
+#[test]
+fn expired_and_revoked_tokens_are_refused() {
+    let server = Server::start();
+    let volunteer = server.demo("volunteer", "phone-a");
+    let (status, _) = volunteer.get_raw("/api/me");
+    assert_eq!(status, 200);
+    let (status, body) = volunteer.post_raw("/api/logout", &json!({}));
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = volunteer.post_raw("/api/sync", &json!({ "cursor": 0, "push": [] }));
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+
+    let again = server.demo("volunteer", "phone-a");
+    server
+        .sqlite()
+        .execute(
+            "UPDATE sessions SET expires_at_ms = 1 WHERE revoked = 0",
+            [],
+        )
+        .unwrap();
+    let (status, _) = again.post_raw("/api/sync", &json!({ "cursor": 0, "push": [] }));
+    assert_eq!(status, 401);
+
+    let coordinator = server.demo("coordinator", "laptop");
+    let third = server.demo("volunteer", "phone-b");
+    let (status, _) = coordinator.post_raw(
+        &format!("/api/users/{}/revoke-sessions", third.user_id),
+        &json!({}),
+    );
+    assert_eq!(status, 204);
+    assert_eq!(third.get_raw("/api/me").0, 401);
+    let (status, _) = request_without_token(&server);
+    assert_eq!(status, 401);
+}
+
+fn request_without_token(server: &Server) -> (u16, serde_json::Value) {
+    server.post_json("/api/sync", None, &json!({ "cursor": 0, "push": [] }))
+}
+
+#[test]
+fn acknowledged_records_survive_sigkill_and_retries_complete_without_duplicates() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    for c in checks(&phone, 600, 700) {
+        phone.record(c, None);
+    }
+    phone.push_batch = 25;
+    // Push in a thread while the main thread kills the server mid-stream.
+    let data_dir = server.data_dir.clone();
+    let url = server.url.clone();
+    let handle = std::thread::spawn(move || {
+        let result = phone.sync();
+        (phone, result)
+    });
+    loop {
+        let done: i64 = rusqlite::Connection::open(data_dir.join("stallside.sqlite"))
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0)))
+            .unwrap_or(0);
+        if done >= 100 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let data_dir = server.kill();
+    let (mut phone, result) = handle.join().unwrap();
+    assert!(
+        matches!(result, Err(SyncError::Transport(_))),
+        "the connection was cut: {url}"
+    );
+    let acknowledged: Vec<_> = phone
+        .records
+        .iter_mut()
+        .filter(|(_, s)| !s.state.server_heads.is_empty())
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        acknowledged.len() >= 75 && acknowledged.len() < 600,
+        "{}",
+        acknowledged.len()
+    );
+
+    let server = Server::start_in(data_dir, &["--demo"]);
+    let db = server.sqlite();
+    for id in &acknowledged {
+        let found: i64 = db
+            .query_row(
+                "SELECT COUNT(*) FROM checks WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "acknowledged record {id} is in the database");
+    }
+    phone.client = server.demo("volunteer", "phone-a");
+    phone.sync().unwrap();
+    assert_eq!(phone.unsynced(), 0);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 600);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 600);
+    let integrity: String = server
+        .sqlite()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn a_correction_and_a_follow_up_converge_in_either_order() {
+    for volunteer_first in [true, false] {
+        let server = Server::start();
+        let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+        let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+        volunteer.sync().unwrap();
+        let mut supervisor = Phone::new(server.demo("supervisor", "laptop-s"));
+        supervisor.sync().unwrap();
+        assert!(
+            supervisor.records.contains_key(&id),
+            "the supervisor sees the flagged record"
+        );
+
+        volunteer.correct(id, |c| c.goal = Some("Cut down on salt".into()));
+        supervisor.follow_up(id, |f| {
+            f.state = FollowUpState::Closed;
+            f.outcome = Some(Outcome::UrgentCare);
+            f.closed_at_ms = Some(now());
+        });
+        if volunteer_first {
+            volunteer.sync().unwrap();
+            supervisor.sync().unwrap();
+        } else {
+            supervisor.sync().unwrap();
+            volunteer.sync().unwrap();
+        }
+        volunteer.sync().unwrap();
+        supervisor.sync().unwrap();
+
+        let on_volunteer = volunteer.record_of(id);
+        assert_eq!(on_volunteer, supervisor.record_of(id));
+        assert_eq!(on_volunteer.check.goal.as_deref(), Some("Cut down on salt"));
+        assert_eq!(on_volunteer.follow_up.outcome, Some(Outcome::UrgentCare));
+        let mut doc: Vec<u8> = server
+            .sqlite()
+            .query_row(
+                "SELECT doc FROM documents WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let on_server = stallside_shared::crdt::RecordDoc::load(&std::mem::take(&mut doc))
+            .unwrap()
+            .record()
+            .unwrap();
+        assert_eq!(on_server, on_volunteer);
+        assert_eq!(volunteer.status(id), Status::Synced);
+        assert_eq!(supervisor.status(id), Status::Synced);
+        let (state, outcome): (String, String) = server
+            .sqlite()
+            .query_row(
+                "SELECT follow_up_state, outcome FROM checks WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (state.as_str(), outcome.as_str()),
+            ("closed", "urgent_care")
+        );
+        assert_eq!(
+            count(&server, "SELECT COUNT(*) FROM contacts"),
+            0,
+            "deleted at close"
+        );
+    }
+}
+
+#[test]
+fn contact_details_are_kept_apart_only_for_flagged_consented_readings() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let flagged = phone.record(severe(&phone), Some("+44 7700 900123"));
+    let mut no_consent = severe(&phone);
+    no_consent.consent_to_contact = false;
+    phone.record(no_consent, Some("07700 900999"));
+    let mut bad_number = severe(&phone);
+    bad_number.goal = None;
+    phone.record(bad_number, Some("call me maybe"));
+    let report = phone.sync().unwrap();
+    assert_eq!(report.accepted, 3);
+    let phone_number: String = server
+        .sqlite()
+        .query_row(
+            "SELECT phone FROM contacts WHERE record_id = ?1",
+            [flagged.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(phone_number, "07700900123");
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 1);
+    let doc: Vec<u8> = server
+        .sqlite()
+        .query_row(
+            "SELECT doc FROM documents WHERE id = ?1",
+            [flagged.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let needle = b"900123";
+    assert!(
+        !doc.windows(needle.len()).any(|w| w == needle),
+        "the number never enters the document"
+    );
+}
+
+#[test]
+fn events_and_settings_ride_along_and_the_coordinator_sees_the_area() {
+    let server = Server::start();
+    let coordinator = server.demo("coordinator", "laptop");
+    let event: serde_json::Value = coordinator.post(
+        "/api/events",
+        &json!({ "name": "Food bank stall", "date": "2026-11-28", "venue": "St Luke's",
+                 "venue_type": "food_bank", "borough": ISLINGTON }),
+    );
+    let (status, body) = coordinator.post_raw(
+        "/api/events",
+        &json!({ "name": "Elsewhere", "date": "2026-11-28", "venue": "Hall",
+                 "venue_type": "library", "borough": CAMDEN }),
+    );
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+
+    let volunteer = server.demo("volunteer", "phone-a");
+    let response: serde_json::Value =
+        volunteer.post("/api/sync", &json!({ "cursor": 0, "push": [] }));
+    let names: Vec<&str> = response["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Food bank stall"), "{names:?}");
+    assert_eq!(response["settings"]["same_day_minutes"], 1440);
+    let cursor = response["cursor"].as_u64().unwrap();
+    let later: serde_json::Value =
+        volunteer.post("/api/sync", &json!({ "cursor": cursor, "push": [] }));
+    assert_eq!(
+        later["events"].as_array().unwrap().len(),
+        0,
+        "only changes after the cursor"
+    );
+    assert_eq!(event["venue_type"], "food_bank");
+
+    let mut phone = Phone::new(volunteer);
+    for c in checks(&phone, 3, 900) {
+        phone.record(c, None);
+    }
+    phone.sync().unwrap();
+    let mut laptop = Phone::new(coordinator);
+    assert_eq!(laptop.sync().unwrap().pulled, 3);
+}

@@ -1,0 +1,66 @@
+//! Dates from timestamps, without a clock or a time-zone database: reports group checks by
+//! day and ISO week. Times are UTC; a stall in London is at most an hour off UTC, and checks
+//! are not taken around midnight.
+
+/// "YYYY-MM-DD" of a timestamp in milliseconds since the Unix epoch.
+pub fn date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The ISO 8601 week, "YYYY-Www", of a timestamp in milliseconds since the Unix epoch.
+pub fn iso_week(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    // 1970-01-01 was a Thursday; ISO weeks start on Monday (weekday 0 here).
+    let weekday = (days + 3).rem_euclid(7);
+    let thursday = days - weekday + 3;
+    let (year, _, _) = civil_from_days(thursday);
+    let jan1 = days_from_civil(year, 1, 1);
+    let week = (thursday - jan1) / 7 + 1;
+    format!("{year:04}-W{week:02}")
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn dates_and_iso_weeks() {
+        assert_eq!(date(0), "1970-01-01");
+        // 2026-11-21 is a Saturday in ISO week 47.
+        let nov21 = days_from_civil(2026, 11, 21) * DAY;
+        assert_eq!(date(nov21 + 13 * 3_600_000), "2026-11-21");
+        assert_eq!(iso_week(nov21), "2026-W47");
+        // Year edges: 2021-01-03 is in 2020-W53; 2024-12-30 is in 2025-W01.
+        assert_eq!(iso_week(days_from_civil(2021, 1, 3) * DAY), "2020-W53");
+        assert_eq!(iso_week(days_from_civil(2021, 1, 4) * DAY), "2021-W01");
+        assert_eq!(iso_week(days_from_civil(2024, 12, 30) * DAY), "2025-W01");
+        assert_eq!(date(days_from_civil(2024, 2, 29) * DAY), "2024-02-29");
+    }
+}

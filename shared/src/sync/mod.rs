@@ -1,0 +1,12 @@
+//! The sync protocol: one HTTP round trip pushes what the server has not acknowledged and pulls
+//! what changed on the server after the client's cursor (in the style of CouchDB's changes
+//! feed and Simple.org's process token, which scale to many small documents).
+//!
+//! Sans-IO: [`wire`] is the messages, [`client`] the phone's side as plain functions over
+//! its records' states, [`judge`] the server's decision on each pushed document, and
+//! [`backoff`] the retry schedule. None of them touches a network, a store or a clock.
+
+pub mod backoff;
+pub mod client;
+pub mod judge;
+pub mod wire;

@@ -1,0 +1,151 @@
+//! The messages of `POST /api/sync`, as JSON. Automerge bytes travel as base64; the transport
+//! gzips the body, which takes back most of base64's overhead.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::record::VenueType;
+use crate::triage::ProgrammeSettings;
+
+/// The most documents one request may push; a phone with more sends several requests.
+pub const MAX_PUSH_DOCS: usize = 1_000;
+/// The most bytes of changes one document may push.
+pub const MAX_DOC_BYTES: usize = 256 * 1024;
+/// The largest and the default page of pulled documents.
+pub const MAX_PAGE_SIZE: u32 = 1_000;
+
+/// What the client sends.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncRequest {
+    /// The server's cursor from the last response this client applied; 0 the first time.
+    pub cursor: u64,
+    /// Documents with changes the server has not acknowledged.
+    pub push: Vec<PushDoc>,
+    /// How many changed documents to pull at most (default and maximum [`MAX_PAGE_SIZE`]).
+    pub page_size: Option<u32>,
+}
+
+/// One document's unacknowledged changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushDoc {
+    /// The record id.
+    pub id: Uuid,
+    /// Automerge changes after the heads the server acknowledged, base64.
+    #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
+    pub changes: Vec<u8>,
+    /// The phone's heads for the document after these changes, hex: if the server's heads
+    /// equal them the phone already has everything and the document is not sent back.
+    pub heads: Vec<String>,
+    /// Contact details for a flagged reading whose person agreed to be contacted. They travel
+    /// beside the document, never in it, so they can be erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactDetails>,
+}
+
+/// How a supervisor can reach the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactDetails {
+    /// A UK phone number.
+    pub phone: String,
+}
+
+/// What the server answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncResponse {
+    /// One result per pushed document, in push order.
+    pub results: Vec<PushResult>,
+    /// Documents changed after the cursor that this user may see, oldest change first.
+    pub pulled: Vec<PulledDoc>,
+    /// The cursor to send next time.
+    pub cursor: u64,
+    /// More changed documents wait: ask again with the new cursor.
+    pub more: bool,
+    /// Events the user works at that changed after the cursor.
+    pub events: Vec<Event>,
+    /// The programme settings in force.
+    pub settings: ProgrammeSettings,
+}
+
+/// The server's answer for one pushed document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PushResult {
+    /// Committed to the database.
+    Accepted {
+        /// The record id.
+        id: Uuid,
+        /// The server's heads for the document after the commit, hex.
+        heads: Vec<String>,
+        /// Something the volunteer should know that did not stop the record being stored,
+        /// e.g. a contact number that was not valid and was not kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warning: Option<String>,
+    },
+    /// Refused; nothing of this document was stored.
+    Rejected {
+        /// The record id.
+        id: Uuid,
+        /// A stable code for programs.
+        code: String,
+        /// Why, in words a volunteer understands.
+        reason: String,
+    },
+}
+
+/// A document the client should merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PulledDoc {
+    /// The record id.
+    pub id: Uuid,
+    /// The whole document, base64.
+    #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
+    pub doc: Vec<u8>,
+    /// Its heads, hex.
+    pub heads: Vec<String>,
+}
+
+/// An outreach event (a stall), as the phones see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    /// Event id.
+    pub id: String,
+    /// A short name, e.g. "Saturday market, Chapel Market".
+    pub name: String,
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// The venue's name.
+    pub venue: String,
+    /// The kind of venue.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub venue_type: VenueType,
+    /// ONS borough code.
+    pub borough: String,
+}
+
+/// Serde for bytes as standard base64 text.
+pub mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes bytes as base64.
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    /// Reads base64 into bytes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)
+    }
+}
