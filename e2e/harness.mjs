@@ -1,0 +1,92 @@
+// Shared set-up for the browser tests: the real release server on a loopback port with a
+// fresh SQLite file, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const artifacts = path.join(root, 'e2e', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+/** The phone viewport the volunteers use. */
+export const PHONE = { width: 390, height: 844 };
+
+/** Starts the server; resolves with { url, dataDir, stop(), kill() }. */
+export async function startServer({ dataDir, port = 0 } = {}) {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'stallside-e2e-'));
+  const child = spawn(
+    path.join(root, 'target', 'release', 'stallside-server'),
+    ['--data-dir', dir, '--bind', `127.0.0.1:${port}`, '--dist', path.join(root, 'dist'), '--demo'],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/running at (http:\/\/[\d.:]+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    url,
+    dataDir: dir,
+    port: Number(new URL(url).port),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Launches Chromium (Debian's) headless with a fresh profile. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized page in a new browser context. */
+export async function phonePage(browser) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return { context, page };
+}
+
+const axeSource = readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; returns serious and critical violations. */
+export async function seriousViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+  );
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Signs in through the API (for setting up other roles in a test). */
+export async function apiLogin(url, username, password, deviceId = `e2e-${username}`) {
+  const response = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, device_id: deviceId }),
+  });
+  if (!response.ok) throw new Error(`login ${username}: ${response.status}`);
+  return response.json();
+}
