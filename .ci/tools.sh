@@ -26,10 +26,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
-    say "installing npm packages (nhsuk-frontend, workbox-build, binaryen, playwright-core, axe-core)"
-    npm ci --no-audit --no-fund
-fi
+# `npm install` keeps the locked versions and is a quick no-op once they are there. (`npm ci`
+# refuses this lock file: the registry mirror leaves rollup's optional per-platform packages out.)
+say "npm packages (nhsuk-frontend, workbox-build, binaryen, playwright-core, axe-core)"
+npm install --no-audit --no-fund --loglevel=error
 
 if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
     say "installing Debian's chromium and chromedriver"
