@@ -12,7 +12,10 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
     let server = Server::start();
     let (status, doc) = server.get("/api/openapi.json", None);
     assert_eq!(status, 200);
-    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.")), Some(true));
+    assert_eq!(
+        doc["openapi"].as_str().map(|v| v.starts_with("3.")),
+        Some(true)
+    );
     let paths = doc["paths"].as_object().expect("paths");
     let mut operations = Vec::new();
     for (path, item) in paths {
@@ -54,7 +57,10 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
 fn assert_error_shape(status: u16, body: &Value) {
     assert_eq!(body["status"].as_u64(), Some(u64::from(status)), "{body}");
     assert!(body["code"].is_string(), "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
 }
 
 #[test]
@@ -64,7 +70,10 @@ fn malformed_and_oversized_requests_get_clear_json_errors() {
     let (status, body) = volunteer.post_raw("/api/sync", &json!({ "push": "not a list" }));
     assert_eq!(status, 400);
     assert_eq!(body["code"], "bad_request");
-    assert!(body["message"].as_str().unwrap().starts_with("The request could not be read"));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("The request could not be read"));
 
     let too_many: Vec<Value> = (0..1_001)
         .map(|_| json!({ "id": uuid::Uuid::new_v4(), "changes": "", "heads": [] }))
@@ -88,7 +97,10 @@ fn sign_in_is_rate_limited_and_wrong_passwords_are_refused_and_audited() {
         None,
         &json!({ "username": "volunteer", "password": "wrong", "device_id": "d" }),
     );
-    assert_eq!((status, body["code"].as_str()), (401, Some("bad_credentials")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("bad_credentials"))
+    );
     let mut statuses = Vec::new();
     for _ in 0..12 {
         let (status, _) = server.post_json(
@@ -98,10 +110,18 @@ fn sign_in_is_rate_limited_and_wrong_passwords_are_refused_and_audited() {
         );
         statuses.push(status);
     }
-    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 3, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        3,
+        "{statuses:?}"
+    );
     let failed: i64 = server
         .sqlite()
-        .query_row("SELECT COUNT(*) FROM audit WHERE action = 'login_failed'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'login_failed'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(failed, 10);
     let details: Vec<String> = server
@@ -112,7 +132,10 @@ fn sign_in_is_rate_limited_and_wrong_passwords_are_refused_and_audited() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert!(details.iter().all(|d| !d.contains("wrong")), "no passwords in the audit trail");
+    assert!(
+        details.iter().all(|d| !d.contains("wrong")),
+        "no passwords in the audit trail"
+    );
 }
 
 #[test]
@@ -135,7 +158,8 @@ fn coordinators_invite_volunteers_who_can_then_sign_in() {
     let (status, _) = bilal.get_raw("/api/users");
     assert_eq!(status, 403, "volunteers cannot list accounts");
 
-    let (status, _) = coordinator.post_raw(&format!("/api/users/{}/disable", bilal.user_id), &json!({}));
+    let (status, _) =
+        coordinator.post_raw(&format!("/api/users/{}/disable", bilal.user_id), &json!({}));
     assert_eq!(status, 204);
     assert_eq!(bilal.get_raw("/api/me").0, 401);
     let (status, _) = server.post_json(
@@ -158,7 +182,10 @@ fn production_refuses_demo_data_and_weak_passwords_and_backup_copies_the_live_da
         venue_type: stallside_shared::record::VenueType::Library,
     };
     for seed in 0..5 {
-        sim.record(stallside_shared::synthetic::check(seed, &stall, common::phone::now()), None);
+        sim.record(
+            stallside_shared::synthetic::check(seed, &stall, common::phone::now()),
+            None,
+        );
     }
     sim.sync().unwrap();
 
@@ -170,9 +197,15 @@ fn production_refuses_demo_data_and_weak_passwords_and_backup_copies_the_live_da
         .arg(&server.data_dir)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let copy = rusqlite::Connection::open(&target).unwrap();
-    let checks: i64 = copy.query_row("SELECT COUNT(*) FROM checks", [], |r| r.get(0)).unwrap();
+    let checks: i64 = copy
+        .query_row("SELECT COUNT(*) FROM checks", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(checks, 5);
 
     let data_dir = server.kill();
@@ -187,14 +220,28 @@ fn production_refuses_demo_data_and_weak_passwords_and_backup_copies_the_live_da
 
     let fresh = fresh_dir();
     let weak = std::process::Command::new(env!("CARGO_BIN_EXE_stallside-server"))
-        .args(["add-user", "--username", "lead", "--display-name", "Lead", "--role", "coordinator"])
+        .args([
+            "add-user",
+            "--username",
+            "lead",
+            "--display-name",
+            "Lead",
+            "--role",
+            "coordinator",
+        ])
         .args(["--areas", common::BARNET, "--data-dir"])
         .arg(&fresh)
         .env("STALLSIDE_PASSWORD", "changeme")
         .output()
         .unwrap();
     assert!(!weak.status.success());
-    add_user(&fresh, "lead", "coordinator", common::BARNET, "a-long-and-unusual-phrase");
+    add_user(
+        &fresh,
+        "lead",
+        "coordinator",
+        common::BARNET,
+        "a-long-and-unusual-phrase",
+    );
     let production = Server::start_in(fresh, &[]);
     let lead = production.login("lead", "a-long-and-unusual-phrase", "laptop");
     assert_eq!(lead.get_raw("/api/me").1["role"], "coordinator");

@@ -94,7 +94,7 @@ fn record_strategy() -> impl Strategy<Value = CheckRecord> {
 /// An edit one of the three roles makes on its own replica, or a partial sync between two.
 #[derive(Debug, Clone)]
 enum Step {
-    Volunteer(CheckPart),
+    Volunteer(Box<CheckPart>),
     Coordinator(ReviewPart),
     Supervisor(FollowUpPart),
     Sync { from: usize, to: usize },
@@ -102,7 +102,7 @@ enum Step {
 
 fn step_strategy() -> impl Strategy<Value = Step> {
     prop_oneof![
-        check_strategy().prop_map(Step::Volunteer),
+        check_strategy().prop_map(|c| Step::Volunteer(Box::new(c))),
         review_strategy().prop_map(Step::Coordinator),
         follow_up_strategy().prop_map(Step::Supervisor),
         (0usize..3, 0usize..3).prop_map(|(from, to)| Step::Sync { from, to }),
@@ -134,7 +134,7 @@ proptest! {
             match step {
                 Step::Volunteer(check) => {
                     replicas[0].write_check(&check, &meta(1, t)).unwrap();
-                    expected.check = check;
+                    expected.check = *check;
                 }
                 Step::Coordinator(review) => {
                     replicas[1].write_review(&review, &meta(2, t)).unwrap();

@@ -204,7 +204,15 @@ fn input_for(reading: (u16, u16), known: KnownHypertension) -> (Vec<Reading>, Kn
 fn deadlines_and_newly_identified() {
     let settings = ProgrammeSettings::default();
     let day = 24 * 60;
-    let table: &[((u16, u16), KnownHypertension, &[RedFlag], bool, Option<u32>)] = &[
+    // (reading, diagnosis, red flags, newly identified, deadline in minutes)
+    type Row = (
+        (u16, u16),
+        KnownHypertension,
+        &'static [RedFlag],
+        bool,
+        Option<u32>,
+    );
+    let table: &[Row] = &[
         ((120, 80), No, &[RedFlag::ChestPain], false, Some(0)),
         ((185, 95), No, &[], true, Some(day)),
         ((185, 95), YesOnMedication, &[], false, Some(day)),

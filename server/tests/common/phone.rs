@@ -218,7 +218,7 @@ impl Phone {
                 let heads = heads_hex(&mut s.doc);
                 needs_push(&s.state, &heads)
             });
-            if !more && !(left && pushed_any) {
+            if !(more || left && pushed_any) {
                 return Ok(report);
             }
         }

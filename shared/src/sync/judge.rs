@@ -84,7 +84,7 @@ pub enum Rejection {
     #[error(
         "The record could not be read ({0}). Keep the phone's copy and tell your coordinator."
     )]
-    Undecodable(#[from] DocError),
+    Undecodable(Box<DocError>),
     /// Changes that depend on history the server lacks.
     #[error("The server is missing earlier changes to this record; the phone will send the whole record again.")]
     MissingHistory,
@@ -121,6 +121,12 @@ pub enum Rejection {
     /// A follow-up on a reading that is not flagged.
     #[error("This reading is not flagged for follow-up.")]
     NotFlagged,
+}
+
+impl From<DocError> for Rejection {
+    fn from(error: DocError) -> Self {
+        Rejection::Undecodable(Box::new(error))
+    }
 }
 
 impl Rejection {
