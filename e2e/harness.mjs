@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +64,7 @@ export async function phonePage(browser) {
   const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
+  page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('net::ERR_')) console.error('console:', message.text()); });
   return { context, page };
 }
 
@@ -89,4 +91,21 @@ export async function apiLogin(url, username, password, deviceId = `e2e-${userna
   });
   if (!response.ok) throw new Error(`login ${username}: ${response.status}`);
   return response.json();
+}
+
+/**
+ * Registers before/after hooks that start a server and a browser for the test file; the
+ * returned object holds them once started (`ctx.server` may be replaced by a test).
+ */
+export function useServerAndBrowser() {
+  const ctx = {};
+  before(async () => {
+    ctx.server = await startServer();
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }

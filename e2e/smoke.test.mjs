@@ -1,25 +1,16 @@
 // Smoke: the served app opens at a phone viewport in Chromium.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { artifacts, launchBrowser, phonePage, startServer } from './harness.mjs';
+import { artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const ctx = useServerAndBrowser();
 
 test('the app opens on a phone and shows the NHS header', async () => {
-  const { page } = await phonePage(browser);
+  const { page } = await phonePage(ctx.browser);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
+  await page.goto(ctx.server.url);
   await page.getByRole('banner').waitFor();
   await page.locator('h1').first().waitFor();
   assert.match(await page.title(), /Stallside/);

@@ -1,22 +1,164 @@
 //! Stallside's app: the volunteer's offline capture flow and the coordinator's and
 //! supervisor's screens, one Leptos CSR bundle served by the Stallside server.
 
+mod api;
+mod capture;
+mod components;
+mod records;
+mod signin;
+mod stall;
+mod state;
+pub mod store;
+mod sync;
+
 use leptos::prelude::*;
 
-/// The whole app: the NHS header and the screen for where the person is.
+use capture::CheckForm;
+use records::RecordsList;
+use signin::SignIn;
+use stall::StallPicker;
+use state::{app_state, AppState, Screen};
+
+/// The whole app: the NHS header, the sync bar, and the screen for where the person is.
 #[component]
 pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    leptos::task::spawn_local(async move {
+        match state::start(state).await {
+            Ok(()) => sync::start(state),
+            Err(e) => state.storage_error.set(Some(e.to_string())),
+        }
+    });
+    view! {
+        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+        <Header />
+        <div class="nhsuk-width-container">
+            <SyncBar />
+            <main class="nhsuk-main-wrapper nhsuk-main-wrapper--s" id="maincontent" role="main" tabindex="-1">
+                {move || state.storage_error.get().map(|e| view! {
+                    <div class="nhsuk-error-summary" role="alert">
+                        <h2 class="nhsuk-error-summary__title">"This phone cannot store checks"</h2>
+                        <div class="nhsuk-error-summary__body"><p>{e}</p></div>
+                    </div>
+                })}
+                <CurrentScreen />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn CurrentScreen() -> impl IntoView {
+    let state = app_state();
+    let staff = Memo::new(move |_| {
+        state
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role != "volunteer"))
+    });
+    move || match state.screen.get() {
+        Screen::Loading => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
+        Screen::SignIn => view! { <SignIn /> }.into_any(),
+        _ if staff.get() => view! { <StaffHome /> }.into_any(),
+        Screen::Stall => view! { <StallPicker /> }.into_any(),
+        Screen::Capture(correcting) => view! { <CheckForm correcting=correcting /> }.into_any(),
+        Screen::Records => view! { <RecordsList /> }.into_any(),
+    }
+}
+
+/// The NHS header with the service name and the volunteer's navigation.
+#[component]
+fn Header() -> impl IntoView {
+    let state = app_state();
+    let signed_in =
+        Memo::new(move |_| state.session.with(|s| s.is_some()) && !state.signed_out.get());
+    let nav = move |label: &'static str, screen: Screen| {
+        view! {
+            <li class="nhsuk-header__navigation-item">
+                <button class="nhsuk-header__navigation-link stallside-link-button" type="button"
+                    aria-current=move || (state.screen.get() == screen).then_some("page")
+                    on:click=move |_| state.screen.set(screen)>{label}</button>
+            </li>
+        }
+    };
     view! {
         <header class="nhsuk-header" role="banner">
             <div class="nhsuk-header__container nhsuk-width-container">
-                <span class="nhsuk-header__service-name">"Stallside"</span>
+                <div class="nhsuk-header__service">
+                    <span class="nhsuk-header__service-name">"Stallside"</span>
+                </div>
             </div>
+            {move || signed_in.get().then(|| view! {
+                <nav class="nhsuk-header__navigation" aria-label="Menu">
+                    <div class="nhsuk-header__navigation-container nhsuk-width-container">
+                        <ul class="nhsuk-header__navigation-list">
+                            {nav("New check", Screen::Capture(None))}
+                            {nav("Checks", Screen::Records)}
+                            {nav("Stall", Screen::Stall)}
+                        </ul>
+                    </div>
+                </nav>
+            })}
         </header>
-        <div class="nhsuk-width-container">
-            <main class="nhsuk-main-wrapper" id="maincontent" role="main">
-                <h1>"Stallside"</h1>
-                <p class="nhsuk-body">"Blood pressure checks at community stalls."</p>
-            </main>
-        </div>
+    }
+}
+
+/// Always visible: how many checks are not yet on the server, and the sync's state.
+#[component]
+fn SyncBar() -> impl IntoView {
+    let state = app_state();
+    let unsynced = state.unsynced();
+    let text = move || {
+        let n = unsynced.get();
+        let sync = state.sync.get();
+        if state.signed_out.get() {
+            return format!("{n} not sent: sign in again to send them");
+        }
+        match (n, sync.running, sync.last_error) {
+            (0, _, _) => "All checks synced".to_owned(),
+            (n, true, _) => format!("Sending {n} {}…", plural(n)),
+            (n, false, Some(_)) => format!(
+                "{n} {} on this phone only: no connection, will retry",
+                plural(n)
+            ),
+            (n, false, None) => format!("{n} {} on this phone only", plural(n)),
+        }
+    };
+    let visible = Memo::new(move |_| state.session.with(|s| s.is_some()) || unsynced.get() > 0);
+    view! {
+        {move || visible.get().then(|| view! {
+            <div class="stallside-syncbar" role="status" aria-live="polite" data-testid="syncbar"
+                data-unsynced=move || unsynced.get().to_string()>
+                <span>{text}</span>
+                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
+                    disabled=move || state.sync.with(|s| s.running)
+                    on:click=move |_| state.kick_sync()>"Sync now"</button>
+            </div>
+        })}
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        "check"
+    } else {
+        "checks"
+    }
+}
+
+/// Coordinators and supervisors: their screens work online against the server.
+#[component]
+fn StaffHome() -> impl IntoView {
+    let state = app_state();
+    let name = move || {
+        state.session.with(|s| {
+            s.as_ref()
+                .map(|s| s.user.display_name.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <h1>"Signed in"</h1>
+        <p class="nhsuk-body">{name}</p>
     }
 }

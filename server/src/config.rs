@@ -37,6 +37,19 @@ pub struct Cli {
 pub enum Command {
     /// Adds an account (the password is read from STALLSIDE_PASSWORD or standard input).
     AddUser(AddUserArgs),
+    /// Builds the phones' postcode table (areas.csv) from the ONS postcode directory CSV and
+    /// the English Indices of Deprivation CSV (File 7).
+    BuildAreas {
+        /// ONS postcode directory (NSPL or ONSPD) CSV.
+        #[arg(long)]
+        postcodes: PathBuf,
+        /// IMD File 7 CSV.
+        #[arg(long)]
+        imd: PathBuf,
+        /// Where to write the table (serve it as /areas.csv, e.g. in the dist folder).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copies the live database to PATH with SQLite's online backup.
     Backup {
         /// The file to write.

@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod flags;
+pub mod static_files;
 pub mod sync;
 pub mod users;
 
@@ -70,10 +72,18 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(users::routes())
         .merge(events::routes())
         .merge(sync::routes())
+        .merge(flags::routes())
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
     let index = args.dist.join("index.html");
-    let app_files = ServeDir::new(&args.dist).fallback(ServeFile::new(index));
+    let app_files = ServeDir::new(&args.dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     api.route(
         "/api/openapi.json",
         axum::routing::get(move || async move {
@@ -89,6 +99,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     )
     .with_state(state)
     .fallback_service(app_files)
+    .layer(axum::middleware::from_fn(static_files::cache_headers))
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
     .layer(RequestDecompressionLayer::new())
     .layer(CompressionLayer::new())

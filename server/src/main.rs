@@ -23,6 +23,11 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => stallside_server::serve(&cli.data_dir, cli.serve).await,
         Some(Command::AddUser(args)) => add_user(&cli.data_dir, args),
+        Some(Command::BuildAreas {
+            postcodes,
+            imd,
+            out,
+        }) => build_areas(&postcodes, &imd, &out),
         Some(Command::Backup { path }) => {
             stallside_server::backup::run(&cli.data_dir.join("stallside.sqlite"), &path)
         }
@@ -67,5 +72,22 @@ fn add_user(
     };
     let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
     println!("Added {} ({}) with id {id}", user.username, role.label());
+    Ok(())
+}
+
+fn build_areas(
+    postcodes: &std::path::Path,
+    imd: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<(), ApiError> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| ApiError::BadRequest(format!("cannot read {}: {e}", path.display())))
+    };
+    let table = stallside_shared::area::AreaTable::from_ons(&read(postcodes)?, &read(imd)?)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    std::fs::write(out, table.to_compact())
+        .map_err(|e| ApiError::BadRequest(format!("cannot write {}: {e}", out.display())))?;
+    println!("{} postcodes written to {}", table.len(), out.display());
     Ok(())
 }

@@ -38,6 +38,16 @@ fn severe(phone: &Phone) -> CheckPart {
     check
 }
 
+/// A check in the healthy range: not flagged.
+fn healthy(phone: &Phone, seed: u64) -> CheckPart {
+    let mut check = checks(phone, 1, seed).remove(0);
+    check.readings = vec![Reading::bp(118, 76)];
+    check.red_flags.clear();
+    check.low_bp_symptoms.clear();
+    check.pulse_irregular_on_repeat = None;
+    check
+}
+
 fn count(server: &Server, sql: &str) -> i64 {
     server.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -202,14 +212,7 @@ fn every_authorisation_rule_is_enforced() {
 
     let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
     let severe_id = volunteer.record(severe(&volunteer), None);
-    let normal_id = {
-        let mut c = checks(&volunteer, 1, 500).remove(0);
-        c.readings = vec![Reading::bp(118, 76)];
-        c.red_flags.clear();
-        c.low_bp_symptoms.clear();
-        c.pulse_irregular_on_repeat = None;
-        volunteer.record(c, None)
-    };
+    let normal_id = volunteer.record(healthy(&volunteer, 500), None);
     volunteer.sync().unwrap();
 
     let coordinator = Phone::new(server.demo("coordinator", "laptop-c"));
@@ -586,4 +589,68 @@ fn events_and_settings_ride_along_and_the_coordinator_sees_the_area() {
     phone.sync().unwrap();
     let mut laptop = Phone::new(coordinator);
     assert_eq!(laptop.sync().unwrap().pulled, 3);
+}
+
+#[test]
+fn a_supervisor_works_a_flag_through_the_api_and_the_outcome_reaches_the_phone() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    let normal = volunteer.record(healthy(&volunteer, 950), None);
+    volunteer.sync().unwrap();
+    let supervisor = server.demo("supervisor", "laptop-s");
+    let other = {
+        add_user(
+            &server.data_dir,
+            "second-supervisor",
+            "supervisor",
+            ISLINGTON,
+            "second-supervisor-pass",
+        );
+        server.login("second-supervisor", "second-supervisor-pass", "laptop-2")
+    };
+
+    let queue: Vec<serde_json::Value> =
+        serde_json::from_value(supervisor.get_raw("/api/flags").1).unwrap();
+    assert_eq!(queue.len(), 1, "only the flagged reading: {queue:?}");
+    assert_eq!(queue[0]["id"], id.to_string());
+    assert_eq!(queue[0]["band"], "severe");
+    assert!(queue.iter().all(|f| f["id"] != normal.to_string()));
+
+    let path = |action: &str| format!("/api/flags/{id}/{action}");
+    assert_eq!(supervisor.get_raw(&path("contact")).0, 403, "claim first");
+    let _: serde_json::Value = supervisor.post(&path("claim"), &json!({}));
+    assert_eq!(other.post_raw(&path("claim"), &json!({})).0, 409);
+    assert_eq!(
+        other.get_raw(&path("contact")).0,
+        403,
+        "only the claimer sees the number"
+    );
+    let (status, body) = supervisor.get_raw(&path("contact"));
+    assert_eq!((status, body["phone"].as_str()), (200, Some("07700900123")));
+    let _: serde_json::Value = supervisor.post(&path("attempts"), &json!({ "reached": true }));
+    let (status, _) = supervisor.post_raw(&path("close"), &json!({ "outcome": "teleport" }));
+    assert_eq!(status, 400);
+    let _: serde_json::Value =
+        supervisor.post(&path("close"), &json!({ "outcome": "urgent_care" }));
+    assert_eq!(
+        count(&server, "SELECT COUNT(*) FROM contacts"),
+        0,
+        "deleted at close"
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM audit WHERE action = 'contact_read'"
+        ),
+        1
+    );
+    assert_eq!(supervisor.get_raw(&path("contact")).0, 404);
+
+    volunteer.sync().unwrap();
+    let record = volunteer.record_of(id);
+    assert_eq!(record.follow_up.state, FollowUpState::Closed);
+    assert_eq!(record.follow_up.outcome, Some(Outcome::UrgentCare));
+    assert_eq!(record.follow_up.attempts.len(), 1);
+    assert_eq!(volunteer.status(id), Status::Synced);
 }

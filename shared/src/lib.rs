@@ -7,6 +7,7 @@
 #[macro_use]
 mod vocab_macro;
 
+pub mod area;
 pub mod calendar;
 pub mod clock;
 pub mod crdt;

@@ -7,7 +7,7 @@
 
 mod projection;
 mod pull;
-mod push;
+pub(crate) mod push;
 
 use std::collections::HashMap;
 

@@ -49,7 +49,7 @@ pub fn push(
     Ok(results)
 }
 
-fn push_one(
+pub(crate) fn push_one(
     conn: &Connection,
     pusher: &Pusher,
     pushed: PushDoc,

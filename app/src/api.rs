@@ -1,0 +1,85 @@
+//! Calls to the Stallside server with the browser's `fetch`.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+/// Why a call to the server failed.
+#[derive(Debug, Clone, Error)]
+pub enum ApiError {
+    /// No connection (offline, server down, or cut mid-way).
+    #[error("No connection to the server")]
+    Offline,
+    /// The session ended: sign in again.
+    #[error("Your session has ended: sign in again")]
+    SignedOut,
+    /// The server refused, with its message.
+    #[error("{0}")]
+    Refused(String),
+    /// The answer could not be read.
+    #[error("The server's answer could not be read")]
+    Garbled,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    message: String,
+}
+
+/// POSTs JSON and reads JSON back.
+pub async fn post<B: Serialize, R: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<R, ApiError> {
+    let text = serde_json::to_string(body).map_err(|_| ApiError::Garbled)?;
+    let response = send("POST", path, token, Some(&text)).await?;
+    read(response).await
+}
+
+async fn send(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<Response, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Garbled)?;
+    let headers = request.headers();
+    let _ = headers.set("content-type", "application/json");
+    if let Some(token) = token {
+        let _ = headers.set("authorization", &format!("Bearer {token}"));
+    }
+    let window = web_sys::window().ok_or(ApiError::Offline)?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiError::Offline)?;
+    response
+        .dyn_into::<Response>()
+        .map_err(|_| ApiError::Garbled)
+}
+
+async fn read<R: DeserializeOwned>(response: Response) -> Result<R, ApiError> {
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(|_| ApiError::Garbled)?)
+        .await
+        .map_err(|_| ApiError::Offline)?
+        .as_string()
+        .unwrap_or_default();
+    match status {
+        200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Garbled),
+        401 => Err(ApiError::SignedOut),
+        _ => Err(ApiError::Refused(
+            serde_json::from_str::<ErrorBody>(&text)
+                .map(|b| b.message)
+                .unwrap_or_else(|_| format!("The server answered {status}")),
+        )),
+    }
+}

@@ -1,0 +1,452 @@
+//! A check while the volunteer fills it in: answers not yet given are `None`, readings are
+//! the text typed. Turning it into a [`CheckPart`] is where the shared validation and triage
+//! run, so the phone and the server apply the same rules.
+
+use stallside_shared::area::Area;
+use stallside_shared::readings::{needs_pulse_recheck, next_reading, readings_needed, NextReading};
+use stallside_shared::record::*;
+use stallside_shared::triage::{assess, band, Assessment, ProgrammeSettings, TriageInput};
+use stallside_shared::validation::{normalise_phone, validate, validate_reading};
+
+use crate::components::Problem;
+
+/// One reading as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadingInput {
+    /// Systolic, as typed.
+    pub systolic: String,
+    /// Diastolic, as typed.
+    pub diastolic: String,
+    /// Pulse, as typed.
+    pub pulse: String,
+    /// The pulse felt irregular.
+    pub irregular: bool,
+}
+
+/// Where and by whom the check is taken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Context {
+    /// Event id.
+    pub event_id: String,
+    /// Venue type.
+    pub venue_type: VenueType,
+    /// Borough code.
+    pub borough: String,
+    /// The volunteer's user id.
+    pub volunteer_id: String,
+    /// When the check was taken.
+    pub recorded_at_ms: i64,
+}
+
+/// The answers so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft {
+    /// Consent to record.
+    pub consent_to_record: Option<bool>,
+    /// Readings taken so far.
+    pub readings: Vec<ReadingInput>,
+    /// The repeat pulse check, if one was needed.
+    pub pulse_irregular_on_repeat: Option<bool>,
+    /// Whether any red-flag symptom is present.
+    pub any_red_flag: Option<bool>,
+    /// Which.
+    pub red_flags: Vec<RedFlag>,
+    /// Low blood pressure symptoms.
+    pub low_bp_symptoms: Vec<LowBpSymptom>,
+    /// Known hypertension.
+    pub known_hypertension: Option<KnownHypertension>,
+    /// Age band.
+    pub age_band: Option<AgeBand>,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Ethnicity.
+    pub ethnicity: Option<Ethnicity>,
+    /// English first language.
+    pub english_first_language: Option<EnglishFirstLanguage>,
+    /// Derived from the postcode (which is not kept).
+    pub area: Option<Area>,
+    /// Other conditions.
+    pub other_conditions: Vec<Condition>,
+    /// Smoking.
+    pub smoking: Option<Smoking>,
+    /// Advice given.
+    pub advice: Vec<Advice>,
+    /// Personal goal.
+    pub goal: String,
+    /// Barriers mentioned.
+    pub barriers: Vec<Barrier>,
+    /// Consent to be contacted.
+    pub consent_to_contact: Option<bool>,
+    /// Contact number (never stored in the record).
+    pub phone: String,
+}
+
+/// What pressing "Continue" on the readings step leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadingsNext {
+    /// Another reading is needed; its fields were added.
+    Another(usize),
+    /// Enough readings.
+    Done,
+}
+
+impl Draft {
+    /// A new check: one empty reading to fill in.
+    pub fn new() -> Self {
+        Draft {
+            readings: vec![ReadingInput::default()],
+            ..Draft::default()
+        }
+    }
+
+    /// A saved check, to correct.
+    pub fn from_check(check: &CheckPart) -> Self {
+        Draft {
+            consent_to_record: Some(check.consent_to_record),
+            readings: check
+                .readings
+                .iter()
+                .map(|r| ReadingInput {
+                    systolic: r.systolic.to_string(),
+                    diastolic: r.diastolic.to_string(),
+                    pulse: r.pulse.to_string(),
+                    irregular: r.irregular,
+                })
+                .collect(),
+            pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
+            any_red_flag: Some(!check.red_flags.is_empty()),
+            red_flags: check.red_flags.clone(),
+            low_bp_symptoms: check.low_bp_symptoms.clone(),
+            known_hypertension: Some(check.known_hypertension),
+            age_band: Some(check.age_band),
+            sex: Some(check.sex),
+            ethnicity: Some(check.ethnicity),
+            english_first_language: Some(check.english_first_language),
+            area: match (&check.lsoa, check.imd_decile) {
+                (Some(lsoa), Some(imd_decile)) => Some(Area {
+                    lsoa: lsoa.clone(),
+                    imd_decile,
+                }),
+                _ => None,
+            },
+            other_conditions: check.other_conditions.clone(),
+            smoking: Some(check.smoking),
+            advice: check.advice.clone(),
+            goal: check.goal.clone().unwrap_or_default(),
+            barriers: check.barriers.clone(),
+            consent_to_contact: Some(check.consent_to_contact),
+            phone: String::new(),
+        }
+    }
+
+    /// The readings typed, parsed and checked one by one.
+    pub fn parsed_readings(&self) -> Result<Vec<Reading>, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut readings = Vec::new();
+        for (index, input) in self.readings.iter().enumerate() {
+            let number = index + 1;
+            let field = |name: &str| format!("reading-{number}-{name}");
+            let parse = |text: &str, name: &str, label: &str, problems: &mut Vec<Problem>| {
+                text.trim().parse::<u16>().ok().or_else(|| {
+                    problems.push(Problem::new(
+                        field(name),
+                        format!("Enter reading {number}'s {label} as a number"),
+                    ));
+                    None
+                })
+            };
+            let systolic = parse(&input.systolic, "systolic", "systolic", &mut problems);
+            let diastolic = parse(&input.diastolic, "diastolic", "diastolic", &mut problems);
+            let pulse = parse(&input.pulse, "pulse", "pulse", &mut problems);
+            if let (Some(systolic), Some(diastolic), Some(pulse)) = (systolic, diastolic, pulse) {
+                let reading = Reading {
+                    systolic,
+                    diastolic,
+                    pulse,
+                    irregular: input.irregular,
+                };
+                for error in validate_reading(number, &reading) {
+                    let name = match &error {
+                        stallside_shared::validation::ValidationError::OutOfRange {
+                            field, ..
+                        } => field,
+                        _ => "systolic",
+                    };
+                    problems.push(Problem::new(field(name), error.to_string()));
+                }
+                readings.push(reading);
+            }
+        }
+        if problems.is_empty() {
+            Ok(readings)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// "Continue" on the readings step: adds the next reading the protocol asks for, drops
+    /// readings no longer needed, or moves on.
+    pub fn continue_readings(&mut self) -> Result<ReadingsNext, Vec<Problem>> {
+        let readings = self.parsed_readings()?;
+        let needed = readings_needed(&readings);
+        if readings.len() < needed {
+            self.readings.push(ReadingInput::default());
+            return Ok(ReadingsNext::Another(self.readings.len()));
+        }
+        self.readings.truncate(needed);
+        if !needs_pulse_recheck(&readings[..needed]) {
+            self.pulse_irregular_on_repeat = None;
+        }
+        Ok(ReadingsNext::Done)
+    }
+
+    /// Why the protocol asks for the reading being shown, if it is not the first.
+    pub fn reading_prompt(&self) -> Option<&'static str> {
+        let taken = &self.readings[..self.readings.len().saturating_sub(1)];
+        let parsed: Vec<Reading> = Draft {
+            readings: taken.to_vec(),
+            ..Draft::default()
+        }
+        .parsed_readings()
+        .ok()?;
+        match next_reading(&parsed) {
+            NextReading::Second => Some("The first reading is 140/90 or higher. Wait 1 to 2 minutes, then take a second reading."),
+            NextReading::Third => Some("The first two readings differ by more than 10. Take a third reading."),
+            _ => None,
+        }
+    }
+
+    /// Whether the repeat pulse question is needed.
+    pub fn needs_pulse_recheck(&self) -> bool {
+        self.readings.iter().any(|r| r.irregular)
+    }
+
+    /// The triage of the answers so far (readings must parse).
+    pub fn assessment(&self, settings: &ProgrammeSettings) -> Option<Assessment> {
+        let readings = self.parsed_readings().ok()?;
+        let check = self.partial_check(readings);
+        Some(assess(&TriageInput::from_check(&check), settings))
+    }
+
+    /// Whether the recorded reading is below 90/60, so low blood pressure symptoms are asked.
+    pub fn is_low(&self) -> bool {
+        self.parsed_readings()
+            .ok()
+            .and_then(|r| stallside_shared::readings::recorded_reading(&r))
+            .is_some_and(|r| r.systolic < 90 || r.diastolic < 60)
+    }
+
+    /// The contact number, checked; `None` when none is to be sent.
+    pub fn contact(&self, flagged: bool) -> Result<Option<String>, Problem> {
+        if !flagged || self.consent_to_contact != Some(true) {
+            return Ok(None);
+        }
+        normalise_phone(&self.phone)
+            .map(Some)
+            .map_err(|e| Problem::new("phone", e.to_string()))
+    }
+
+    /// The check to save, with every answer required and the shared validation passed.
+    pub fn to_check(&self, context: &Context) -> Result<CheckPart, Vec<Problem>> {
+        let readings = self.parsed_readings()?;
+        let mut problems = Vec::new();
+        let mut need = |missing: bool, field: &str, message: &str| {
+            if missing {
+                problems.push(Problem::new(field, message));
+            }
+        };
+        need(
+            self.any_red_flag.is_none(),
+            "any-red-flag",
+            "Say whether the person has any red-flag symptoms",
+        );
+        need(
+            self.any_red_flag == Some(true) && self.red_flags.is_empty(),
+            "red-flags",
+            "Choose the red-flag symptoms",
+        );
+        need(
+            self.known_hypertension.is_none(),
+            "known-hypertension",
+            "Say whether the person has been told they have high blood pressure",
+        );
+        need(self.age_band.is_none(), "age-band", "Choose an age band");
+        need(self.sex.is_none(), "sex", "Choose the person's sex");
+        need(
+            self.ethnicity.is_none(),
+            "ethnicity",
+            "Choose an ethnic group",
+        );
+        need(
+            self.english_first_language.is_none(),
+            "english",
+            "Say whether English is their first language",
+        );
+        need(self.smoking.is_none(), "smoking", "Choose a smoking status");
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut check = self.partial_check(readings);
+        check.event_id = context.event_id.clone();
+        check.venue_type = context.venue_type;
+        check.borough = context.borough.clone();
+        check.volunteer_id = context.volunteer_id.clone();
+        check.recorded_at_ms = context.recorded_at_ms;
+        check.band = band(&TriageInput::from_check(&check));
+        validate(&check).map_err(|errors| {
+            errors
+                .0
+                .into_iter()
+                .map(|e| Problem::new(field_id(e.field()), e.to_string()))
+                .collect::<Vec<_>>()
+        })?;
+        Ok(check)
+    }
+
+    fn partial_check(&self, readings: Vec<Reading>) -> CheckPart {
+        CheckPart {
+            event_id: String::new(),
+            venue_type: VenueType::Other,
+            borough: String::new(),
+            recorded_at_ms: 0,
+            volunteer_id: String::new(),
+            consent_to_record: self.consent_to_record == Some(true),
+            consent_to_contact: self.consent_to_contact == Some(true),
+            age_band: self.age_band.unwrap_or(AgeBand::NotSaid),
+            sex: self.sex.unwrap_or(Sex::NotSaid),
+            ethnicity: self.ethnicity.unwrap_or(Ethnicity::NotStated),
+            english_first_language: self
+                .english_first_language
+                .unwrap_or(EnglishFirstLanguage::NotSaid),
+            lsoa: self.area.as_ref().map(|a| a.lsoa.clone()),
+            imd_decile: self.area.as_ref().map(|a| a.imd_decile),
+            known_hypertension: self.known_hypertension.unwrap_or(KnownHypertension::Unsure),
+            other_conditions: self.other_conditions.clone(),
+            smoking: self.smoking.unwrap_or(Smoking::NotSaid),
+            readings,
+            pulse_irregular_on_repeat: self.pulse_irregular_on_repeat,
+            red_flags: if self.any_red_flag == Some(true) {
+                self.red_flags.clone()
+            } else {
+                Vec::new()
+            },
+            low_bp_symptoms: if self.is_low() {
+                self.low_bp_symptoms.clone()
+            } else {
+                Vec::new()
+            },
+            band: stallside_shared::triage::Band::Normal,
+            advice: self.advice.clone(),
+            goal: Some(self.goal.trim().to_owned()).filter(|g| !g.is_empty()),
+            barriers: self.barriers.clone(),
+        }
+    }
+}
+
+/// The element id a validation field's message links to.
+fn field_id(field: &str) -> &'static str {
+    match field {
+        "consent_to_record" => "consent",
+        "readings" => "reading-1-systolic",
+        "pulse_irregular_on_repeat" => "pulse-repeat",
+        "area" => "postcode",
+        "goal" => "goal",
+        _ => "maincontent",
+    }
+}
+
+/// Adds or removes a value of a closed list.
+pub fn toggle<T: PartialEq + Copy>(list: &mut Vec<T>, value: T, on: bool) {
+    list.retain(|v| *v != value);
+    if on {
+        list.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(s: &str, d: &str) -> ReadingInput {
+        ReadingInput {
+            systolic: s.into(),
+            diastolic: d.into(),
+            pulse: "72".into(),
+            irregular: false,
+        }
+    }
+
+    fn context() -> Context {
+        Context {
+            event_id: "event".into(),
+            venue_type: VenueType::Library,
+            borough: "E09000019".into(),
+            volunteer_id: "volunteer".into(),
+            recorded_at_ms: 1_790_000_000_000,
+        }
+    }
+
+    fn answered(readings: Vec<ReadingInput>) -> Draft {
+        Draft {
+            consent_to_record: Some(true),
+            readings,
+            any_red_flag: Some(false),
+            known_hypertension: Some(KnownHypertension::No),
+            age_band: Some(AgeBand::Age50To59),
+            sex: Some(Sex::Female),
+            ethnicity: Some(Ethnicity::BlackCaribbean),
+            english_first_language: Some(EnglishFirstLanguage::Yes),
+            smoking: Some(Smoking::Never),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn the_protocol_asks_for_a_second_then_a_third_reading() {
+        let mut draft = answered(vec![typed("150", "95")]);
+        assert_eq!(draft.continue_readings(), Ok(ReadingsNext::Another(2)));
+        assert!(draft.reading_prompt().unwrap().contains("second reading"));
+        draft.readings[1] = typed("135", "85");
+        assert_eq!(draft.continue_readings(), Ok(ReadingsNext::Another(3)));
+        assert!(draft.reading_prompt().unwrap().contains("third reading"));
+        draft.readings[2] = typed("138", "86");
+        assert_eq!(draft.continue_readings(), Ok(ReadingsNext::Done));
+        let check = draft.to_check(&context()).unwrap();
+        assert_eq!(
+            check.band,
+            stallside_shared::triage::Band::Normal,
+            "lower of the last two: 135/85"
+        );
+    }
+
+    #[test]
+    fn typing_mistakes_are_named_by_field() {
+        let mut draft = answered(vec![typed("12o", "80")]);
+        let problems = draft.continue_readings().unwrap_err();
+        assert_eq!(problems[0].field, "reading-1-systolic");
+        draft.readings[0] = typed("80", "90");
+        let problems = draft.continue_readings().unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "Reading 1: systolic must be higher than diastolic"
+        );
+    }
+
+    #[test]
+    fn unanswered_questions_block_saving_and_a_severe_check_triages_as_such() {
+        let mut draft = answered(vec![typed("185", "100"), typed("182", "98")]);
+        draft.sex = None;
+        assert_eq!(draft.to_check(&context()).unwrap_err()[0].field, "sex");
+        draft.sex = Some(Sex::Male);
+        let check = draft.to_check(&context()).unwrap();
+        assert_eq!(check.band, stallside_shared::triage::Band::Severe);
+        let a = draft.assessment(&ProgrammeSettings::default()).unwrap();
+        assert!(a.is_flagged());
+        draft.consent_to_contact = Some(true);
+        draft.phone = "0770 090 0123".into();
+        assert_eq!(draft.contact(true), Ok(Some("07700900123".into())));
+        assert_eq!(draft.contact(false), Ok(None));
+        draft.phone = "nope".into();
+        assert_eq!(draft.contact(true).unwrap_err().field, "phone");
+    }
+}

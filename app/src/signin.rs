@@ -1,0 +1,109 @@
+//! Signing in, once, online. The session is kept on the phone and survives offline use and
+//! restarts; when it ends, unsynced checks stay and wait for the next sign-in.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api;
+use crate::components::{ErrorSummary, Problem, TextField};
+use crate::state::{app_state, Screen, Session, User};
+use crate::store;
+
+#[derive(Serialize)]
+struct LoginRequest {
+    username: String,
+    password: String,
+    device_id: String,
+}
+
+#[derive(Deserialize)]
+struct LoginResponse {
+    token: String,
+    expires_at_ms: i64,
+    user: User,
+}
+
+/// The sign-in form.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let state = app_state();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let busy = RwSignal::new(false);
+    let waiting = state.unsynced();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Some(device) = state.device.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        let request = LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+            device_id: device.device_id,
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, LoginResponse>("/api/login", None, &request).await {
+                Ok(response) => {
+                    let session = Session {
+                        token: response.token,
+                        expires_at_ms: response.expires_at_ms,
+                        user: response.user,
+                    };
+                    let stored = match store::get().await {
+                        Ok(s) => s.set_meta("session", &session).await,
+                        Err(e) => Err(e),
+                    };
+                    match stored {
+                        Ok(()) => {
+                            let volunteer = session.user.role == "volunteer";
+                            state.session.set(Some(session));
+                            state.signed_out.set(false);
+                            password.set(String::new());
+                            state
+                                .screen
+                                .set(match (volunteer, state.stall.get_untracked()) {
+                                    (true, None) => Screen::Stall,
+                                    (true, Some(_)) => Screen::Capture(None),
+                                    (false, _) => Screen::Records,
+                                });
+                            state.kick_sync();
+                        }
+                        Err(e) => problems.set(vec![Problem::new("username", e.to_string())]),
+                    }
+                }
+                Err(api::ApiError::Offline) => problems.set(vec![Problem::new(
+                    "username",
+                    "No signal: signing in needs a connection once",
+                )]),
+                Err(api::ApiError::SignedOut) => problems.set(vec![Problem::new(
+                    "username",
+                    "The username or password is not right",
+                )]),
+                Err(e) => problems.set(vec![Problem::new("username", e.to_string())]),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h1>"Sign in"</h1>
+        {move || (waiting.get() > 0).then(|| view! {
+            <div class="nhsuk-warning-callout">
+                <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Checks waiting"</span></h2>
+                <p>{move || format!("{} checks are on this phone and will be sent when you sign in.", waiting.get())}</p>
+            </div>
+        })}
+        <ErrorSummary problems=problems.into() />
+        <form on:submit=submit novalidate>
+            <TextField label="Username" id="username" value=username autocomplete="username" />
+            <TextField label="Password" id="password" value=password kind="password" autocomplete="current-password" />
+            <button class="nhsuk-button" type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,146 @@
+//! Today's stall: choose an event synced from the server, or start one offline.
+
+use leptos::prelude::*;
+use stallside_shared::calendar::date;
+use stallside_shared::clock::now_ms;
+use stallside_shared::record::{borough_name, VenueType};
+use stallside_shared::sync::wire::Event;
+
+use crate::components::{options, problem_for, Choice, ErrorSummary, Problem, TextField};
+use crate::state::{app_state, Screen};
+use crate::store;
+use crate::sync::upsert_event;
+
+/// The stall picker.
+#[component]
+pub fn StallPicker() -> impl IntoView {
+    let state = app_state();
+    let today = date(now_ms());
+    let todays = {
+        let today = today.clone();
+        Memo::new(move |_| {
+            state.events.with(|all| {
+                let mut list: Vec<Event> =
+                    all.iter().filter(|e| e.date == today).cloned().collect();
+                list.sort_by(|a, b| a.name.cmp(&b.name));
+                list
+            })
+        })
+    };
+    let choose = move |event: Event| {
+        leptos::task::spawn_local(async move {
+            if let Ok(store) = store::get().await {
+                let _ = store.set_meta("stall", &event).await;
+            }
+            state.stall.set(Some(event));
+            state.screen.set(Screen::Capture(None));
+        });
+    };
+    view! {
+        <h1>"Today's stall"</h1>
+        {move || {
+            let list = todays.get();
+            if list.is_empty() {
+                view! { <p class="nhsuk-body">"No events for today have reached this phone. Start one below."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="nhsuk-list stallside-events">
+                        {list.into_iter().map(|event| {
+                            let chosen = event.clone();
+                            let borough = borough_name(&event.borough).unwrap_or("");
+                            view! {
+                                <li>
+                                    <button class="nhsuk-button nhsuk-button--secondary stallside-event" type="button"
+                                        on:click=move |_| choose(chosen.clone())>
+                                        {event.name.clone()}<br /><span class="nhsuk-body-s">{format!("{}, {} ({})", event.venue, borough, event.venue_type.label())}</span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
+        <StartOfflineEvent today=today on_start=Callback::new(choose) />
+    }
+}
+
+/// A stall started on the phone, with no signal.
+#[component]
+fn StartOfflineEvent(today: String, on_start: Callback<Event>) -> impl IntoView {
+    let state = app_state();
+    let name = RwSignal::new(String::new());
+    let venue = RwSignal::new(String::new());
+    let venue_type = RwSignal::new(None::<&'static str>);
+    let borough = RwSignal::new(None::<&'static str>);
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let areas: Vec<(&'static str, &'static str)> = state
+        .session
+        .get_untracked()
+        .map(|s| s.user.areas)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|code| {
+            stallside_shared::record::LONDON_BOROUGHS
+                .iter()
+                .find(|(c, _)| c == code)
+                .copied()
+        })
+        .collect();
+    let start = move |_| {
+        let mut found = Vec::new();
+        if name.get_untracked().trim().is_empty() {
+            found.push(Problem::new("event-name", "Give the stall a name"));
+        }
+        if venue.get_untracked().trim().is_empty() {
+            found.push(Problem::new("event-venue", "Enter the venue"));
+        }
+        if venue_type.get_untracked().is_none() {
+            found.push(Problem::new("event-venue-type", "Choose the type of venue"));
+        }
+        if borough.get_untracked().is_none() {
+            found.push(Problem::new("event-borough", "Choose the borough"));
+        }
+        problems.set(found.clone());
+        if !found.is_empty() {
+            return;
+        }
+        let event = Event {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.get_untracked().trim().to_owned(),
+            date: today.clone(),
+            venue: venue.get_untracked().trim().to_owned(),
+            venue_type: venue_type
+                .get_untracked()
+                .and_then(VenueType::from_code)
+                .unwrap_or(VenueType::Other),
+            borough: borough.get_untracked().unwrap_or_default().to_owned(),
+        };
+        let mut events = state.events.get_untracked();
+        upsert_event(&mut events, event.clone());
+        state.events.set(events.clone());
+        leptos::task::spawn_local(async move {
+            if let Ok(store) = store::get().await {
+                let _ = store.set_meta("events", &events).await;
+            }
+        });
+        on_start.run(event);
+    };
+    view! {
+        <details class="nhsuk-details">
+            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Start a stall on this phone"</span></summary>
+            <div class="nhsuk-details__text">
+                <ErrorSummary problems=problems.into() />
+                <TextField label="Stall name" id="event-name" value=name error=problem_for(problems.into(), "event-name") />
+                <TextField label="Venue" id="event-venue" value=venue error=problem_for(problems.into(), "event-venue") />
+                <Choice legend="Type of venue" name="event-venue-type" options=options(VenueType::ALL, VenueType::code, VenueType::label)
+                    selected=venue_type on_pick=Callback::new(move |c| venue_type.set(Some(c)))
+                    error=problem_for(problems.into(), "event-venue-type") />
+                <Choice legend="Borough" name="event-borough" options=areas
+                    selected=borough on_pick=Callback::new(move |c| borough.set(Some(c)))
+                    error=problem_for(problems.into(), "event-borough") />
+                <button class="nhsuk-button" type="button" on:click=start>"Start stall"</button>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,215 @@
+//! The app's state, as signals shared through context, and the start-up that fills them
+//! from the phone's store.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use stallside_shared::crdt::ActorId;
+use stallside_shared::sync::client::{status, Status};
+use stallside_shared::sync::wire::Event;
+use stallside_shared::triage::ProgrammeSettings;
+use uuid::Uuid;
+
+use crate::store::{self, LocalRecord, StoreError};
+
+/// A signed-in user, as the device keeps them (the token works offline until it expires).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Bearer token.
+    pub token: String,
+    /// When it stops working.
+    pub expires_at_ms: i64,
+    /// Who.
+    pub user: User,
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// User id.
+    pub id: String,
+    /// Name to show.
+    pub display_name: String,
+    /// volunteer, coordinator or supervisor.
+    pub role: String,
+    /// Boroughs.
+    pub areas: Vec<String>,
+}
+
+/// This phone's identity: made once, kept for ever.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    /// Sent at sign-in; sessions are per device.
+    pub device_id: String,
+    /// The Automerge actor id every change from this phone carries, hex.
+    pub actor: String,
+}
+
+impl Device {
+    /// The actor id.
+    pub fn actor_id(&self) -> ActorId {
+        ActorId::try_from(self.actor.as_str()).unwrap_or_else(|_| ActorId::random())
+    }
+}
+
+/// Where the person is in the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Opening the store.
+    Loading,
+    /// Sign in.
+    SignIn,
+    /// Choose or start today's stall.
+    Stall,
+    /// Record a check, or correct one.
+    Capture(Option<Uuid>),
+    /// Today's and earlier checks.
+    Records,
+}
+
+/// What the sync is doing, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncView {
+    /// A sync is under way.
+    pub running: bool,
+    /// Why the last one failed.
+    pub last_error: Option<String>,
+    /// When one last finished, milliseconds.
+    pub last_success_ms: Option<i64>,
+}
+
+/// Every signal the screens share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The session, if signed in (kept when it expires, so records wait for the next one).
+    pub session: RwSignal<Option<Session>>,
+    /// The session ended on the server: unsynced checks wait for a new sign-in.
+    pub signed_out: RwSignal<bool>,
+    /// This phone.
+    pub device: RwSignal<Option<Device>>,
+    /// Every check on the phone.
+    pub records: RwSignal<Vec<LocalRecord>>,
+    /// Events from the server and those started on this phone.
+    pub events: RwSignal<Vec<Event>>,
+    /// Today's stall.
+    pub stall: RwSignal<Option<Event>>,
+    /// Sync progress.
+    pub sync: RwSignal<SyncView>,
+    /// Bumped to ask the sync loop to run now.
+    pub sync_kick: RwSignal<u32>,
+    /// The screen.
+    pub screen: RwSignal<Screen>,
+    /// Deadlines from the server.
+    pub settings: RwSignal<ProgrammeSettings>,
+    /// The phone's storage failed: nothing can be saved.
+    pub storage_error: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// Fresh signals.
+    pub fn new() -> Self {
+        AppState {
+            session: RwSignal::new(None),
+            signed_out: RwSignal::new(false),
+            device: RwSignal::new(None),
+            records: RwSignal::new(Vec::new()),
+            events: RwSignal::new(Vec::new()),
+            stall: RwSignal::new(None),
+            sync: RwSignal::new(SyncView::default()),
+            sync_kick: RwSignal::new(0),
+            screen: RwSignal::new(Screen::Loading),
+            settings: RwSignal::new(ProgrammeSettings::default()),
+            storage_error: RwSignal::new(None),
+        }
+    }
+
+    /// Checks on the phone the server does not have yet.
+    pub fn unsynced(&self) -> Memo<usize> {
+        let records = self.records;
+        Memo::new(move |_| {
+            records.with(|all| {
+                all.iter()
+                    .filter(|r| status(&r.sync, &r.heads) != Status::Synced)
+                    .count()
+            })
+        })
+    }
+
+    /// Asks the sync loop to run now.
+    pub fn kick_sync(&self) {
+        self.sync_kick.update(|k| *k = k.wrapping_add(1));
+    }
+
+    /// Replaces or adds entries in the records signal.
+    pub fn put_records(&self, entries: impl IntoIterator<Item = LocalRecord>) {
+        let entries: Vec<LocalRecord> = entries.into_iter().collect();
+        if entries.is_empty() {
+            return;
+        }
+        self.records.update(|all| {
+            for entry in entries {
+                match all.iter_mut().find(|r| r.id == entry.id) {
+                    Some(existing) => *existing = entry,
+                    None => all.push(entry),
+                }
+            }
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The state from context.
+pub fn app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Loads everything from the phone's store and picks the first screen.
+pub async fn start(state: AppState) -> Result<(), StoreError> {
+    let store = store::get().await?;
+    let device = match store.meta::<Device>("device").await? {
+        Some(device) => device,
+        None => {
+            let device = Device {
+                device_id: Uuid::new_v4().to_string(),
+                actor: ActorId::random().to_hex_string(),
+            };
+            store.set_meta("device", &device).await?;
+            device
+        }
+    };
+    state.device.set(Some(device));
+    let mut records = store.records().await?;
+    records.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
+    state.records.set(records);
+    state.events.set(
+        store
+            .meta::<Vec<Event>>("events")
+            .await?
+            .unwrap_or_default(),
+    );
+    if let Some(settings) = store.meta::<ProgrammeSettings>("settings").await? {
+        state.settings.set(settings);
+    }
+    let today = stallside_shared::calendar::date(stallside_shared::clock::now_ms());
+    let stall = store
+        .meta::<Event>("stall")
+        .await?
+        .filter(|event| event.date == today);
+    state.stall.set(stall.clone());
+    let session = store.meta::<Session>("session").await?;
+    let expired = session
+        .as_ref()
+        .is_some_and(|s| s.expires_at_ms <= stallside_shared::clock::now_ms());
+    state.signed_out.set(expired);
+    state.screen.set(match (&session, expired, stall) {
+        (None, _, _) | (_, true, _) => Screen::SignIn,
+        (Some(_), false, None) => Screen::Stall,
+        (Some(_), false, Some(_)) => Screen::Capture(None),
+    });
+    state.session.set(session);
+    Ok(())
+}

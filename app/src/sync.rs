@@ -1,0 +1,253 @@
+//! The phone's sync loop: at start, when the connection comes back, every 30 seconds, after
+//! a save and on the button; with backoff and jitter after a failure. Each round trip is the
+//! shared sans-IO client ([`stallside_shared::sync::client`]) over `fetch` and IndexedDB.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use stallside_shared::clock::now_ms;
+use stallside_shared::sync::backoff::retry_delay_ms;
+use stallside_shared::sync::client::{
+    apply_response, build_request, merge_pulled, needs_push, Effect, Outgoing,
+};
+use stallside_shared::sync::wire::{Event, SyncResponse};
+use uuid::Uuid;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::state::AppState;
+use crate::store::{self, DocWrite, LocalRecord, StoreError};
+
+/// Records pushed per request.
+const BATCH: usize = 200;
+/// Documents pulled per request.
+const PAGE: u32 = 500;
+/// Time between syncs when all is well.
+const INTERVAL_MS: u64 = 30_000;
+
+/// Why a sync stopped.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SyncFailure {
+    /// The server could not be reached or refused.
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// The phone's storage failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Starts the background loop (once per page).
+pub fn start(state: AppState) {
+    let online = Closure::<dyn FnMut()>::new(move || state.kick_sync());
+    if let Some(window) = web_sys::window() {
+        let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    }
+    online.forget();
+    leptos::task::spawn_local(async move {
+        let mut failures = 0u32;
+        loop {
+            let kick = state.sync_kick.get_untracked();
+            let wait = match run(state).await {
+                Ok(()) => {
+                    failures = 0;
+                    INTERVAL_MS
+                }
+                Err(SyncFailure::Api(ApiError::SignedOut)) => INTERVAL_MS,
+                Err(_) => {
+                    failures += 1;
+                    retry_delay_ms(failures, js_sys::Math::random())
+                }
+            };
+            wait_for(state, wait, kick).await;
+        }
+    });
+}
+
+/// One full sync: push everything unacknowledged and pull every page; updates the status bar.
+pub async fn run(state: AppState) -> Result<(), SyncFailure> {
+    let Some(session) = state.session.get_untracked() else {
+        return Ok(());
+    };
+    if state.signed_out.get_untracked() {
+        return Err(ApiError::SignedOut.into());
+    }
+    state.sync.update(|s| s.running = true);
+    let result = sync_all(state, &session.token).await;
+    state.sync.update(|s| {
+        s.running = false;
+        match &result {
+            Ok(()) => {
+                s.last_error = None;
+                s.last_success_ms = Some(now_ms());
+            }
+            Err(e) => s.last_error = Some(e.to_string()),
+        }
+    });
+    if matches!(result, Err(SyncFailure::Api(ApiError::SignedOut))) {
+        state.signed_out.set(true);
+    }
+    result
+}
+
+async fn sync_all(state: AppState, token: &str) -> Result<(), SyncFailure> {
+    let store = store::get().await?;
+    let mut cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
+    for _ in 0..10_000 {
+        let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
+            all.iter()
+                .filter(|r| needs_push(&r.sync, &r.heads))
+                .take(BATCH)
+                .cloned()
+                .collect()
+        });
+        let ids: Vec<Uuid> = pending.iter().map(|r| r.id).collect();
+        let mut docs = store.docs(&ids).await?;
+        let by_id: HashMap<Uuid, &LocalRecord> = pending.iter().map(|r| (r.id, r)).collect();
+        let outgoing = docs.iter_mut().filter_map(|(id, doc)| {
+            let r = by_id.get(id)?;
+            Some(Outgoing {
+                id: *id,
+                doc,
+                state: &r.sync,
+                contact: r.contact.clone(),
+            })
+        });
+        let (request, in_flight) = build_request(cursor, outgoing.collect::<Vec<_>>(), Some(PAGE));
+        let pushed = request.push.len();
+        let response: SyncResponse = api::post("/api/sync", Some(token), &request).await?;
+        let (effects, next_cursor, more) = apply_response(&in_flight, &response);
+        apply(state, &store, effects, next_cursor, &response).await?;
+        cursor = next_cursor;
+        let left = state
+            .records
+            .with_untracked(|all| all.iter().any(|r| needs_push(&r.sync, &r.heads)));
+        if !(more || left && pushed > 0) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Stores one response's effects, the cursor, events and settings in one transaction, under
+/// the write lock, starting from the records as they are now (a check saved during the round
+/// trip is not overwritten).
+async fn apply(
+    state: AppState,
+    store: &store::Store,
+    effects: Vec<Effect>,
+    cursor: u64,
+    response: &SyncResponse,
+) -> Result<(), SyncFailure> {
+    let _guard = store::write_lock().await;
+    let current: HashMap<Uuid, LocalRecord> = state
+        .records
+        .with_untracked(|all| all.iter().map(|r| (r.id, r.clone())).collect());
+    let mut updated: HashMap<Uuid, (LocalRecord, DocWrite)> = HashMap::new();
+    for effect in effects {
+        match effect {
+            Effect::Acknowledged { id, server_heads } => {
+                if let Some(mut entry) = latest(&updated, &current, id) {
+                    entry.sync.acknowledged(server_heads);
+                    entry.contact = None;
+                    let doc = updated.remove(&id).and_then(|(_, d)| d);
+                    updated.insert(id, (entry, doc));
+                }
+            }
+            Effect::Rejected {
+                id,
+                code,
+                reason,
+                pushed_heads,
+            } => {
+                if let Some(mut entry) = latest(&updated, &current, id) {
+                    entry.sync.refused(&code, reason, pushed_heads);
+                    let doc = updated.remove(&id).and_then(|(_, d)| d);
+                    updated.insert(id, (entry, doc));
+                }
+            }
+            Effect::Merge {
+                id,
+                doc,
+                server_heads,
+            } => {
+                let before = latest(&updated, &current, id);
+                let local = match updated.get(&id).and_then(|(_, d)| d.clone()) {
+                    Some(bytes) => Some(
+                        stallside_shared::crdt::RecordDoc::load(&bytes)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    ),
+                    None => store.doc(id).await?,
+                };
+                let mut merged =
+                    merge_pulled(local, &doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let mut sync = before.as_ref().map(|r| r.sync.clone()).unwrap_or_default();
+                sync.merged(server_heads);
+                let contact = before.and_then(|r| r.contact);
+                let entry = LocalRecord::describe(id, &mut merged, sync, contact)?;
+                updated.insert(id, (entry, Some(merged.save())));
+            }
+        }
+    }
+    let mut events = state.events.get_untracked();
+    for event in &response.events {
+        upsert_event(&mut events, event.clone());
+    }
+    let writes: Vec<(LocalRecord, DocWrite)> = updated.into_values().collect();
+    let meta = [
+        ("cursor", cursor.to_string()),
+        ("events", serde_json::to_string(&events).unwrap_or_default()),
+        (
+            "settings",
+            serde_json::to_string(&response.settings).unwrap_or_default(),
+        ),
+    ];
+    store.write(&writes, &meta).await?;
+    state.put_records(writes.into_iter().map(|(entry, _)| entry));
+    state.events.set(events);
+    state.settings.set(response.settings);
+    Ok(())
+}
+
+fn latest(
+    updated: &HashMap<Uuid, (LocalRecord, DocWrite)>,
+    current: &HashMap<Uuid, LocalRecord>,
+    id: Uuid,
+) -> Option<LocalRecord> {
+    updated
+        .get(&id)
+        .map(|(entry, _)| entry.clone())
+        .or_else(|| current.get(&id).cloned())
+}
+
+/// Adds or replaces an event by id.
+pub fn upsert_event(events: &mut Vec<Event>, event: Event) {
+    match events.iter_mut().find(|e| e.id == event.id) {
+        Some(existing) => *existing = event,
+        None => events.push(event),
+    }
+}
+
+/// Waits `ms`, or less if the sync is kicked.
+async fn wait_for(state: AppState, ms: u64, kick: u32) {
+    let step = 250;
+    let mut waited = 0;
+    while waited < ms {
+        sleep(step).await;
+        waited += step;
+        if state.sync_kick.get_untracked() != kick {
+            return;
+        }
+    }
+}
+
+/// A timer as a future.
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

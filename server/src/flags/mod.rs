@@ -1,0 +1,351 @@
+//! The supervisors' flag queue: flagged readings by urgency then age, with their deadlines;
+//! claim, contact attempts, outcome, close. Each action is a CRDT edit of the record's
+//! follow-up part, made on the server for the supervisor's session and judged by the same
+//! rules as a pushed change, so it syncs back to the volunteer's phone like any other.
+
+use axum::extract::{Path, State};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use stallside_shared::clock::{now_ms, now_secs};
+use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
+use stallside_shared::record::{ContactAttempt, FollowUpPart, FollowUpState, Outcome};
+use stallside_shared::sync::client::heads_hex;
+use stallside_shared::sync::wire::{PushDoc, PushResult};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::audit::{self, Action};
+use crate::auth::Session;
+use crate::error::{ApiError, ApiJson};
+use crate::sync::push::push_one;
+use crate::AppState;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(queue))
+        .routes(routes!(claim))
+        .routes(routes!(attempt))
+        .routes(routes!(close))
+        .routes(routes!(contact))
+}
+
+/// One flagged reading in the queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Flag {
+    /// Record id.
+    pub id: String,
+    /// Band code.
+    pub band: String,
+    /// 7 (emergency) to 0.
+    pub urgency: u8,
+    /// Recorded reading.
+    pub systolic: u16,
+    /// Recorded reading.
+    pub diastolic: u16,
+    /// When the check was taken.
+    pub recorded_at_ms: i64,
+    /// When the follow-up is due.
+    pub deadline_at_ms: Option<i64>,
+    /// Past its deadline and not closed.
+    pub overdue: bool,
+    /// open, claimed or closed.
+    pub state: String,
+    /// Whether this supervisor claimed it.
+    pub claimed_by_me: bool,
+    /// Whether another supervisor claimed it.
+    pub claimed_by_other: bool,
+    /// Whether contact details are held.
+    pub has_contact: bool,
+    /// The outcome, once closed.
+    pub outcome: Option<String>,
+    /// Borough code.
+    pub borough: String,
+    /// Event id.
+    pub event_id: String,
+}
+
+/// The queue: open and claimed flags in the supervisor's boroughs, most urgent first, then
+/// oldest; closed ones after.
+#[utoipa::path(get, path = "/api/flags", tag = "flags",
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn queue(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    session.require(Role::Supervisor)?;
+    state
+        .db
+        .read(move |conn| {
+            let mut statement = conn.prepare(
+                "SELECT c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
+                        c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
+                        c.event_id, EXISTS (SELECT 1 FROM contacts k WHERE k.record_id = c.id)
+                 FROM checks c
+                 WHERE c.flagged = 1 AND c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
+                 ORDER BY c.follow_up_state = 'closed', c.urgency DESC, c.recorded_at_ms ASC
+                 LIMIT 500",
+            )?;
+            let now = now_ms();
+            let rows = statement.query_map(params![session.user_id], |row| {
+                let deadline: Option<i64> = row.get(6)?;
+                let state: String = row.get(7)?;
+                let claimed_by: Option<String> = row.get(8)?;
+                Ok(Flag {
+                    id: row.get(0)?,
+                    band: row.get(1)?,
+                    urgency: row.get(2)?,
+                    systolic: row.get(3)?,
+                    diastolic: row.get(4)?,
+                    recorded_at_ms: row.get(5)?,
+                    deadline_at_ms: deadline,
+                    overdue: state != "closed" && deadline.is_some_and(|d| d < now),
+                    claimed_by_me: claimed_by.as_deref() == Some(session.user_id.as_str()),
+                    claimed_by_other: claimed_by.as_ref().is_some_and(|c| *c != session.user_id),
+                    state,
+                    outcome: row.get(9)?,
+                    borough: row.get(10)?,
+                    event_id: row.get(11)?,
+                    has_contact: row.get(12)?,
+                })
+            })?;
+            Ok(ApiJson(rows.collect::<Result<_, _>>()?))
+        })
+        .await
+}
+
+/// Claims a flag: this supervisor will follow it up.
+#[utoipa::path(post, path = "/api/flags/{id}/claim", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn claim(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    edit(&state, &session, id, |follow_up, me| {
+        if follow_up.state == FollowUpState::Closed {
+            return Err(ApiError::Conflict("This flag is already closed".into()));
+        }
+        if follow_up.claimed_by.as_ref().is_some_and(|c| c != me) {
+            return Err(ApiError::Conflict(
+                "Another supervisor has claimed this flag".into(),
+            ));
+        }
+        follow_up.state = FollowUpState::Claimed;
+        follow_up.claimed_by = Some(me.to_owned());
+        Ok(())
+    })
+    .await?;
+    queue(State(state), session).await
+}
+
+/// A contact attempt.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AttemptRequest {
+    /// Whether the supervisor spoke to the person.
+    pub reached: bool,
+}
+
+/// Records a contact attempt on a claimed flag.
+#[utoipa::path(post, path = "/api/flags/{id}/attempts", tag = "flags", request_body = AttemptRequest,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn attempt(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    ApiJson(request): ApiJson<AttemptRequest>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    edit(&state, &session, id, move |follow_up, me| {
+        require_claimed(follow_up, me)?;
+        follow_up.attempts.push(ContactAttempt {
+            at_ms: now_ms(),
+            reached: request.reached,
+        });
+        Ok(())
+    })
+    .await?;
+    queue(State(state), session).await
+}
+
+/// How a follow-up ended.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CloseRequest {
+    /// Outcome code: advised_gp, nhs_111, urgent_care, pharmacy_check, already_under_care,
+    /// declined, unreachable.
+    pub outcome: String,
+}
+
+/// Closes a claimed flag with its outcome; the contact details are deleted.
+#[utoipa::path(post, path = "/api/flags/{id}/close", tag = "flags", request_body = CloseRequest,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn close(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    ApiJson(request): ApiJson<CloseRequest>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    let outcome = Outcome::from_code(&request.outcome)
+        .ok_or_else(|| ApiError::BadRequest("Choose an outcome from the list".into()))?;
+    edit(&state, &session, id, move |follow_up, me| {
+        require_claimed(follow_up, me)?;
+        if outcome == Outcome::Unreachable && follow_up.attempts.is_empty() {
+            return Err(ApiError::BadRequest(
+                "Record the contact attempts before closing as unreachable".into(),
+            ));
+        }
+        follow_up.state = FollowUpState::Closed;
+        follow_up.outcome = Some(outcome);
+        follow_up.closed_at_ms = Some(now_ms());
+        Ok(())
+    })
+    .await?;
+    queue(State(state), session).await
+}
+
+/// A person's contact number.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ContactView {
+    /// The number.
+    pub phone: String,
+}
+
+/// The contact number of a flag this supervisor claimed. Every read is audited.
+#[utoipa::path(get, path = "/api/flags/{id}/contact", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = ContactView), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn contact(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<ContactView>, ApiError> {
+    session.require(Role::Supervisor)?;
+    state
+        .db
+        .write(move |conn| {
+            let claimed_by: Option<Option<String>> = conn
+                .query_row(
+                    "SELECT claimed_by FROM checks WHERE id = ?1 AND flagged = 1",
+                    params![id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match claimed_by {
+                None => return Err(ApiError::NotFound),
+                Some(by) if by.as_deref() != Some(session.user_id.as_str()) => {
+                    return Err(ApiError::Forbidden(
+                        "Claim the flag to see the contact details",
+                    ));
+                }
+                Some(_) => {}
+            }
+            let phone: String = conn
+                .query_row(
+                    "SELECT phone FROM contacts WHERE record_id = ?1",
+                    params![id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(ApiError::NotFound)?;
+            audit::record(
+                conn,
+                Some(&session.user_id),
+                Action::ContactRead,
+                &format!("record {id}"),
+            )?;
+            Ok(ApiJson(ContactView { phone }))
+        })
+        .await
+}
+
+fn require_claimed(follow_up: &FollowUpPart, me: &str) -> Result<(), ApiError> {
+    match (&follow_up.state, &follow_up.claimed_by) {
+        (FollowUpState::Claimed, Some(by)) if by == me => Ok(()),
+        (FollowUpState::Closed, _) => Err(ApiError::Conflict("This flag is already closed".into())),
+        _ => Err(ApiError::Conflict("Claim the flag first".into())),
+    }
+}
+
+/// The actor id of a supervisor's web session: stable per user and device, so the server can
+/// bind it like a phone's.
+fn session_actor(session: &Session) -> ActorId {
+    let digest = Sha256::digest(format!(
+        "stallside-web\0{}\0{}",
+        session.user_id, session.device_id
+    ));
+    ActorId::from(&digest[..16])
+}
+
+/// Applies `change` to the follow-up part as a CRDT edit by this session, and stores it
+/// through the same judge a pushed change goes through.
+async fn edit(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    change: impl FnOnce(&mut FollowUpPart, &str) -> Result<(), ApiError> + Send + 'static,
+) -> Result<(), ApiError> {
+    session.require(Role::Supervisor)?;
+    let pusher = session.pusher();
+    let actor = session_actor(session);
+    let policy = state.policy;
+    state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut doc = load(&tx, id)?;
+            let before = doc.heads();
+            let mut follow_up = doc
+                .record()
+                .map_err(|_| ApiError::Internal("stored document unreadable"))?
+                .follow_up;
+            change(&mut follow_up, &pusher.user_id)?;
+            doc.write_follow_up(
+                &follow_up,
+                &ChangeMeta {
+                    actor,
+                    time_secs: now_secs(),
+                },
+            )
+            .map_err(|_| ApiError::Internal("follow-up edit failed"))?;
+            let pushed = PushDoc {
+                id,
+                changes: doc.changes_since(&before),
+                heads: heads_hex(&mut doc),
+                contact: None,
+            };
+            match push_one(&tx, &pusher, pushed, &policy, now_ms())? {
+                PushResult::Accepted { .. } => {
+                    tx.commit()?;
+                    Ok(())
+                }
+                PushResult::Rejected { reason, .. } => Err(ApiError::Conflict(reason)),
+            }
+        })
+        .await
+}
+
+fn load(conn: &Connection, id: Uuid) -> Result<RecordDoc, ApiError> {
+    let bytes: Vec<u8> = conn
+        .query_row(
+            "SELECT doc FROM documents WHERE id = ?1",
+            params![id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(ApiError::NotFound)?;
+    RecordDoc::load(&bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
+}
