@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod flags;
+pub mod records;
+pub mod reports;
 pub mod static_files;
 pub mod sync;
 pub mod users;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub policy: Policy,
     /// Sign-in attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// The dashboard's in-memory facts.
+    pub facts: Arc<std::sync::Mutex<reports::facts::FactCache>>,
 }
 
 #[derive(OpenApi)]
@@ -73,6 +77,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(events::routes())
         .merge(sync::routes())
         .merge(flags::routes())
+        .merge(records::routes())
+        .merge(reports::routes())
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
     let index = args.dist.join("index.html");
@@ -122,7 +128,9 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         db,
         policy: args.policy(),
         login_limiter: Arc::new(RateLimiter::default()),
+        facts: Arc::default(),
     };
+    warm_reports(&state);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|_| ApiError::Internal("cannot listen on the bind address"))?;
@@ -144,4 +152,21 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         })
         .await
         .map_err(|_| ApiError::Internal("server stopped"))
+}
+
+/// Loads the dashboard's facts in the background at start, so the first report is quick.
+fn warm_reports(state: &AppState) {
+    let cache = Arc::clone(&state.facts);
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let loaded = db
+            .read(move |conn| {
+                let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+                cache.refresh(conn)
+            })
+            .await;
+        if let Err(error) = loaded {
+            tracing::warn!(%error, "report facts not preloaded");
+        }
+    });
 }

@@ -31,6 +31,10 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/flags",
             "GET /api/flags/{id}/contact",
             "GET /api/me",
+            "GET /api/records",
+            "GET /api/reports/dashboard",
+            "GET /api/reports/export/records.csv",
+            "GET /api/reports/export/tables/{table}",
             "GET /api/users",
             "POST /api/events",
             "POST /api/flags/{id}/attempts",
@@ -38,6 +42,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/flags/{id}/close",
             "POST /api/login",
             "POST /api/logout",
+            "POST /api/records/{id}/review",
             "POST /api/sync",
             "POST /api/users",
             "POST /api/users/{id}/disable",
@@ -46,7 +51,9 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
     );
     for operation in &operations {
         let (method, path) = operation.split_once(' ').unwrap();
-        let path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+        let path = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{table}", "bands");
         let (status, body) = request(&server.url, method, &path, None, Some(&json!({})));
         assert!(
             matches!(status, 400 | 401 | 422),

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod crdt;
 pub mod readings;
 pub mod record;
+pub mod reports;
 pub mod sync;
 pub mod synthetic;
 pub mod triage;

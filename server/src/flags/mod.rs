@@ -4,14 +4,11 @@
 //! rules as a pushed change, so it syncs back to the volunteer's phone like any other.
 
 use axum::extract::{Path, State};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use stallside_shared::clock::{now_ms, now_secs};
-use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
-use stallside_shared::record::{ContactAttempt, FollowUpPart, FollowUpState, Outcome};
-use stallside_shared::sync::client::heads_hex;
-use stallside_shared::sync::wire::{PushDoc, PushResult};
+use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
+use stallside_shared::record::{CheckRecord, ContactAttempt, FollowUpPart, FollowUpState, Outcome};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -20,7 +17,7 @@ use uuid::Uuid;
 use crate::audit::{self, Action};
 use crate::auth::Session;
 use crate::error::{ApiError, ApiJson};
-use crate::sync::push::push_one;
+use crate::sync::edit::edit_own_part;
 use crate::AppState;
 
 /// The routes of this module.
@@ -280,18 +277,7 @@ fn require_claimed(follow_up: &FollowUpPart, me: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The actor id of a supervisor's web session: stable per user and device, so the server can
-/// bind it like a phone's.
-fn session_actor(session: &Session) -> ActorId {
-    let digest = Sha256::digest(format!(
-        "stallside-web\0{}\0{}",
-        session.user_id, session.device_id
-    ));
-    ActorId::from(&digest[..16])
-}
-
-/// Applies `change` to the follow-up part as a CRDT edit by this session, and stores it
-/// through the same judge a pushed change goes through.
+/// Edits the follow-up part as this supervisor.
 async fn edit(
     state: &AppState,
     session: &Session,
@@ -299,53 +285,8 @@ async fn edit(
     change: impl FnOnce(&mut FollowUpPart, &str) -> Result<(), ApiError> + Send + 'static,
 ) -> Result<(), ApiError> {
     session.require(Role::Supervisor)?;
-    let pusher = session.pusher();
-    let actor = session_actor(session);
-    let policy = state.policy;
-    state
-        .db
-        .write(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut doc = load(&tx, id)?;
-            let before = doc.heads();
-            let mut follow_up = doc
-                .record()
-                .map_err(|_| ApiError::Internal("stored document unreadable"))?
-                .follow_up;
-            change(&mut follow_up, &pusher.user_id)?;
-            doc.write_follow_up(
-                &follow_up,
-                &ChangeMeta {
-                    actor,
-                    time_secs: now_secs(),
-                },
-            )
-            .map_err(|_| ApiError::Internal("follow-up edit failed"))?;
-            let pushed = PushDoc {
-                id,
-                changes: doc.changes_since(&before),
-                heads: heads_hex(&mut doc),
-                contact: None,
-            };
-            match push_one(&tx, &pusher, pushed, &policy, now_ms())? {
-                PushResult::Accepted { .. } => {
-                    tx.commit()?;
-                    Ok(())
-                }
-                PushResult::Rejected { reason, .. } => Err(ApiError::Conflict(reason)),
-            }
-        })
-        .await
-}
-
-fn load(conn: &Connection, id: Uuid) -> Result<RecordDoc, ApiError> {
-    let bytes: Vec<u8> = conn
-        .query_row(
-            "SELECT doc FROM documents WHERE id = ?1",
-            params![id.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or(ApiError::NotFound)?;
-    RecordDoc::load(&bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
+    edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
+        change(&mut record.follow_up, me)
+    })
+    .await
 }

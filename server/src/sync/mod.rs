@@ -5,6 +5,7 @@
 //! in one SQLite transaction before anything is acknowledged; a rejected document is answered
 //! with its reason and the rest of the batch is stored.
 
+pub mod edit;
 mod projection;
 mod pull;
 pub(crate) mod push;

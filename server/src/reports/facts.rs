@@ -1,0 +1,86 @@
+//! The in-memory facts behind the dashboard, refreshed from the `checks` projection: each
+//! request first reads the rows changed since the last refresh (by sequence number), so the
+//! report is always as fresh as the database.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+use stallside_shared::record::{Barrier, Ethnicity, VenueType};
+use stallside_shared::reports::*;
+use stallside_shared::triage::Band;
+
+use crate::error::ApiError;
+
+/// Every check's fact, and the names they refer to.
+#[derive(Default)]
+pub struct FactCache {
+    /// Interned dimensions.
+    pub dims: Dimensions,
+    /// One per check.
+    pub facts: Vec<Fact>,
+    by_id: HashMap<String, usize>,
+    last_seq: u64,
+}
+
+impl FactCache {
+    /// Reads the rows changed since the last refresh.
+    pub fn refresh(&mut self, conn: &Connection) -> Result<usize, ApiError> {
+        let mut statement = conn.prepare_cached(
+            "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
+                    core20, english_first_language, newly_identified, signposted, flagged,
+                    follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile IS NOT NULL
+             FROM checks WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let mut rows = statement.query(params![self.last_seq])?;
+        let mut changed = 0;
+        while let Some(row) = rows.next()? {
+            changed += 1;
+            let id: String = row.get(0)?;
+            self.last_seq = row.get(1)?;
+            let text = |i: usize| row.get::<_, String>(i);
+            let flag = |i: usize, bit: u16| -> rusqlite::Result<u16> {
+                Ok(if row.get::<_, bool>(i)? { bit } else { 0 })
+            };
+            let venue = VenueType::from_code(&text(6)?).unwrap_or(VenueType::Other);
+            let band = Band::from_code(&text(7)?).unwrap_or(Band::Normal);
+            let ethnicity = Ethnicity::from_code(&text(8)?).unwrap_or(Ethnicity::NotStated);
+            let english_not_first = text(10)? == "no";
+            let closed = text(14)? == "closed";
+            let barriers = text(15)?
+                .split(',')
+                .filter_map(Barrier::from_code)
+                .fold(0u16, |bits, b| bits | 1 << index_of(Barrier::ALL, &b));
+            let fact = Fact {
+                borough: self.dims.boroughs.intern(&text(2)?),
+                event: self.dims.events.intern(&text(3)?),
+                volunteer: self.dims.volunteers.intern(&text(4)?),
+                week: self.dims.weeks.intern(&text(5)?),
+                venue_type: index_of(VenueType::ALL, &venue),
+                band: index_of(Band::ALL, &band),
+                ethnicity: index_of(Ethnicity::ALL, &ethnicity),
+                bits: flag(9, FACT_CORE20)?
+                    | if english_not_first {
+                        FACT_ENGLISH_NOT_FIRST
+                    } else {
+                        0
+                    }
+                    | flag(11, FACT_NEWLY_IDENTIFIED)?
+                    | flag(12, FACT_SIGNPOSTED)?
+                    | flag(13, FACT_FLAGGED)?
+                    | if closed { FACT_CLOSED } else { 0 }
+                    | flag(18, FACT_AREA_KNOWN)?,
+                barriers,
+                deadline_at_ms: row.get::<_, Option<i64>>(16)?.unwrap_or(0),
+                closed_at_ms: row.get::<_, Option<i64>>(17)?.unwrap_or(0),
+            };
+            match self.by_id.get(&id) {
+                Some(index) => self.facts[*index] = fact,
+                None => {
+                    self.by_id.insert(id, self.facts.len());
+                    self.facts.push(fact);
+                }
+            }
+        }
+        Ok(changed)
+    }
+}

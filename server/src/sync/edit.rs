@@ -1,0 +1,89 @@
+//! Edits made on the server for a signed-in coordinator or supervisor (whose screens work
+//! online, without a copy of the documents): the change is made as a CRDT edit with an actor
+//! id bound to that user's session, and stored through the same judge as a pushed change, so
+//! it is authorised by the same rules and syncs back to the phones like any other.
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+use stallside_shared::clock::{now_ms, now_secs};
+use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
+use stallside_shared::record::CheckRecord;
+use stallside_shared::sync::client::heads_hex;
+use stallside_shared::sync::wire::{PushDoc, PushResult};
+use uuid::Uuid;
+
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::sync::push::push_one;
+use crate::AppState;
+
+/// Changes the session's own part of a record (review for a coordinator, follow-up for a
+/// supervisor) with `change`, which sees the whole record and may refuse.
+pub async fn edit_own_part(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    change: impl FnOnce(&mut CheckRecord, &str) -> Result<(), ApiError> + Send + 'static,
+) -> Result<(), ApiError> {
+    let pusher = session.pusher();
+    let actor = session_actor(session);
+    let policy = state.policy;
+    state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut doc = load(&tx, id)?;
+            let before = doc.heads();
+            let mut record = doc
+                .record()
+                .map_err(|_| ApiError::Internal("stored document unreadable"))?;
+            change(&mut record, &pusher.user_id)?;
+            let meta = ChangeMeta {
+                actor,
+                time_secs: now_secs(),
+            };
+            let written = match pusher.role {
+                Role::Coordinator => doc.write_review(&record.review, &meta),
+                Role::Supervisor => doc.write_follow_up(&record.follow_up, &meta),
+                Role::Volunteer => {
+                    return Err(ApiError::Forbidden("Volunteers edit on their phones"))
+                }
+            };
+            written.map_err(|_| ApiError::Internal("edit failed"))?;
+            let pushed = PushDoc {
+                id,
+                changes: doc.changes_since(&before),
+                heads: heads_hex(&mut doc),
+                contact: None,
+            };
+            match push_one(&tx, &pusher, pushed, &policy, now_ms())? {
+                PushResult::Accepted { .. } => {
+                    tx.commit()?;
+                    Ok(())
+                }
+                PushResult::Rejected { reason, .. } => Err(ApiError::Conflict(reason)),
+            }
+        })
+        .await
+}
+
+/// The actor id of a web session: stable per user and device, bound like a phone's.
+fn session_actor(session: &Session) -> ActorId {
+    let digest = Sha256::digest(format!(
+        "stallside-web\0{}\0{}",
+        session.user_id, session.device_id
+    ));
+    ActorId::from(&digest[..16])
+}
+
+fn load(conn: &Connection, id: Uuid) -> Result<RecordDoc, ApiError> {
+    let bytes: Vec<u8> = conn
+        .query_row(
+            "SELECT doc FROM documents WHERE id = ?1",
+            params![id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(ApiError::NotFound)?;
+    RecordDoc::load(&bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
+}
