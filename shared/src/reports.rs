@@ -289,7 +289,7 @@ pub fn dashboard<'a>(
                     count,
                 })
                 .collect();
-            list.sort_by(|a, b| b.count.cmp(&a.count));
+            list.sort_by_key(|c| std::cmp::Reverse(c.count));
             list
         },
         flags,
