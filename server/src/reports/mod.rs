@@ -75,7 +75,7 @@ async fn export_records(
     let csv = state
         .db
         .write(move |conn| {
-            let mut out = String::from(RECORD_COLUMNS.join(","));
+            let mut out = RECORD_COLUMNS.join(",");
             out.push('\n');
             let mut statement = conn.prepare(&format!(
                 "SELECT {} FROM checks c WHERE c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
