@@ -40,6 +40,53 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
     read(response).await
 }
 
+/// GETs JSON.
+pub async fn get<R: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<R, ApiError> {
+    let response = send("GET", path, token, None).await?;
+    read(response).await
+}
+
+/// POSTs JSON and expects no body back (204).
+pub async fn post_empty<B: Serialize>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<(), ApiError> {
+    let text = serde_json::to_string(body).map_err(|_| ApiError::Garbled)?;
+    let response = send("POST", path, token, Some(&text)).await?;
+    match response.status() {
+        200..=299 => Ok(()),
+        _ => read::<serde_json::Value>(response).await.map(|_| ()),
+    }
+}
+
+/// GETs a file (a CSV export) and hands it to the browser as a download.
+pub async fn download(path: &str, token: &str, filename: &str) -> Result<(), ApiError> {
+    let response = send("GET", path, Some(token), None).await?;
+    if !response.ok() {
+        return read::<serde_json::Value>(response).await.map(|_| ());
+    }
+    let blob = JsFuture::from(response.blob().map_err(|_| ApiError::Garbled)?)
+        .await
+        .map_err(|_| ApiError::Offline)?
+        .dyn_into::<web_sys::Blob>()
+        .map_err(|_| ApiError::Garbled)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Garbled)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(ApiError::Garbled)?;
+    let link = document
+        .create_element("a")
+        .map_err(|_| ApiError::Garbled)?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| ApiError::Garbled)?;
+    link.set_href(&url);
+    link.set_download(filename);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
 async fn send(
     method: &str,
     path: &str,

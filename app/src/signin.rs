@@ -60,17 +60,14 @@ pub fn SignIn() -> impl IntoView {
                     };
                     match stored {
                         Ok(()) => {
-                            let volunteer = session.user.role == "volunteer";
+                            let home = Screen::home(
+                                &session.user.role,
+                                state.stall.get_untracked().is_some(),
+                            );
                             state.session.set(Some(session));
                             state.signed_out.set(false);
                             password.set(String::new());
-                            state
-                                .screen
-                                .set(match (volunteer, state.stall.get_untracked()) {
-                                    (true, None) => Screen::Stall,
-                                    (true, Some(_)) => Screen::Capture(None),
-                                    (false, _) => Screen::Records,
-                                });
+                            state.screen.set(home);
                             state.kick_sync();
                         }
                         Err(e) => problems.set(vec![Problem::new("username", e.to_string())]),

@@ -64,6 +64,28 @@ pub enum Screen {
     Capture(Option<Uuid>),
     /// Today's and earlier checks.
     Records,
+    /// Supervisor: flagged readings.
+    Flags,
+    /// Coordinator: reach and equity.
+    Dashboard,
+    /// Coordinator: events.
+    Events,
+    /// Coordinator: volunteer accounts.
+    Volunteers,
+    /// Coordinator: record review.
+    Review,
+}
+
+impl Screen {
+    /// The first screen for a role after signing in.
+    pub fn home(role: &str, stall_chosen: bool) -> Screen {
+        match (role, stall_chosen) {
+            ("supervisor", _) => Screen::Flags,
+            ("coordinator", _) => Screen::Dashboard,
+            (_, false) => Screen::Stall,
+            (_, true) => Screen::Capture(None),
+        }
+    }
 }
 
 /// What the sync is doing, for the status bar.
@@ -205,10 +227,9 @@ pub async fn start(state: AppState) -> Result<(), StoreError> {
         .as_ref()
         .is_some_and(|s| s.expires_at_ms <= stallside_shared::clock::now_ms());
     state.signed_out.set(expired);
-    state.screen.set(match (&session, expired, stall) {
-        (None, _, _) | (_, true, _) => Screen::SignIn,
-        (Some(_), false, None) => Screen::Stall,
-        (Some(_), false, Some(_)) => Screen::Capture(None),
+    state.screen.set(match (&session, expired) {
+        (Some(session), false) => Screen::home(&session.user.role, stall.is_some()),
+        _ => Screen::SignIn,
     });
     state.session.set(session);
     Ok(())

@@ -66,7 +66,12 @@ pub fn start(state: AppState) {
 
 /// One full sync: push everything unacknowledged and pull every page; updates the status bar.
 pub async fn run(state: AppState) -> Result<(), SyncFailure> {
-    let Some(session) = state.session.get_untracked() else {
+    // Only volunteers keep records on the device; the other roles' screens work online.
+    let Some(session) = state
+        .session
+        .get_untracked()
+        .filter(|s| s.user.role == "volunteer")
+    else {
         return Ok(());
     };
     if state.signed_out.get_untracked() {

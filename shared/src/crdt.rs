@@ -199,14 +199,25 @@ impl RecordDoc {
         changes
             .iter()
             .map(|change| {
-                let after = [change.hash()];
-                let patches = self.doc.diff(change.deps(), &after);
+                let is_root = change.deps().is_empty();
+                // A root change creates the document, so it touches everything; no need to diff.
+                let touched = if is_root {
+                    Part::ALL
+                        .iter()
+                        .map(|p| Touched::Part(*p))
+                        .chain([Touched::Envelope])
+                        .collect()
+                } else {
+                    let after = [change.hash()];
+                    let patches = self.doc.diff(change.deps(), &after);
+                    patches.iter().map(touched_by).collect()
+                };
                 Edit {
                     hash: change.hash(),
                     actor: change.actor_id().clone(),
                     time_secs: change.timestamp(),
-                    touched: patches.iter().map(touched_by).collect(),
-                    is_root: change.deps().is_empty(),
+                    touched,
+                    is_root,
                 }
             })
             .collect()

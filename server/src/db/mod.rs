@@ -12,7 +12,10 @@ use rusqlite::Connection;
 
 use crate::error::ApiError;
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("002_flag_queue.sql"),
+];
 const READERS: usize = 4;
 
 /// The database handle shared by every request.

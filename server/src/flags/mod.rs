@@ -66,7 +66,7 @@ pub struct Flag {
 }
 
 /// The queue: open and claimed flags in the supervisor's boroughs, most urgent first, then
-/// oldest; closed ones after.
+/// oldest (up to 500); then the 50 most recently closed.
 #[utoipa::path(get, path = "/api/flags", tag = "flags",
     responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
@@ -78,15 +78,19 @@ async fn queue(
     state
         .db
         .read(move |conn| {
-            let mut statement = conn.prepare(
-                "SELECT c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
-                        c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
-                        c.event_id, EXISTS (SELECT 1 FROM contacts k WHERE k.record_id = c.id)
-                 FROM checks c
-                 WHERE c.flagged = 1 AND c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
-                 ORDER BY c.follow_up_state = 'closed', c.urgency DESC, c.recorded_at_ms ASC
-                 LIMIT 500",
-            )?;
+            let columns = "c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
+                    c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
+                    c.event_id, EXISTS (SELECT 1 FROM contacts k WHERE k.record_id = c.id)";
+            let mine = "c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)";
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT * FROM (SELECT {columns} FROM checks c INDEXED BY checks_open_flags
+                   WHERE c.flagged = 1 AND c.follow_up_state <> 'closed' AND {mine}
+                   ORDER BY c.urgency DESC, c.recorded_at_ms ASC LIMIT 500)
+                 UNION ALL
+                 SELECT * FROM (SELECT {columns} FROM checks c INDEXED BY checks_closed_flags
+                   WHERE c.flagged = 1 AND c.follow_up_state = 'closed' AND {mine}
+                   ORDER BY c.closed_at_ms DESC LIMIT 50)"
+            ))?;
             let now = now_ms();
             let rows = statement.query_map(params![session.user_id], |row| {
                 let deadline: Option<i64> = row.get(6)?;

@@ -1,13 +1,11 @@
 //! Storing a push: judge each document, write the accepted ones with their projection, bind
 //! new actor ids, keep contact details apart, and commit once.
 
-use std::cell::RefCell;
-
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use stallside_shared::crdt::{ActorId, RecordDoc, Role};
 use stallside_shared::record::FollowUpState;
 use stallside_shared::sync::client::heads_hex;
-use stallside_shared::sync::judge::{judge, ActorOwner, Policy, Pusher, Verdict};
+use stallside_shared::sync::judge::{judge, ActorOwner, Policy, Pusher, Rejection, Verdict};
 use stallside_shared::sync::wire::{ContactDetails, PushDoc, PushResult, MAX_DOC_BYTES};
 use stallside_shared::validation::normalise_phone;
 use uuid::Uuid;
@@ -18,6 +16,9 @@ use crate::error::ApiError;
 use crate::sync::project;
 
 /// Judges and stores every pushed document in one transaction; answers per document.
+///
+/// Judging (decoding and checking each Automerge document) is the costly part, so it runs on
+/// every core; storing runs in order on the one writer.
 pub fn push(
     conn: &mut Connection,
     pusher: &Pusher,
@@ -26,10 +27,15 @@ pub fn push(
     now_ms: i64,
 ) -> Result<Vec<PushResult>, ApiError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut results = Vec::with_capacity(docs.len());
+    let stored = docs
+        .iter()
+        .map(|d| load(&tx, d.id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let judged = judge_all(docs, stored, pusher, policy, now_ms)?;
+    let mut results = Vec::with_capacity(judged.len());
     let (mut accepted, mut rejected) = (0usize, 0usize);
-    for pushed in docs {
-        let result = push_one(&tx, pusher, pushed, policy, now_ms)?;
+    for (pushed, verdict) in judged {
+        let result = settle(&tx, pusher, pushed, verdict, now_ms)?;
         match &result {
             PushResult::Accepted { .. } => accepted += 1,
             PushResult::Rejected { .. } => rejected += 1,
@@ -49,6 +55,7 @@ pub fn push(
     Ok(results)
 }
 
+/// Judges and stores one document (inside the caller's transaction).
 pub(crate) fn push_one(
     conn: &Connection,
     pusher: &Pusher,
@@ -56,38 +63,103 @@ pub(crate) fn push_one(
     policy: &Policy,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
-    let id = pushed.id;
-    if pushed.changes.len() > MAX_DOC_BYTES {
-        return Ok(PushResult::Rejected {
-            id,
-            code: "too_large".into(),
-            reason: "The record is larger than the server accepts.".into(),
-        });
-    }
-    let stored = load(conn, id)?;
-    let lookup_error = RefCell::new(None);
-    let owner = |actor: &ActorId| match actor_owner(conn, actor) {
-        Ok(owner) => owner,
-        Err(e) => {
-            *lookup_error.borrow_mut() = Some(e);
-            ActorOwner::Bound {
-                user_id: String::new(),
-                device_id: String::new(),
-            }
-        }
+    let stored = load(conn, pushed.id)?;
+    let mut judged = judge_all(vec![pushed], vec![stored], pusher, policy, now_ms)?;
+    let (pushed, verdict) = judged.remove(0);
+    settle(conn, pusher, pushed, verdict, now_ms)
+}
+
+type Judged = (PushDoc, Result<Verdict, Rejection>);
+
+/// Judges documents in parallel. Actor ids are judged as if unbound here; [`settle`] then
+/// checks each new one against the bindings, in order, under the writer.
+fn judge_all(
+    docs: Vec<PushDoc>,
+    stored: Vec<Option<RecordDoc>>,
+    pusher: &Pusher,
+    policy: &Policy,
+    now_ms: i64,
+) -> Result<Vec<Judged>, ApiError> {
+    let one = |(pushed, stored): (PushDoc, Option<RecordDoc>)| -> Judged {
+        let verdict = if pushed.changes.len() > MAX_DOC_BYTES {
+            Err(Rejection::TooLarge)
+        } else {
+            judge(
+                pushed.id,
+                stored,
+                &pushed.changes,
+                pusher,
+                |_| ActorOwner::Unbound,
+                policy,
+                now_ms,
+            )
+        };
+        (pushed, verdict)
     };
-    let verdict = judge(id, stored, &pushed.changes, pusher, owner, policy, now_ms);
-    if let Some(error) = lookup_error.into_inner() {
-        return Err(error);
+    let work: Vec<(PushDoc, Option<RecordDoc>)> = docs.into_iter().zip(stored).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(work.len().div_ceil(8))
+        .max(1);
+    if threads == 1 {
+        return Ok(work.into_iter().map(one).collect());
     }
-    match verdict {
-        Ok(verdict) => store(conn, id, verdict, pusher, pushed.contact, now_ms),
-        Err(rejection) => Ok(PushResult::Rejected {
-            id,
-            code: rejection.code().into(),
-            reason: rejection.to_string(),
-        }),
+    let chunk = work.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<(PushDoc, Option<RecordDoc>)>> = Vec::new();
+    let mut rest = work;
+    while rest.len() > chunk {
+        let tail = rest.split_off(chunk);
+        chunks.push(rest);
+        rest = tail;
     }
+    chunks.push(rest);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| scope.spawn(move || c.into_iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        let mut judged = Vec::new();
+        for handle in handles {
+            judged.extend(
+                handle
+                    .join()
+                    .map_err(|_| ApiError::Internal("judging failed"))?,
+            );
+        }
+        Ok(judged)
+    })
+}
+
+/// Checks a judged document's new actor ids against the bindings and stores it, or answers
+/// why not.
+fn settle(
+    conn: &Connection,
+    pusher: &Pusher,
+    pushed: PushDoc,
+    verdict: Result<Verdict, Rejection>,
+    now_ms: i64,
+) -> Result<PushResult, ApiError> {
+    let id = pushed.id;
+    let rejected = |rejection: Rejection| PushResult::Rejected {
+        id,
+        code: rejection.code().into(),
+        reason: rejection.to_string(),
+    };
+    let mut verdict = match verdict {
+        Ok(verdict) => verdict,
+        Err(rejection) => return Ok(rejected(rejection)),
+    };
+    let mut unbound = Vec::new();
+    for actor in &verdict.new_actors {
+        match actor_owner(conn, actor)? {
+            ActorOwner::Unbound => unbound.push(actor.clone()),
+            ActorOwner::Bound { user_id, device_id }
+                if user_id == pusher.user_id && device_id == pusher.device_id => {}
+            ActorOwner::Bound { .. } => return Ok(rejected(Rejection::ForeignActor)),
+        }
+    }
+    verdict.new_actors = unbound;
+    store(conn, id, verdict, pusher, pushed.contact, now_ms)
 }
 
 fn store(

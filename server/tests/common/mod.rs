@@ -74,6 +74,25 @@ impl Server {
         self.data_dir.clone()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, Child::id)
+    }
+
+    /// CPU seconds (user + system) the server process has used so far.
+    pub fn cpu_seconds(&self) -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+        let ticks: f64 = [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<f64>().ok()))
+            .sum();
+        ticks / 100.0
+    }
+
     /// A direct connection to the server's SQLite file, for checking what was committed.
     pub fn sqlite(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.data_dir.join("stallside.sqlite")).expect("open db")

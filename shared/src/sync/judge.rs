@@ -121,6 +121,9 @@ pub enum Rejection {
     /// A follow-up on a reading that is not flagged.
     #[error("This reading is not flagged for follow-up.")]
     NotFlagged,
+    /// More bytes than one record may push.
+    #[error("The record is larger than the server accepts.")]
+    TooLarge,
 }
 
 impl From<DocError> for Rejection {
@@ -146,6 +149,7 @@ impl Rejection {
             Rejection::OutsideArea => "outside_area",
             Rejection::EditWindowClosed => "edit_window_closed",
             Rejection::NotFlagged => "not_flagged",
+            Rejection::TooLarge => "too_large",
         }
     }
 }

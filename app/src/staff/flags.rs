@@ -1,0 +1,168 @@
+//! The supervisors' flag queue: most urgent first, then oldest, each with its deadline
+//! counting down; claim, see the contact number (claimed flags only), record attempts, close.
+
+use leptos::prelude::*;
+use serde::Deserialize;
+use stallside_shared::clock::now_ms;
+use stallside_shared::record::{borough_name, Outcome};
+use stallside_shared::triage::Band;
+
+use super::{countdown, failure_text, token, Notice};
+use crate::api;
+use crate::state::app_state;
+
+/// A flag as the server lists it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Flag {
+    id: String,
+    band: String,
+    systolic: u16,
+    diastolic: u16,
+    recorded_at_ms: i64,
+    deadline_at_ms: Option<i64>,
+    overdue: bool,
+    state: String,
+    claimed_by_me: bool,
+    claimed_by_other: bool,
+    has_contact: bool,
+    outcome: Option<String>,
+    borough: String,
+}
+
+/// The queue.
+#[component]
+pub fn FlagQueue() -> impl IntoView {
+    let state = app_state();
+    let flags = RwSignal::new(Vec::<Flag>::new());
+    let notice = RwSignal::new(None::<String>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<Vec<Flag>>("/api/flags", token(&state).as_deref()).await {
+                Ok(list) => flags.set(list),
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    };
+    load();
+    let act = Callback::new(move |(path, body): (String, serde_json::Value)| {
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Vec<Flag>>(&path, token(&state).as_deref(), &body).await {
+                Ok(list) => {
+                    flags.set(list);
+                    notice.set(None);
+                }
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    });
+    view! {
+        <h1>"Flagged readings"</h1>
+        <p class="nhsuk-body">"Most urgent first, then oldest. Claim a flag to see the person's number."</p>
+        <Notice message=notice />
+        <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| load()>"Refresh"</button>
+        {move || {
+            let list = flags.get();
+            if list.is_empty() {
+                view! { <p class="nhsuk-body">"No flagged readings."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="nhsuk-list stallside-records">
+                        {list.into_iter().map(|f| view! { <FlagCard flag=f act=act /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl IntoView {
+    let state = app_state();
+    let band = Band::from_code(&flag.band).unwrap_or(Band::Normal);
+    let tag = if band.urgency() >= 4 {
+        "nhsuk-tag nhsuk-tag--red"
+    } else {
+        "nhsuk-tag nhsuk-tag--orange"
+    };
+    let id = flag.id.clone();
+    let contact = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(String::new());
+    let due = match (flag.state.as_str(), flag.deadline_at_ms) {
+        ("closed", _) => "Closed".to_owned(),
+        (_, Some(deadline)) => countdown(deadline, now_ms()),
+        _ => String::new(),
+    };
+    let path = move |action: &str| format!("/api/flags/{id}/{action}");
+    let show_contact = {
+        let path = path.clone();
+        move |_| {
+            let url = path("contact");
+            leptos::task::spawn_local(async move {
+                #[derive(Deserialize)]
+                struct Contact {
+                    phone: String,
+                }
+                let shown = match api::get::<Contact>(&url, token(&state).as_deref()).await {
+                    Ok(c) => c.phone,
+                    Err(e) => failure_text(&state, &e),
+                };
+                contact.set(Some(shown));
+            });
+        }
+    };
+    let claim = {
+        let path = path.clone();
+        move |_| act.run((path("claim"), serde_json::json!({})))
+    };
+    let attempt = {
+        let path = path.clone();
+        move |reached: bool| act.run((path("attempts"), serde_json::json!({ "reached": reached })))
+    };
+    let close = {
+        let path = path.clone();
+        move |_| {
+            act.run((
+                path("close"),
+                serde_json::json!({ "outcome": outcome.get_untracked() }),
+            ))
+        }
+    };
+    let select_id = format!("outcome-{}", flag.id);
+    view! {
+        <li class="stallside-record" data-testid="flag" data-band=flag.band.clone() data-state=flag.state.clone()>
+            <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">
+                <strong class=tag>{band.label()}</strong>
+                " " {format!("{}/{}", flag.systolic, flag.diastolic)}
+            </h2>
+            <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">
+                {borough_name(&flag.borough).unwrap_or("")} ", taken " {stallside_shared::calendar::date(flag.recorded_at_ms)} ". "
+                <strong class:stallside-reason=flag.overdue>{due}</strong>
+            </p>
+            {flag.outcome.as_deref().and_then(Outcome::from_code).map(|o| view! { <p class="nhsuk-body-s">"Outcome: " {o.label()}</p> })}
+            {(flag.state == "open" && !flag.claimed_by_other).then(|| view! {
+                <button class="nhsuk-button nhsuk-button--small" type="button" on:click=claim>"Claim"</button>
+            })}
+            {flag.claimed_by_other.then(|| view! { <p class="nhsuk-body-s">"Claimed by another supervisor"</p> })}
+            {(flag.state == "claimed" && flag.claimed_by_me).then(|| view! {
+                <div>
+                    {flag.has_contact.then(|| view! {
+                        <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=show_contact.clone()>"Show contact number"</button>
+                    })}
+                    {(!flag.has_contact).then(|| view! { <p class="nhsuk-body-s">"No contact details: the person did not agree to be contacted."</p> })}
+                    {move || contact.get().map(|c| view! { <p class="nhsuk-body" data-testid="contact"><strong>{c}</strong></p> })}
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(true)}>"Spoke to them"</button>
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(false)}>"No answer"</button>
+                    <div class="nhsuk-form-group">
+                        <label class="nhsuk-label" for=select_id.clone()>"Outcome"</label>
+                        <select class="nhsuk-select" id=select_id.clone() on:change=move |ev| outcome.set(event_target_value(&ev))>
+                            <option value="">"Choose"</option>
+                            {Outcome::ALL.iter().map(|o| view! { <option value=o.code()>{o.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <button class="nhsuk-button nhsuk-button--small" type="button" on:click=close>"Close flag"</button>
+                </div>
+            })}
+        </li>
+    }
+}

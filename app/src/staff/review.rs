@@ -1,0 +1,135 @@
+//! Coordinators' record review: filter by band and review state; mark "has issues" with a
+//! comment that reaches the volunteer, or "approved".
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use stallside_shared::record::ReviewState;
+use stallside_shared::triage::Band;
+
+use super::{failure_text, token, Notice};
+use crate::api;
+use crate::state::app_state;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct RecordRow {
+    id: String,
+    recorded_at_ms: i64,
+    event_name: Option<String>,
+    volunteer_name: Option<String>,
+    band: String,
+    systolic: u16,
+    diastolic: u16,
+    review_state: String,
+    review_comment: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Review {
+    state: String,
+    comment: Option<String>,
+}
+
+/// The review list.
+#[component]
+pub fn ReviewScreen() -> impl IntoView {
+    let state = app_state();
+    let rows = RwSignal::new(Vec::<RecordRow>::new());
+    let notice = RwSignal::new(None::<String>);
+    let band = RwSignal::new(String::new());
+    let review_state = RwSignal::new("received".to_owned());
+    let load = move || {
+        let mut q = vec![];
+        if !band.get_untracked().is_empty() {
+            q.push(format!("band={}", band.get_untracked()));
+        }
+        if !review_state.get_untracked().is_empty() {
+            q.push(format!("review_state={}", review_state.get_untracked()));
+        }
+        let url = format!("/api/records?{}", q.join("&"));
+        leptos::task::spawn_local(async move {
+            match api::get::<Vec<RecordRow>>(&url, token(&state).as_deref()).await {
+                Ok(list) => rows.set(list),
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    };
+    load();
+    let review = Callback::new(
+        move |(id, state_code, comment): (String, &'static str, Option<String>)| {
+            leptos::task::spawn_local(async move {
+                let body = Review {
+                    state: state_code.into(),
+                    comment,
+                };
+                match api::post_empty(
+                    &format!("/api/records/{id}/review"),
+                    token(&state).as_deref(),
+                    &body,
+                )
+                .await
+                {
+                    Ok(()) => {
+                        notice.set(Some(
+                            "Review saved. The volunteer sees it after their next sync.".into(),
+                        ));
+                        load();
+                    }
+                    Err(e) => notice.set(Some(failure_text(&state, &e))),
+                }
+            });
+        },
+    );
+    view! {
+        <h1>"Review records"</h1>
+        <Notice message=notice />
+        <div class="stallside-filters">
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-review">"Review state"</label>
+                <select class="nhsuk-select" id="filter-review" on:change=move |ev| { review_state.set(event_target_value(&ev)); load(); }>
+                    {ReviewState::ALL.iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                    <option value="">"Any"</option>
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-band">"Band"</label>
+                <select class="nhsuk-select" id="filter-band" on:change=move |ev| { band.set(event_target_value(&ev)); load(); }>
+                    <option value="">"Any"</option>
+                    {Band::ALL.iter().map(|b| view! { <option value=b.code()>{b.label()}</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <ul class="nhsuk-list stallside-records">
+            {move || rows.get().into_iter().map(|r| view! { <ReviewItem row=r review=review /> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ReviewItem(
+    row: RecordRow,
+    review: Callback<(String, &'static str, Option<String>)>,
+) -> impl IntoView {
+    let comment = RwSignal::new(row.review_comment.clone().unwrap_or_default());
+    let band = Band::from_code(&row.band).map(|b| b.label()).unwrap_or("");
+    let (id_issue, id_ok) = (row.id.clone(), row.id.clone());
+    let input_id = format!("comment-{}", row.id);
+    view! {
+        <li class="stallside-record" data-testid="review-row">
+            <p class="nhsuk-body nhsuk-u-margin-bottom-1">
+                <strong>{format!("{}/{}", row.systolic, row.diastolic)}</strong>" "{band}" – "
+                {row.volunteer_name.clone().unwrap_or_default()}", "{row.event_name.clone().unwrap_or_else(|| "event started on a phone".into())}
+                ", " {stallside_shared::calendar::date(row.recorded_at_ms)}
+            </p>
+            <p class="nhsuk-body-s">{ReviewState::from_code(&row.review_state).map(|s| s.label()).unwrap_or("")}</p>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for=input_id.clone()>"Comment for the volunteer"</label>
+                <input class="nhsuk-input" id=input_id type="text" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
+                on:click=move |_| review.run((id_issue.clone(), "has_issues", Some(comment.get_untracked())))>"Has issues"</button>
+            " "
+            <button class="nhsuk-button nhsuk-button--small" type="button"
+                on:click=move |_| review.run((id_ok.clone(), "approved", None))>"Approve"</button>
+        </li>
+    }
+}

@@ -1,0 +1,135 @@
+//! Coordinators' volunteer accounts: invite (a first password shown once), disable, and
+//! revoke a lost phone's sessions.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{failure_text, token, Notice};
+use crate::api;
+use crate::components::TextField;
+use crate::state::app_state;
+
+/// An account as the server lists it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Account {
+    /// User id.
+    pub id: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Boroughs.
+    pub areas: Vec<String>,
+    /// Disabled.
+    pub disabled: bool,
+    /// Devices signed in.
+    pub active_sessions: u32,
+}
+
+#[derive(Serialize)]
+struct Invite {
+    username: String,
+    display_name: String,
+    areas: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Invited {
+    temporary_password: String,
+}
+
+/// Volunteers: list, invite, disable, revoke.
+#[component]
+pub fn VolunteersScreen() -> impl IntoView {
+    let state = app_state();
+    let accounts = RwSignal::new(Vec::<Account>::new());
+    let notice = RwSignal::new(None::<String>);
+    let username = RwSignal::new(String::new());
+    let display_name = RwSignal::new(String::new());
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::get::<Vec<Account>>("/api/users", token(&state).as_deref()).await {
+                Ok(list) => {
+                    accounts.set(list.into_iter().filter(|a| a.role == "volunteer").collect())
+                }
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    };
+    load();
+    let invite = move |_| {
+        let request = Invite {
+            username: username.get_untracked(),
+            display_name: display_name.get_untracked(),
+            areas: state
+                .session
+                .get_untracked()
+                .map(|s| s.user.areas)
+                .unwrap_or_default(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Invited>("/api/users", token(&state).as_deref(), &request).await {
+                Ok(invited) => {
+                    notice.set(Some(format!(
+                        "Invited {}. Their first password is {} (shown once: give it to them in person).",
+                        request.username, invited.temporary_password
+                    )));
+                    username.set(String::new());
+                    display_name.set(String::new());
+                    load();
+                }
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    };
+    let act = move |path: String, done: &'static str| {
+        leptos::task::spawn_local(async move {
+            match api::post_empty(&path, token(&state).as_deref(), &serde_json::json!({})).await {
+                Ok(()) => {
+                    notice.set(Some(done.to_owned()));
+                    load();
+                }
+                Err(e) => notice.set(Some(failure_text(&state, &e))),
+            }
+        });
+    };
+    view! {
+        <h1>"Volunteers"</h1>
+        <Notice message=notice />
+        <table class="nhsuk-table">
+            <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
+                <th class="nhsuk-table__header" scope="col">"Name"</th>
+                <th class="nhsuk-table__header" scope="col">"Phones signed in"</th>
+                <th class="nhsuk-table__header" scope="col">"Actions"</th>
+            </tr></thead>
+            <tbody class="nhsuk-table__body">
+                {move || accounts.get().into_iter().map(|a| {
+                    let (revoke, disable) = (format!("/api/users/{}/revoke-sessions", a.id), format!("/api/users/{}/disable", a.id));
+                    view! {
+                        <tr class="nhsuk-table__row">
+                            <th class="nhsuk-table__header" scope="row">{a.display_name.clone()}<br /><span class="nhsuk-body-s">{a.username.clone()}</span></th>
+                            <td class="nhsuk-table__cell">{if a.disabled { "Disabled".to_owned() } else { a.active_sessions.to_string() }}</td>
+                            <td class="nhsuk-table__cell">
+                                {(!a.disabled).then(|| view! {
+                                    <button class="stallside-link-button" type="button" on:click={let r = revoke.clone(); move |_| act(r.clone(), "Signed out of every phone")}>
+                                        "Sign out of all phones"<span class="nhsuk-u-visually-hidden">{format!(" for {}", a.display_name)}</span>
+                                    </button>
+                                    <br />
+                                    <button class="stallside-link-button" type="button" on:click={let d = disable.clone(); move |_| act(d.clone(), "Account disabled")}>
+                                        "Disable"<span class="nhsuk-u-visually-hidden">{format!(" {}", a.display_name)}</span>
+                                    </button>
+                                })}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h2>"Invite a volunteer"</h2>
+        <TextField label="Name" id="invite-name" value=display_name />
+        <TextField label="Username" id="invite-username" value=username autocomplete="off" />
+        <button class="nhsuk-button" type="button" on:click=invite>"Invite"</button>
+    }
+}

@@ -1,0 +1,86 @@
+// The phone's side of the benchmarks, in Debian's Chromium at 390×844: first-visit transfer
+// and WASM size, pulling 5,000 records, cold start with 5,000 records on the phone, save
+// latency with 5,000 records, and the JS heap. Needs `target/bench/phone-5000` (made by
+// `cargo bench -p stallside-server --bench sync`). Writes target/bench/phone.json.
+import { cpSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, phonePage, startServer } from './harness.mjs';
+import { chooseStall, recordCheck, signIn } from './volunteer.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bench = path.join(root, 'target', 'bench');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'stallside-bench-phone-'));
+cpSync(path.join(bench, 'phone-5000'), dataDir, { recursive: true });
+
+const percentile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * q) - 1)];
+};
+
+const server = await startServer({ dataDir });
+const browser = await launchBrowser();
+const results = {};
+try {
+  const { context, page } = await phonePage(browser);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const transfers = new Map();
+  cdp.on('Network.responseReceived', (e) => transfers.set(e.requestId, { url: e.response.url, encoding: e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'none', bytes: 0 }));
+  cdp.on('Network.loadingFinished', (e) => {
+    const t = transfers.get(e.requestId);
+    if (t) t.bytes = e.encodedDataLength;
+  });
+
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  const firstVisit = [...transfers.values()].filter((t) => !t.url.includes('/api/'));
+  results.first_visit_bytes = firstVisit.reduce((sum, t) => sum + t.bytes, 0);
+  results.first_visit_files = firstVisit.map((t) => ({ file: new URL(t.url).pathname, encoding: t.encoding, bytes: t.bytes }));
+  const dist = path.join(root, 'dist');
+  const wasm = readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
+  results.wasm_bytes = statSync(path.join(dist, wasm)).size;
+  results.wasm_brotli_bytes = statSync(path.join(dist, `${wasm}.br`)).size;
+  results.wasm_gzip_bytes = statSync(path.join(dist, `${wasm}.gz`)).size;
+  results.app_brotli_bytes = readdirSync(dist)
+    .filter((f) => f.endsWith('.br') && !f.startsWith('areas'))
+    .reduce((sum, f) => sum + statSync(path.join(dist, f)).size, 0);
+
+  let started = Date.now();
+  await signIn(page, 'volunteer', 'volunteer-demo');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="syncbar"]')?.getAttribute('data-records') === '5000',
+    null,
+    { timeout: 120_000 },
+  );
+  results.pull_5000_ms = Date.now() - started;
+
+  const cold = [];
+  for (let i = 0; i < 3; i += 1) {
+    await page.reload();
+    await page.waitForFunction(() => typeof window.stallsideReadyMs === 'number', null, { timeout: 30_000 });
+    cold.push(await page.evaluate(() => window.stallsideReadyMs));
+  }
+  results.cold_start_5000_ms = percentile(cold, 0.5);
+  results.cold_start_runs_ms = cold;
+
+  await page.getByRole('button', { name: 'Stall' }).click();
+  await chooseStall(page);
+  for (let i = 0; i < 20; i += 1) {
+    await recordCheck(page, { readings: [[118 + (i % 10), 76]] });
+  }
+  const saves = await page.evaluate(() => window.stallsideSaveTimes);
+  results.save_ms_p50 = percentile(saves, 0.5);
+  results.save_ms_p95 = percentile(saves, 0.95);
+  results.save_runs = saves.length;
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  results.js_heap_used_bytes = heap.usedSize;
+  started = Date.now();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+writeFileSync(path.join(bench, 'phone.json'), JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results, null, 2));
