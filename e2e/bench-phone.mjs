@@ -66,7 +66,7 @@ try {
   results.cold_start_5000_ms = percentile(cold, 0.5);
   results.cold_start_runs_ms = cold;
 
-  await page.getByRole('button', { name: 'Stall' }).click();
+  await page.getByRole('navigation').getByRole('button', { name: 'Stall', exact: true }).click();
   await chooseStall(page);
   for (let i = 0; i < 20; i += 1) {
     await recordCheck(page, { readings: [[118 + (i % 10), 76]] });
@@ -77,7 +77,6 @@ try {
   results.save_runs = saves.length;
   const heap = await cdp.send('Runtime.getHeapUsage');
   results.js_heap_used_bytes = heap.usedSize;
-  started = Date.now();
 } finally {
   await browser.close();
   await server.stop();

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use stallside_shared::record::ReviewState;
 use stallside_shared::triage::Band;
 
+use super::volunteers::Account;
 use super::{failure_text, token, Notice};
+use stallside_shared::sync::wire::Event;
 use crate::api;
 use crate::state::app_state;
 
@@ -37,13 +39,26 @@ pub fn ReviewScreen() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let band = RwSignal::new(String::new());
     let review_state = RwSignal::new("received".to_owned());
+    let event = RwSignal::new(String::new());
+    let volunteer = RwSignal::new(String::new());
+    let events = RwSignal::new(Vec::<Event>::new());
+    let volunteers = RwSignal::new(Vec::<Account>::new());
+    leptos::task::spawn_local(async move {
+        let t = token(&state);
+        if let Ok(list) = api::get::<Vec<Event>>("/api/events", t.as_deref()).await {
+            events.set(list);
+        }
+        if let Ok(list) = api::get::<Vec<Account>>("/api/users", t.as_deref()).await {
+            volunteers.set(list.into_iter().filter(|a| a.role == "volunteer").collect());
+        }
+    });
     let load = move || {
         let mut q = vec![];
-        if !band.get_untracked().is_empty() {
-            q.push(format!("band={}", band.get_untracked()));
-        }
-        if !review_state.get_untracked().is_empty() {
-            q.push(format!("review_state={}", review_state.get_untracked()));
+        for (name, value) in [("band", band), ("review_state", review_state), ("event", event), ("volunteer", volunteer)] {
+            let value = value.get_untracked();
+            if !value.is_empty() {
+                q.push(format!("{name}={value}"));
+            }
         }
         let url = format!("/api/records?{}", q.join("&"));
         leptos::task::spawn_local(async move {
@@ -88,6 +103,20 @@ pub fn ReviewScreen() -> impl IntoView {
                 <select class="nhsuk-select" id="filter-review" on:change=move |ev| { review_state.set(event_target_value(&ev)); load(); }>
                     {ReviewState::ALL.iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
                     <option value="">"Any"</option>
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-event">"Event"</label>
+                <select class="nhsuk-select" id="filter-event" on:change=move |ev| { event.set(event_target_value(&ev)); load(); }>
+                    <option value="">"Any"</option>
+                    {move || events.get().into_iter().map(|e| view! { <option value=e.id>{format!("{} ({})", e.name, e.date)}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-volunteer">"Volunteer"</label>
+                <select class="nhsuk-select" id="filter-volunteer" on:change=move |ev| { volunteer.set(event_target_value(&ev)); load(); }>
+                    <option value="">"Any"</option>
+                    {move || volunteers.get().into_iter().map(|v| view! { <option value=v.id>{v.display_name}</option> }).collect_view()}
                 </select>
             </div>
             <div class="nhsuk-form-group">
