@@ -8,9 +8,9 @@ use stallside_shared::triage::Band;
 
 use super::volunteers::Account;
 use super::{failure_text, token, Notice};
-use stallside_shared::sync::wire::Event;
 use crate::api;
 use crate::state::app_state;
+use stallside_shared::sync::wire::Event;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct RecordRow {
@@ -54,7 +54,12 @@ pub fn ReviewScreen() -> impl IntoView {
     });
     let load = move || {
         let mut q = vec![];
-        for (name, value) in [("band", band), ("review_state", review_state), ("event", event), ("volunteer", volunteer)] {
+        for (name, value) in [
+            ("band", band),
+            ("review_state", review_state),
+            ("event", event),
+            ("volunteer", volunteer),
+        ] {
             let value = value.get_untracked();
             if !value.is_empty() {
                 q.push(format!("{name}={value}"));
