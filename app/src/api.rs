@@ -7,6 +7,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
+/// How long a call may take before it counts as no connection.
+const TIMEOUT_MS: i32 = 30_000;
+
 /// Why a call to the server failed.
 #[derive(Debug, Clone, Error)]
 pub enum ApiError {
@@ -98,6 +101,9 @@ async fn send(
     if let Some(body) = body {
         init.set_body(&JsValue::from_str(body));
     }
+    // A stalled connection must not stall sync: give up after 30 s, then the loop retries.
+    let abort = web_sys::AbortController::new().map_err(|_| ApiError::Garbled)?;
+    init.set_signal(Some(&abort.signal()));
     let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Garbled)?;
     let headers = request.headers();
     let _ = headers.set("content-type", "application/json");
@@ -105,9 +111,19 @@ async fn send(
         let _ = headers.set("authorization", &format!("Bearer {token}"));
     }
     let window = web_sys::window().ok_or(ApiError::Offline)?;
-    let response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(|_| ApiError::Offline)?;
+    let timeout = wasm_bindgen::closure::Closure::once(move || abort.abort());
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            timeout.as_ref().unchecked_ref(),
+            TIMEOUT_MS,
+        )
+        .ok();
+    let response = JsFuture::from(window.fetch_with_request(&request)).await;
+    if let Some(timer) = timer {
+        window.clear_timeout_with_handle(timer);
+    }
+    drop(timeout);
+    let response = response.map_err(|_| ApiError::Offline)?;
     response
         .dyn_into::<Response>()
         .map_err(|_| ApiError::Garbled)

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use stallside_shared::crdt::ActorId;
 use stallside_shared::sync::client::{status, Status};
 use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::ProgrammeSettings;
@@ -35,20 +34,12 @@ pub struct User {
     pub areas: Vec<String>,
 }
 
-/// This phone's identity: made once, kept for ever.
+/// This phone's identity: made once, kept for ever. (Its Automerge actor ids are per user:
+/// see [`crate::store::Store::actor_for`].)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Device {
     /// Sent at sign-in; sessions are per device.
     pub device_id: String,
-    /// The Automerge actor id every change from this phone carries, hex.
-    pub actor: String,
-}
-
-impl Device {
-    /// The actor id.
-    pub fn actor_id(&self) -> ActorId {
-        ActorId::try_from(self.actor.as_str()).unwrap_or_else(|_| ActorId::random())
-    }
 }
 
 /// Where the person is in the app.
@@ -192,12 +183,12 @@ pub fn app_state() -> AppState {
 /// Loads everything from the phone's store and picks the first screen.
 pub async fn start(state: AppState) -> Result<(), StoreError> {
     let store = store::get().await?;
+    store::idb::request_persistence();
     let device = match store.meta::<Device>("device").await? {
         Some(device) => device,
         None => {
             let device = Device {
                 device_id: Uuid::new_v4().to_string(),
-                actor: ActorId::random().to_hex_string(),
             };
             store.set_meta("device", &device).await?;
             device

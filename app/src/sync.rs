@@ -10,7 +10,7 @@ use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{
     apply_response, build_request, merge_pulled, needs_push, Effect, Outgoing,
 };
-use stallside_shared::sync::wire::{Event, SyncResponse};
+use stallside_shared::sync::wire::{ContactDetails, Event, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -78,7 +78,7 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
         return Err(ApiError::SignedOut.into());
     }
     state.sync.update(|s| s.running = true);
-    let result = sync_all(state, &session.token).await;
+    let result = sync_all(state, &session.token, &session.user.id).await;
     state.sync.update(|s| {
         s.running = false;
         match &result {
@@ -95,13 +95,13 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
     result
 }
 
-async fn sync_all(state: AppState, token: &str) -> Result<(), SyncFailure> {
+async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), SyncFailure> {
     let store = store::get().await?;
     let mut cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
     for _ in 0..10_000 {
         let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
             all.iter()
-                .filter(|r| needs_push(&r.sync, &r.heads))
+                .filter(|r| r.summary.volunteer_id == user_id && needs_push(&r.sync, &r.heads))
                 .take(BATCH)
                 .cloned()
                 .collect()
@@ -122,11 +122,14 @@ async fn sync_all(state: AppState, token: &str) -> Result<(), SyncFailure> {
         let pushed = request.push.len();
         let response: SyncResponse = api::post("/api/sync", Some(token), &request).await?;
         let (effects, next_cursor, more) = apply_response(&in_flight, &response);
-        apply(state, &store, effects, next_cursor, &response).await?;
+        let sent: HashMap<Uuid, Option<ContactDetails>> =
+            pending.iter().map(|r| (r.id, r.contact.clone())).collect();
+        apply(state, &store, effects, &sent, next_cursor, &response).await?;
         cursor = next_cursor;
-        let left = state
-            .records
-            .with_untracked(|all| all.iter().any(|r| needs_push(&r.sync, &r.heads)));
+        let left = state.records.with_untracked(|all| {
+            all.iter()
+                .any(|r| r.summary.volunteer_id == user_id && needs_push(&r.sync, &r.heads))
+        });
         if !(more || left && pushed > 0) {
             break;
         }
@@ -141,6 +144,7 @@ async fn apply(
     state: AppState,
     store: &store::Store,
     effects: Vec<Effect>,
+    sent: &HashMap<Uuid, Option<ContactDetails>>,
     cursor: u64,
     response: &SyncResponse,
 ) -> Result<(), SyncFailure> {
@@ -154,7 +158,11 @@ async fn apply(
             Effect::Acknowledged { id, server_heads } => {
                 if let Some(mut entry) = latest(&updated, &current, id) {
                     entry.sync.acknowledged(server_heads);
-                    entry.contact = None;
+                    // Only the number that went with this push has reached the server; one
+                    // typed during the round trip still has to go.
+                    if sent.get(&id) == Some(&entry.contact) {
+                        entry.contact = None;
+                    }
                     let doc = updated.remove(&id).and_then(|(_, d)| d);
                     updated.insert(id, (entry, doc));
                 }

@@ -618,7 +618,11 @@ fn a_supervisor_works_a_flag_through_the_api_and_the_outcome_reaches_the_phone()
     assert!(queue.iter().all(|f| f["id"] != normal.to_string()));
 
     let path = |action: &str| format!("/api/flags/{id}/{action}");
-    assert_eq!(supervisor.get_raw(&path("contact")).0, 403, "claim first");
+    assert_eq!(
+        supervisor.get_raw(&path("contact")).0,
+        404,
+        "no claimed flag to read yet"
+    );
     let _: serde_json::Value = supervisor.post(&path("claim"), &json!({}));
     assert_eq!(other.post_raw(&path("claim"), &json!({})).0, 409);
     assert_eq!(
@@ -653,4 +657,76 @@ fn a_supervisor_works_a_flag_through_the_api_and_the_outcome_reaches_the_phone()
     assert_eq!(record.follow_up.outcome, Some(Outcome::UrgentCare));
     assert_eq!(record.follow_up.attempts.len(), 1);
     assert_eq!(volunteer.status(id), Status::Synced);
+}
+
+#[test]
+fn forged_parts_times_moves_and_claims_are_refused() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+
+    // A new record that arrives already "approved" and "closed".
+    let mut forged = Phone::new(volunteer.client.clone());
+    forged.actor = volunteer.actor.clone();
+    let id = forged.record(severe(&volunteer), None);
+    forged.follow_up(id, |f| {
+        f.state = FollowUpState::Closed;
+        f.outcome = Some(Outcome::Declined);
+    });
+    assert_eq!(forged.sync().unwrap().rejected[0].1, "part_not_yours");
+
+    // A check dated in the future; a correction that moves the time or the borough.
+    let mut future = severe(&volunteer);
+    future.recorded_at_ms = now() + 3_600_000;
+    volunteer.record(future, None);
+    assert_eq!(volunteer.sync().unwrap().rejected[0].1, "future_time");
+    volunteer.records.clear();
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    assert_eq!(volunteer.sync().unwrap().accepted, 1);
+    volunteer.correct(id, |c| c.recorded_at_ms -= 60_000);
+    assert_eq!(volunteer.sync().unwrap().rejected[0].1, "time_changed");
+    volunteer.records.clear();
+    volunteer.cursor = 0;
+    volunteer.sync().unwrap();
+    volunteer.correct(id, |c| c.borough = CAMDEN.into());
+    assert_eq!(volunteer.sync().unwrap().rejected[0].1, "outside_area");
+
+    // A correction that takes the reading out of the flagged range erases the number.
+    volunteer.records.clear();
+    volunteer.cursor = 0;
+    volunteer.sync().unwrap();
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 1);
+    volunteer.correct(id, |c| c.readings = vec![Reading::bp(118, 76)]);
+    assert_eq!(volunteer.sync().unwrap().accepted, 1);
+    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 0);
+    volunteer.correct(id, |c| {
+        c.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)]
+    });
+    volunteer.sync().unwrap();
+
+    // A second supervisor overwriting the first one's claim through sync.
+    let first = server.demo("supervisor", "laptop-1");
+    let _: serde_json::Value = first.post(&format!("/api/flags/{id}/claim"), &json!({}));
+    add_user(
+        &server.data_dir,
+        "second-supervisor",
+        "supervisor",
+        ISLINGTON,
+        "second-supervisor-pass",
+    );
+    let mut second =
+        Phone::new(server.login("second-supervisor", "second-supervisor-pass", "laptop-2"));
+    second.sync().unwrap();
+    second.follow_up(id, |f| f.claimed_by = Some("second".into()));
+    assert_eq!(second.sync().unwrap().rejected[0].1, "claimed_by_other");
+
+    // A check first synced long after it was taken, corrected offline before that: accepted.
+    let mut late = healthy(&volunteer, 77);
+    late.recorded_at_ms = now() - 9 * 24 * 3_600_000;
+    let late_id = volunteer.record(late, None);
+    volunteer.correct(late_id, |c| c.goal = Some("corrected offline".into()));
+    let report = volunteer.sync().unwrap();
+    assert!(
+        report.rejected.iter().all(|(id, _, _)| *id != late_id),
+        "{report:?}"
+    );
 }

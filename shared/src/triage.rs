@@ -237,6 +237,21 @@ impl Band {
     }
 }
 
+/// The "your numbers" message for the person: the band's, except that a reading below 90/60
+/// with no symptoms (triaged normal) is not called "the healthy range".
+pub fn participant_message(
+    band: Band,
+    known: KnownHypertension,
+    recorded: Option<Reading>,
+) -> &'static str {
+    let low = recorded.is_some_and(|r| r.systolic < 90 || r.diastolic < 60);
+    if band == Band::Normal && low {
+        "Your blood pressure is a little low. This is usually fine if you feel well. If you feel faint or dizzy, see your GP."
+    } else {
+        band.for_participant(known)
+    }
+}
+
 fn reading_at_least(input: &TriageInput, systolic: u16, diastolic: u16) -> bool {
     input
         .recorded

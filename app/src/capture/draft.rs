@@ -51,6 +51,8 @@ pub struct Draft {
     pub any_red_flag: Option<bool>,
     /// Which.
     pub red_flags: Vec<RedFlag>,
+    /// When the reading is low: whether the person has had any of the symptoms.
+    pub any_low_symptom: Option<bool>,
     /// Low blood pressure symptoms.
     pub low_bp_symptoms: Vec<LowBpSymptom>,
     /// Known hypertension.
@@ -79,6 +81,9 @@ pub struct Draft {
     pub consent_to_contact: Option<bool>,
     /// Contact number (never stored in the record).
     pub phone: String,
+    /// Correcting a check whose person already agreed to contact: the number given then
+    /// stands unless a new one is typed.
+    pub contact_on_file: bool,
 }
 
 /// What pressing "Continue" on the readings step leads to.
@@ -116,6 +121,7 @@ impl Draft {
             pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
             any_red_flag: Some(!check.red_flags.is_empty()),
             red_flags: check.red_flags.clone(),
+            any_low_symptom: Some(!check.low_bp_symptoms.is_empty()),
             low_bp_symptoms: check.low_bp_symptoms.clone(),
             known_hypertension: Some(check.known_hypertension),
             age_band: Some(check.age_band),
@@ -136,6 +142,7 @@ impl Draft {
             barriers: check.barriers.clone(),
             consent_to_contact: Some(check.consent_to_contact),
             phone: String::new(),
+            contact_on_file: check.consent_to_contact,
         }
     }
 
@@ -241,6 +248,9 @@ impl Draft {
         if !flagged || self.consent_to_contact != Some(true) {
             return Ok(None);
         }
+        if self.contact_on_file && self.phone.trim().is_empty() {
+            return Ok(None);
+        }
         normalise_phone(&self.phone)
             .map(Some)
             .map_err(|e| Problem::new("phone", e.to_string()))
@@ -269,6 +279,16 @@ impl Draft {
             self.known_hypertension.is_none(),
             "known-hypertension",
             "Say whether the person has been told they have high blood pressure",
+        );
+        need(
+            self.is_low() && self.any_low_symptom.is_none(),
+            "any-low-symptom",
+            "The reading is low: say whether the person has had any of these symptoms",
+        );
+        need(
+            self.is_low() && self.any_low_symptom == Some(true) && self.low_bp_symptoms.is_empty(),
+            "low-symptoms",
+            "Choose the symptoms the person has had",
         );
         need(self.age_band.is_none(), "age-band", "Choose an age band");
         need(self.sex.is_none(), "sex", "Choose the person's sex");
@@ -330,7 +350,7 @@ impl Draft {
             } else {
                 Vec::new()
             },
-            low_bp_symptoms: if self.is_low() {
+            low_bp_symptoms: if self.is_low() && self.any_low_symptom == Some(true) {
                 self.low_bp_symptoms.clone()
             } else {
                 Vec::new()
@@ -448,5 +468,31 @@ mod tests {
         assert_eq!(draft.contact(false), Ok(None));
         draft.phone = "nope".into();
         assert_eq!(draft.contact(true).unwrap_err().field, "phone");
+    }
+
+    #[test]
+    fn a_low_reading_asks_about_symptoms_before_triage() {
+        let mut draft = answered(vec![typed("85", "55")]);
+        assert_eq!(
+            draft.to_check(&context()).unwrap_err()[0].field,
+            "any-low-symptom"
+        );
+        draft.any_low_symptom = Some(true);
+        assert_eq!(
+            draft.to_check(&context()).unwrap_err()[0].field,
+            "low-symptoms"
+        );
+        draft.low_bp_symptoms = vec![LowBpSymptom::Fainting];
+        assert_eq!(
+            draft.to_check(&context()).unwrap().band,
+            stallside_shared::triage::Band::LowUrgent
+        );
+        draft.any_low_symptom = Some(false);
+        let check = draft.to_check(&context()).unwrap();
+        assert_eq!(check.band, stallside_shared::triage::Band::Normal);
+        assert!(
+            check.low_bp_symptoms.is_empty(),
+            "a \"no\" drops symptoms ticked before"
+        );
     }
 }

@@ -41,6 +41,8 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     let saved = RwSignal::new(None::<Uuid>);
     let saving = RwSignal::new(false);
     let original = StoredValue::new(None::<CheckRecord>);
+    // A correction's form is drawn only once the saved check is loaded into the draft.
+    let ready = RwSignal::new(correcting.is_none());
 
     if let Some(id) = correcting {
         leptos::task::spawn_local(async move {
@@ -57,6 +59,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
                 Some(record) => {
                     draft.set(Draft::from_check(&record.check));
                     original.set_value(Some(record));
+                    ready.set(true);
                 }
                 None => problems.set(vec![Problem::new(
                     "maincontent",
@@ -120,6 +123,11 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     view! {
         {move || match saved.get() {
             Some(id) => view! { <SavedPanel id=id again=again /> }.into_any(),
+            None if !ready.get() => view! {
+                <ErrorSummary problems=problems.into() />
+                <p class="nhsuk-body">"Opening the check…"</p>
+            }
+            .into_any(),
             None => view! {
                 <ErrorSummary problems=problems.into() />
                 {move || steps::render(step.get(), draft, problems, next, back, save, saving, correcting.is_some())}
@@ -167,15 +175,12 @@ async fn save_check(
     correcting: Option<Uuid>,
     original: Option<CheckRecord>,
 ) -> Result<Uuid, Vec<Problem>> {
+    let started = now_ms();
     let fail = |m: &str| vec![Problem::new("maincontent", m)];
     let session = state
         .session
         .get_untracked()
         .ok_or_else(|| fail("Sign in to save checks"))?;
-    let device = state
-        .device
-        .get_untracked()
-        .ok_or_else(|| fail("The phone is still starting"))?;
     let settings = state.settings.get_untracked();
     let context = match &original {
         Some(record) => Context {
@@ -194,7 +199,7 @@ async fn save_check(
                 event_id: stall.id,
                 venue_type: stall.venue_type,
                 borough: stall.borough,
-                volunteer_id: session.user.id,
+                volunteer_id: session.user.id.clone(),
                 recorded_at_ms: now_ms(),
             }
         }
@@ -205,16 +210,21 @@ async fn save_check(
         .contact(assessment.is_flagged())
         .map_err(|p| vec![p])?
         .map(|phone| ContactDetails { phone });
-    let meta = ChangeMeta {
-        actor: device.actor_id(),
-        time_secs: now_secs(),
-    };
+    // A number already given stays only while the reading is flagged and consent stands.
+    let keep_previous = assessment.is_flagged() && check.consent_to_contact;
     let storage = |e: &dyn std::fmt::Display| {
         fail(&format!("The check could not be saved on this phone: {e}"))
     };
 
     let _guard = store::write_lock().await;
     let store = store::get().await.map_err(|e| storage(&e))?;
+    let meta = ChangeMeta {
+        actor: store
+            .actor_for(&session.user.id)
+            .await
+            .map_err(|e| storage(&e))?,
+        time_secs: now_secs(),
+    };
     let (id, mut doc, sync, previous_contact) = match correcting {
         Some(id) => {
             let mut doc = store
@@ -236,9 +246,8 @@ async fn save_check(
             (id, doc, SyncState::default(), None)
         }
     };
-    let entry = LocalRecord::describe(id, &mut doc, sync, contact.or(previous_contact))
-        .map_err(|e| storage(&e))?;
-    let started = now_ms();
+    let contact = contact.or(previous_contact.filter(|_| keep_previous));
+    let entry = LocalRecord::describe(id, &mut doc, sync, contact).map_err(|e| storage(&e))?;
     store
         .write(&[(entry.clone(), Some(doc.save()))], &[])
         .await
@@ -248,7 +257,7 @@ async fn save_check(
     Ok(id)
 }
 
-/// Keeps the last save times (ms) on `window.stallsideSaveTimes` for the browser benchmark.
+/// Keeps the save times (ms, from pressing Save to IndexedDB's commit) on `window.stallsideSaveTimes` for the browser benchmark.
 fn record_save_time(ms: i64) {
     let Some(window) = web_sys::window() else {
         return;

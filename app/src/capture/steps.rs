@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::*;
-use stallside_shared::triage::{Band, ProgrammeSettings};
+use stallside_shared::triage::{participant_message, Band, ProgrammeSettings};
 
 use super::area;
 use super::draft::{toggle, Draft, ReadingsNext};
@@ -99,6 +99,18 @@ pub fn advance(
                 "known-hypertension",
                 "Say whether the person has been told they have high blood pressure",
             )?;
+            if d.is_low() {
+                require(
+                    d.any_low_symptom.is_some(),
+                    "any-low-symptom",
+                    "The reading is low: say whether the person has had any of these symptoms",
+                )?;
+                require(
+                    d.any_low_symptom != Some(true) || !d.low_bp_symptoms.is_empty(),
+                    "low-symptoms",
+                    "Choose the symptoms the person has had",
+                )?;
+            }
             Step::Result
         }
         Step::Result => Step::YourNumbers,
@@ -374,6 +386,8 @@ fn PulseRecheckStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> i
 fn HealthStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
     let flagged = Memo::new(move |_| draft.with(|d| d.any_red_flag) == Some(true));
     let low = Memo::new(move |_| draft.with(|d| d.is_low()));
+    let low_symptoms =
+        Memo::new(move |_| draft.with(|d| d.is_low() && d.any_low_symptom == Some(true)));
     view! {
         <h1>"Symptoms and history"</h1>
         <Choice
@@ -404,8 +418,19 @@ fn HealthStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl In
             error=problem_for(problems, "known-hypertension")
         />
         {move || low.get().then(|| view! {
+            <Choice
+                legend="The reading is low. Has the person fainted, fallen, or felt dizzy, sick or very tired?"
+                name="any-low-symptom"
+                options=yes_no()
+                inline=true
+                selected=yes_no_signal(move || draft.with(|d| d.any_low_symptom))
+                on_pick=Callback::new(move |code| draft.update(|d| d.any_low_symptom = Some(code == "yes")))
+                error=problem_for(problems, "any-low-symptom")
+            />
+        })}
+        {move || low_symptoms.get().then(|| view! {
             <Choices
-                legend="The reading is low. Has the person had any of these?"
+                legend="Which?"
                 name="low-symptoms"
                 options=options(LowBpSymptom::ALL, LowBpSymptom::code, LowBpSymptom::label)
                 selected=Signal::derive(move || draft.with(|d| d.low_bp_symptoms.iter().map(|s| s.code()).collect()))
@@ -475,7 +500,7 @@ fn YourNumbers(draft: RwSignal<Draft>) -> impl IntoView {
                     <span class="nhsuk-u-visually-hidden">"Blood pressure "</span>{format!("{}/{}", reading.systolic, reading.diastolic)}
                 </p>
                 <p class="nhsuk-body-s">"Top number (systolic) / bottom number (diastolic), in mmHg. Pulse " {reading.pulse} " beats a minute."</p>
-                <p class="nhsuk-body-l">{band.for_participant(known)}</p>
+                <p class="nhsuk-body-l">{participant_message(band, known, Some(reading))}</p>
                 <p class="nhsuk-body">"A healthy blood pressure is usually between 90/60 and 120/80."</p>
             </div>
         })

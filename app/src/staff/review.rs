@@ -60,7 +60,10 @@ pub fn ReviewScreen() -> impl IntoView {
             ("event", event),
             ("volunteer", volunteer),
         ] {
-            let value = value.get_untracked();
+            // The screen may be gone by the time an answer comes back and reloads it.
+            let Some(value) = value.try_get_untracked() else {
+                return;
+            };
             if !value.is_empty() {
                 q.push(format!("{name}={value}"));
             }

@@ -76,7 +76,9 @@ pub async fn open() -> Result<IdbDatabase, StoreError> {
     Ok(result?.dyn_into::<IdbDatabase>()?)
 }
 
-/// A transaction over `stores`.
+/// A transaction over `stores`. Writes are "strict": `complete` fires only once the data is
+/// on disk, not just handed to the operating system (Chrome's default is relaxed), so a phone
+/// whose battery dies after "Saved" still has the check.
 pub fn transaction(
     db: &IdbDatabase,
     stores: &[&str],
@@ -86,7 +88,24 @@ pub fn transaction(
     for store in stores {
         names.push(&JsValue::from_str(store));
     }
-    Ok(db.transaction_with_str_sequence_and_mode(&names, mode)?)
+    if mode != IdbTransactionMode::Readwrite {
+        return Ok(db.transaction_with_str_sequence_and_mode(&names, mode)?);
+    }
+    // web-sys has the options dictionary only behind its unstable-APIs flag, so call
+    // `transaction(names, "readwrite", { durability: "strict" })` directly.
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())?;
+    let open: js_sys::Function = js_sys::Reflect::get(db, &"transaction".into())?.dyn_into()?;
+    Ok(open
+        .call3(db, &names, &"readwrite".into(), &options)?
+        .dyn_into::<IdbTransaction>()?)
+}
+
+/// Asks the browser not to evict the app's storage when the phone runs low on space.
+pub fn request_persistence() {
+    if let Ok(storage) = web_sys::window().map(|w| w.navigator().storage()).ok_or(()) {
+        let _ = storage.persist();
+    }
 }
 
 /// One store of a transaction.

@@ -13,7 +13,7 @@ use futures::lock::{Mutex, MutexGuard};
 use js_sys::Array;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use stallside_shared::crdt::RecordDoc;
+use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::{CheckRecord, FollowUpState, Outcome, ReviewState};
 use stallside_shared::sync::client::{heads_hex, SyncState};
@@ -42,6 +42,9 @@ pub struct Summary {
     pub diastolic: u16,
     /// The event it was taken at.
     pub event_id: String,
+    /// Who took it: a shared phone only sends the signed-in volunteer's checks.
+    #[serde(default)]
+    pub volunteer_id: String,
     /// The coordinator's review.
     pub review_state: ReviewState,
     /// The coordinator's comment for the volunteer.
@@ -62,6 +65,7 @@ impl Summary {
             systolic: reading.map_or(0, |r| r.systolic),
             diastolic: reading.map_or(0, |r| r.diastolic),
             event_id: record.check.event_id.clone(),
+            volunteer_id: record.check.volunteer_id.clone(),
             review_state: record.review.state,
             review_comment: record.review.comment.clone(),
             follow_up_state: record.follow_up.state,
@@ -143,15 +147,13 @@ impl Store {
     pub async fn records(&self) -> Result<Vec<LocalRecord>, StoreError> {
         let tx = transaction(&self.db, &[RECORDS], IdbTransactionMode::Readonly)?;
         let all = request_done(&store(&tx, RECORDS)?.get_all()?).await?;
-        Array::from(&all)
+        // An entry this version cannot read is left in place (a newer version may) rather than
+        // stopping the phone from opening at all.
+        Ok(Array::from(&all)
             .iter()
-            .map(|v| {
-                let text = v
-                    .as_string()
-                    .ok_or_else(|| StoreError::Corrupt("record entry".into()))?;
-                serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect()
+            .filter_map(|v| v.as_string())
+            .filter_map(|text| serde_json::from_str(&text).ok())
+            .collect())
     }
 
     /// One check's document.
@@ -230,6 +232,23 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt(e.to_string())),
             None => Ok(None),
         }
+    }
+
+    /// The Automerge actor id this phone signs a user's changes with. One per user, because
+    /// the server binds an actor id to the first user (and device) that pushes it: two
+    /// volunteers sharing a phone must not share one.
+    pub async fn actor_for(&self, user_id: &str) -> Result<ActorId, StoreError> {
+        let mut actors: HashMap<String, String> = self.meta("actors").await?.unwrap_or_default();
+        if let Some(actor) = actors
+            .get(user_id)
+            .and_then(|hex| ActorId::try_from(hex.as_str()).ok())
+        {
+            return Ok(actor);
+        }
+        let actor = ActorId::random();
+        actors.insert(user_id.to_owned(), actor.to_hex_string());
+        self.set_meta("actors", &actors).await?;
+        Ok(actor)
     }
 
     /// Sets a named value (committed before this resolves).

@@ -240,8 +240,10 @@ async fn contact(
         .write(move |conn| {
             let claimed_by: Option<Option<String>> = conn
                 .query_row(
-                    "SELECT claimed_by FROM checks WHERE id = ?1 AND flagged = 1",
-                    params![id.to_string()],
+                    "SELECT claimed_by FROM checks
+                     WHERE id = ?1 AND flagged = 1 AND follow_up_state = 'claimed'
+                       AND borough IN (SELECT borough FROM user_areas WHERE user_id = ?2)",
+                    params![id.to_string(), session.user_id],
                     |r| r.get(0),
                 )
                 .optional()?;

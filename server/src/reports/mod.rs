@@ -72,9 +72,10 @@ async fn export_records(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     session.require(Role::Coordinator)?;
-    let csv = state
+    let user = session.user_id.clone();
+    let (csv, count) = state
         .db
-        .write(move |conn| {
+        .read(move |conn| {
             let mut out = RECORD_COLUMNS.join(",");
             out.push('\n');
             let mut statement = conn.prepare(&format!(
@@ -101,8 +102,18 @@ async fn export_records(
                 out.push_str(&fields.join(","));
                 out.push('\n');
             }
-            audit::record(conn, Some(&session.user_id), Action::Export, &format!("records.csv rows {count}"))?;
-            Ok(out)
+            Ok((out, count))
+        })
+        .await?;
+    state
+        .db
+        .write(move |conn| {
+            audit::record(
+                conn,
+                Some(&user),
+                Action::Export,
+                &format!("records.csv rows {count}"),
+            )
         })
         .await?;
     Ok(csv_response("stallside-records.csv", csv))

@@ -56,10 +56,25 @@ async fn sync(
     let policy = state.policy;
     let pusher = session.pusher();
     let push_count = request.push.len();
-    let results = state
-        .db
-        .write(move |conn| push::push(conn, &pusher, request.push, &policy, now_ms()))
-        .await?;
+    let results = if request.push.is_empty() {
+        Vec::new()
+    } else {
+        let ids: Vec<uuid::Uuid> = request.push.iter().map(|d| d.id).collect();
+        let stored = state
+            .db
+            .read(move |conn| push::load_stored(conn, &ids))
+            .await?;
+        let judge_as = pusher.clone();
+        let judged = tokio::task::spawn_blocking(move || {
+            push::judge_push(request.push, stored, &judge_as, &policy, now_ms())
+        })
+        .await
+        .map_err(|_| ApiError::Internal("judging failed"))??;
+        state
+            .db
+            .write(move |conn| push::commit(conn, &pusher, judged, &policy, now_ms()))
+            .await?
+    };
     let cursor = request.cursor;
     let settings = state.policy.settings;
     let page = state

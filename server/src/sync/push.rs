@@ -1,5 +1,6 @@
-//! Storing a push: judge each document, write the accepted ones with their projection, bind
-//! new actor ids, keep contact details apart, and commit once.
+//! Storing a push: judge each document (in parallel, outside the writer), then write the
+//! accepted ones with their projection, bind new actor ids, keep contact details apart, and
+//! commit once.
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use stallside_shared::crdt::{ActorId, RecordDoc, Role};
@@ -15,27 +16,50 @@ use crate::db::next_seq;
 use crate::error::ApiError;
 use crate::sync::project;
 
-/// Judges and stores every pushed document in one transaction; answers per document.
-///
-/// Judging (decoding and checking each Automerge document) is the costly part, so it runs on
-/// every core; storing runs in order on the one writer.
-pub fn push(
+/// A push judged outside the writer: each document's verdict, and the stored heads it was
+/// judged against.
+pub struct Judged {
+    items: Vec<JudgedDoc>,
+}
+
+/// The stored documents (and their heads) a push will be judged against.
+pub fn load_stored(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Stored>, ApiError> {
+    ids.iter().map(|id| load_with_heads(conn, *id)).collect()
+}
+
+/// Judges a push on every core, holding no connection: this is the costly part (decoding and
+/// checking each Automerge document), so concurrent pushes from many phones are judged in
+/// parallel and only [`commit`] takes turns.
+pub fn judge_push(
+    docs: Vec<PushDoc>,
+    stored: Vec<Stored>,
+    pusher: &Pusher,
+    policy: &Policy,
+    now_ms: i64,
+) -> Result<Judged, ApiError> {
+    Ok(Judged {
+        items: judge_all(docs, stored, pusher, policy, now_ms)?,
+    })
+}
+
+/// Stores a judged push in one transaction and answers per document. A document changed by
+/// someone else since it was judged is judged again here, against what is stored now.
+pub fn commit(
     conn: &mut Connection,
     pusher: &Pusher,
-    docs: Vec<PushDoc>,
+    judged: Judged,
     policy: &Policy,
     now_ms: i64,
 ) -> Result<Vec<PushResult>, ApiError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let stored = docs
-        .iter()
-        .map(|d| load(&tx, d.id))
-        .collect::<Result<Vec<_>, _>>()?;
-    let judged = judge_all(docs, stored, pusher, policy, now_ms)?;
-    let mut results = Vec::with_capacity(judged.len());
+    let mut results = Vec::with_capacity(judged.items.len());
     let (mut accepted, mut rejected) = (0usize, 0usize);
-    for (pushed, verdict) in judged {
-        let result = settle(&tx, pusher, pushed, verdict, now_ms)?;
+    for item in judged.items {
+        let result = if stored_heads(&tx, item.pushed.id)? == item.judged_against {
+            settle(&tx, pusher, item.pushed, item.verdict, now_ms)?
+        } else {
+            push_one(&tx, pusher, item.pushed, policy, now_ms)?
+        };
         match &result {
             PushResult::Accepted { .. } => accepted += 1,
             PushResult::Rejected { .. } => rejected += 1,
@@ -63,24 +87,31 @@ pub(crate) fn push_one(
     policy: &Policy,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
-    let stored = load(conn, pushed.id)?;
-    let mut judged = judge_all(vec![pushed], vec![stored], pusher, policy, now_ms)?;
-    let (pushed, verdict) = judged.remove(0);
-    settle(conn, pusher, pushed, verdict, now_ms)
+    let stored = load_with_heads(conn, pushed.id)?;
+    let item = judge_all(vec![pushed], vec![stored], pusher, policy, now_ms)?.remove(0);
+    settle(conn, pusher, item.pushed, item.verdict, now_ms)
 }
 
-type Judged = (PushDoc, Result<Verdict, Rejection>);
+/// One document's verdict and the stored heads it was judged against.
+struct JudgedDoc {
+    pushed: PushDoc,
+    verdict: Result<Verdict, Rejection>,
+    judged_against: Option<String>,
+}
+
+/// A stored document and its heads as stored (neither, for a new record).
+pub type Stored = (Option<RecordDoc>, Option<String>);
 
 /// Judges documents in parallel. Actor ids are judged as if unbound here; [`settle`] then
 /// checks each new one against the bindings, in order, under the writer.
 fn judge_all(
     docs: Vec<PushDoc>,
-    stored: Vec<Option<RecordDoc>>,
+    stored: Vec<Stored>,
     pusher: &Pusher,
     policy: &Policy,
     now_ms: i64,
-) -> Result<Vec<Judged>, ApiError> {
-    let one = |(pushed, stored): (PushDoc, Option<RecordDoc>)| -> Judged {
+) -> Result<Vec<JudgedDoc>, ApiError> {
+    let one = |(pushed, (stored, judged_against)): (PushDoc, Stored)| -> JudgedDoc {
         let verdict = if pushed.changes.len() > MAX_DOC_BYTES {
             Err(Rejection::TooLarge)
         } else {
@@ -88,15 +119,20 @@ fn judge_all(
                 pushed.id,
                 stored,
                 &pushed.changes,
+                &pushed.heads,
                 pusher,
                 |_| ActorOwner::Unbound,
                 policy,
                 now_ms,
             )
         };
-        (pushed, verdict)
+        JudgedDoc {
+            pushed,
+            verdict,
+            judged_against,
+        }
     };
-    let work: Vec<(PushDoc, Option<RecordDoc>)> = docs.into_iter().zip(stored).collect();
+    let work: Vec<(PushDoc, Stored)> = docs.into_iter().zip(stored).collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(work.len().div_ceil(8))
@@ -105,7 +141,7 @@ fn judge_all(
         return Ok(work.into_iter().map(one).collect());
     }
     let chunk = work.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<(PushDoc, Option<RecordDoc>)>> = Vec::new();
+    let mut chunks: Vec<Vec<(PushDoc, Stored)>> = Vec::new();
     let mut rest = work;
     while rest.len() > chunk {
         let tail = rest.split_off(chunk);
@@ -185,7 +221,13 @@ fn store(
                 params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms],
             )?;
         }
-        if verdict.record.follow_up.state == FollowUpState::Closed {
+        // A number is kept only while someone may still need to call: a flagged reading,
+        // with consent, not yet closed. Anything else erases it.
+        let record = &verdict.record;
+        if !verdict.assessment.is_flagged()
+            || !record.check.consent_to_contact
+            || record.follow_up.state == FollowUpState::Closed
+        {
             conn.execute(
                 "DELETE FROM contacts WHERE record_id = ?1",
                 params![id.to_string()],
@@ -237,14 +279,28 @@ fn keep_contact(
     }
 }
 
-fn load(conn: &Connection, id: Uuid) -> Result<Option<RecordDoc>, ApiError> {
-    let bytes: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT doc FROM documents WHERE id = ?1")?
-        .query_row(params![id.to_string()], |row| row.get(0))
+fn load_with_heads(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
+    let row: Option<(Vec<u8>, String)> = conn
+        .prepare_cached("SELECT doc, heads FROM documents WHERE id = ?1")?
+        .query_row(params![id.to_string()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
-    bytes
-        .map(|b| RecordDoc::load(&b).map_err(|_| ApiError::Internal("stored document unreadable")))
-        .transpose()
+    match row {
+        None => Ok((None, None)),
+        Some((bytes, heads)) => {
+            let doc = RecordDoc::load(&bytes)
+                .map_err(|_| ApiError::Internal("stored document unreadable"))?;
+            Ok((Some(doc), Some(heads)))
+        }
+    }
+}
+
+fn stored_heads(conn: &Connection, id: Uuid) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT heads FROM documents WHERE id = ?1")?
+        .query_row(params![id.to_string()], |row| row.get(0))
+        .optional()?)
 }
 
 fn actor_owner(conn: &Connection, actor: &ActorId) -> Result<ActorOwner, ApiError> {

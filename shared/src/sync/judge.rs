@@ -12,7 +12,7 @@ use thiserror::Error;
 use uuid::Uuid;
 
 use crate::crdt::{ActorId, DocError, Part, RecordDoc, Role, Touched};
-use crate::record::CheckRecord;
+use crate::record::{CheckRecord, FollowUpState, ReviewPart};
 use crate::triage::{assess, Assessment, ProgrammeSettings, TriageInput};
 use crate::validation::{validate, ValidationErrors};
 
@@ -121,9 +121,18 @@ pub enum Rejection {
     /// A follow-up on a reading that is not flagged.
     #[error("This reading is not flagged for follow-up.")]
     NotFlagged,
-    /// More bytes than one record may push.
+    /// More bytes or changes than one record may push.
     #[error("The record is larger than the server accepts.")]
     TooLarge,
+    /// A check time ahead of the server's clock.
+    #[error("The time of the check is in the future: check the phone's date and time, then save it again.")]
+    FutureTime,
+    /// A correction that moves the check's time.
+    #[error("The time a check was taken cannot be changed.")]
+    TimeChanged,
+    /// A supervisor changing a follow-up another supervisor has claimed.
+    #[error("Another supervisor is following this up.")]
+    ClaimedByOther,
 }
 
 impl From<DocError> for Rejection {
@@ -150,15 +159,20 @@ impl Rejection {
             Rejection::EditWindowClosed => "edit_window_closed",
             Rejection::NotFlagged => "not_flagged",
             Rejection::TooLarge => "too_large",
+            Rejection::FutureTime => "future_time",
+            Rejection::TimeChanged => "time_changed",
+            Rejection::ClaimedByOther => "claimed_by_other",
         }
     }
 }
 
 /// Judges a push of `changes` to record `id`, given the stored document (if any).
+#[allow(clippy::too_many_arguments)]
 pub fn judge(
     id: Uuid,
     stored: Option<RecordDoc>,
     changes: &[u8],
+    client_heads: &[String],
     pusher: &Pusher,
     actor_owner: impl Fn(&ActorId) -> ActorOwner,
     policy: &Policy,
@@ -173,8 +187,12 @@ pub fn judge(
         None => (RecordDoc::empty(), Vec::new()),
     };
     doc.apply(changes)?;
-    if doc.is_missing_changes() {
+    // The phone will mark the record synced at its heads: the server must really hold them.
+    if doc.is_missing_changes() || !client_heads.iter().all(|h| doc.has_change(h)) {
         return Err(Rejection::MissingHistory);
+    }
+    if doc.change_count_since(&before_heads) > MAX_NEW_CHANGES {
+        return Err(Rejection::TooLarge);
     }
     let edits = doc.edits_since(&before_heads);
     let record = doc.record()?;
@@ -182,6 +200,10 @@ pub fn judge(
         return Err(Rejection::IdMismatch);
     }
     let assessment = assess(&TriageInput::from_check(&record.check), &policy.settings);
+    check_times(before.as_ref(), &record, now_ms)?;
+    if before.is_none() && !starts_fresh(&record) {
+        return Err(Rejection::PartNotYours(Role::Volunteer, Part::FollowUp));
+    }
 
     let mut new_actors = BTreeSet::new();
     for edit in &edits {
@@ -200,15 +222,27 @@ pub fn judge(
             &record,
             pusher,
         )?;
-        if edit.touched.contains(&Touched::Part(Part::Check))
-            && !edit.is_root
-            && now_ms - record.check.recorded_at_ms > policy.edit_window_ms
-        {
-            return Err(Rejection::EditWindowClosed);
+        // A correction of a check the server already holds, after the window. Corrections
+        // made before the first sync (however late it comes) are part of the new record.
+        if let Some(before) = &before {
+            if edit.touched.contains(&Touched::Part(Part::Check))
+                && now_ms - before.check.recorded_at_ms > policy.edit_window_ms
+            {
+                return Err(Rejection::EditWindowClosed);
+            }
         }
     }
-    if pusher.role == Role::Supervisor && !edits.is_empty() && !assessment.is_flagged() {
-        return Err(Rejection::NotFlagged);
+    if pusher.role == Role::Supervisor && !edits.is_empty() {
+        if !assessment.is_flagged() {
+            return Err(Rejection::NotFlagged);
+        }
+        let claimed_by_other = before
+            .as_ref()
+            .and_then(|b| b.follow_up.claimed_by.as_ref())
+            .is_some_and(|by| *by != pusher.user_id);
+        if claimed_by_other && before.as_ref().map(|b| &b.follow_up) != Some(&record.follow_up) {
+            return Err(Rejection::ClaimedByOther);
+        }
     }
     validate(&record.check)?;
     if record.check.band != assessment.band {
@@ -221,6 +255,44 @@ pub fn judge(
         new_actors: new_actors.into_iter().collect(),
         changed: !edits.is_empty(),
     })
+}
+
+/// The most changes one push may add to one record: a check is written once and amended by
+/// few people, so more is a broken or hostile client, and each change costs a diff to judge.
+pub const MAX_NEW_CHANGES: usize = 100;
+
+/// How far ahead of the server's clock a phone's clock may be.
+const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
+
+/// A check's time is not in the future, and a correction does not move it (the edit window
+/// and the follow-up deadline are counted from it).
+fn check_times(
+    before: Option<&CheckRecord>,
+    after: &CheckRecord,
+    now_ms: i64,
+) -> Result<(), Rejection> {
+    if after.check.recorded_at_ms > now_ms + CLOCK_SKEW_MS {
+        return Err(Rejection::FutureTime);
+    }
+    if before.is_some_and(|b| b.check.recorded_at_ms != after.check.recorded_at_ms) {
+        return Err(Rejection::TimeChanged);
+    }
+    Ok(())
+}
+
+/// A new record carries the review and follow-up parts as the phone creates them: nothing
+/// a coordinator or supervisor would have written.
+fn starts_fresh(record: &CheckRecord) -> bool {
+    let follow_up = &record.follow_up;
+    record.review == ReviewPart::default()
+        && matches!(
+            follow_up.state,
+            FollowUpState::Open | FollowUpState::NotNeeded
+        )
+        && follow_up.claimed_by.is_none()
+        && follow_up.attempts.is_empty()
+        && follow_up.outcome.is_none()
+        && follow_up.closed_at_ms.is_none()
 }
 
 /// Whether the pusher's role and ownership allow one change.
@@ -259,6 +331,7 @@ fn authorise_edit(
         {
             Err(Rejection::NotYourRecord)
         }
+        Role::Volunteer if !in_area(after) => Err(Rejection::OutsideArea),
         Role::Volunteer => Ok(()),
         Role::Coordinator | Role::Supervisor if !(in_area(after) && before.is_none_or(in_area)) => {
             Err(Rejection::OutsideArea)
