@@ -39,3 +39,10 @@ if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -
 fi
 
 cargo fetch --quiet
+
+# Builds both apps with Trunk, offline: the volunteers' phone app into dist/, then the
+# coordinators' and supervisors' screens into dist/staff/ (the first build replaces dist/).
+build_apps() {
+    trunk build --release --offline
+    trunk build app/staff.html --release --offline --dist dist/staff --public-url /staff/
+}

@@ -13,14 +13,16 @@ if (!dir) {
   process.exit(1);
 }
 
-const { count, size, warnings } = await generateSW({
+// The staff screens (built into dist/staff) work online and need no service worker.
+const staff = (process.env.TRUNK_PUBLIC_URL ?? '/').startsWith('/staff');
+const { count, size, warnings } = staff ? { count: 0, size: 0, warnings: [] } : await generateSW({
   globDirectory: dir,
   globPatterns: ['**/*.{html,js,wasm,css,png,webmanifest,csv}'],
   swDest: `${dir}/sw.js`,
   // Hashed file names change with their content; the rest are revisioned by Workbox.
   dontCacheBustURLsMatching: /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/,
   navigateFallback: '/index.html',
-  navigateFallbackDenylist: [/^\/api\//],
+  navigateFallbackDenylist: [/^\/api\//, /^\/staff\//],
   maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
   // A new version takes over at once; unsynced checks live in IndexedDB, which it never touches.
   skipWaiting: true,

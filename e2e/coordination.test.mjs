@@ -26,7 +26,7 @@ test('from event to outcome, with the dashboard and export matching the records'
 
   // A coordinator creates today's event and staffs it.
   const coordinator = await laptopPage(ctx.browser);
-  await coordinator.goto(ctx.server.url);
+  await coordinator.goto(`${ctx.server.url}/staff/`);
   await signIn(coordinator, 'coordinator', 'coordinator-demo');
   await coordinator.getByRole('heading', { name: 'Reach and equity' }).waitFor();
   await axe.check(coordinator, 'dashboard (empty)');
@@ -81,7 +81,7 @@ test('from event to outcome, with the dashboard and export matching the records'
 
   // A supervisor claims the severe flag, calls, and closes it.
   const { page: supervisor } = await phonePage(ctx.browser);
-  await supervisor.goto(ctx.server.url);
+  await supervisor.goto(`${ctx.server.url}/staff/`);
   await signIn(supervisor, 'supervisor', 'supervisor-demo');
   const severe = supervisor.locator('[data-testid="flag"][data-band="severe"]');
   await severe.waitFor();

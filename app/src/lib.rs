@@ -1,5 +1,7 @@
-//! Stallside's app: the volunteer's offline capture flow and the coordinator's and
-//! supervisor's screens, one Leptos CSR bundle served by the Stallside server.
+//! Stallside's apps, two Leptos CSR bundles from one crate: the volunteers' offline-first
+//! phone app ([`App`], served at `/`) and the coordinators' and supervisors' online screens
+//! ([`StaffApp`], served at `/staff/`). They share sign-in, state and components; keeping the
+//! staff screens out of the phone's bundle keeps the phone's first download small.
 
 mod api;
 mod capture;
@@ -7,6 +9,7 @@ mod components;
 mod records;
 mod signin;
 mod staff;
+pub use staff::StaffApp;
 mod stall;
 mod state;
 pub mod store;
@@ -36,7 +39,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
-        <Header />
+        <Header staff=false />
         <div class="nhsuk-width-container">
             <SyncBar />
             <main class="nhsuk-main-wrapper nhsuk-main-wrapper--s" id="maincontent" role="main" tabindex="-1">
@@ -55,23 +58,33 @@ pub fn App() -> impl IntoView {
 #[component]
 fn CurrentScreen() -> impl IntoView {
     let state = app_state();
-    move || match state.screen.get() {
+    move || {
+        match state.screen.get() {
         Screen::Loading => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
         Screen::SignIn => view! { <SignIn /> }.into_any(),
         Screen::Stall => view! { <StallPicker /> }.into_any(),
         Screen::Capture(correcting) => view! { <CheckForm correcting=correcting /> }.into_any(),
         Screen::Records => view! { <RecordsList /> }.into_any(),
-        Screen::Flags => view! { <staff::FlagQueue /> }.into_any(),
-        Screen::Dashboard => view! { <staff::DashboardScreen /> }.into_any(),
-        Screen::Events => view! { <staff::EventsScreen /> }.into_any(),
-        Screen::Volunteers => view! { <staff::VolunteersScreen /> }.into_any(),
-        Screen::Review => view! { <staff::ReviewScreen /> }.into_any(),
+        Screen::Flags | Screen::Dashboard | Screen::Events | Screen::Volunteers | Screen::Review => {
+            view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
+        }
+    }
     }
 }
 
-/// The NHS header with the service name and the volunteer's navigation.
+/// Sends a person to the other app for their role (the page loads it; no data moves).
 #[component]
-fn Header() -> impl IntoView {
+fn OtherApp(href: &'static str, label: &'static str) -> impl IntoView {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(href);
+    }
+    view! { <p class="nhsuk-body"><a href=href>{label}</a></p> }
+}
+
+/// The NHS header with the service name and the navigation for the person's role in this
+/// app (`staff`: the coordinator and supervisor app).
+#[component]
+fn Header(staff: bool) -> impl IntoView {
     let state = app_state();
     let role = Memo::new(move |_| {
         state
@@ -97,6 +110,7 @@ fn Header() -> impl IntoView {
             </div>
             {move || role.get().map(|role| {
                 let items = match role.as_str() {
+                    _ if staff != (role != "volunteer") => Vec::new(),
                     "supervisor" => vec![nav("Flags", Screen::Flags)],
                     "coordinator" => vec![
                         nav("Dashboard", Screen::Dashboard),

@@ -146,12 +146,13 @@ impl AreaTable {
     }
 }
 
-/// Upper case, no spaces: "n1 9gu" and "N19GU" are the same postcode.
+/// Upper case, no spaces: "n1 9gu" and "N19GU" are the same postcode. (Postcodes are ASCII;
+/// full Unicode case mapping would add its tables to the phone's download.)
 pub fn normalise_postcode(postcode: &str) -> String {
     postcode
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '"')
-        .flat_map(char::to_uppercase)
+        .map(|c| c.to_ascii_uppercase())
         .collect()
 }
 

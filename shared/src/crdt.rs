@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use automerge::transaction::CommitOptions;
-use automerge::{hydrate, AutoCommit, ChangeHash, PatchAction, Prop, ReadDoc, ScalarValue, ROOT};
+use automerge::{AutoCommit, ChangeHash, PatchAction, Prop, ROOT};
 use autosurgeon::{hydrate_prop, reconcile, reconcile_prop, Reconcile};
 use thiserror::Error;
 
@@ -144,8 +144,7 @@ impl RecordDoc {
         if schema != SCHEMA_VERSION {
             return Err(DocError::UnknownSchema(schema));
         }
-        let tree = ReadDoc::hydrate(&self.doc, ROOT, None)?;
-        Ok(serde_json::from_value(to_json(&tree))?)
+        read_record(&self.doc)
     }
 
     /// The volunteer's correction of the check part.
@@ -259,8 +258,25 @@ impl RecordDoc {
     }
 }
 
+/// Reads the record natively through Automerge's hydration and serde (the fast path the
+/// server needs).
+#[cfg(not(target_arch = "wasm32"))]
+fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
+    let tree = automerge::ReadDoc::hydrate(doc, ROOT, None)?;
+    Ok(serde_json::from_value(to_json(&tree))?)
+}
+
+/// Reads the record on the phone through autosurgeon: the phone reads one record at a time,
+/// and this keeps a second deserialiser out of the download.
+#[cfg(target_arch = "wasm32")]
+fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
+    Ok(autosurgeon::hydrate(doc)?)
+}
+
 /// A hydrated document as JSON, in the layout autosurgeon writes: 16-byte values are UUIDs.
-fn to_json(value: &hydrate::Value) -> serde_json::Value {
+#[cfg(not(target_arch = "wasm32"))]
+fn to_json(value: &automerge::hydrate::Value) -> serde_json::Value {
+    use automerge::{hydrate, ScalarValue};
     use serde_json::Value as Json;
     match value {
         hydrate::Value::Map(map) => Json::Object(

@@ -7,16 +7,57 @@ mod flags;
 mod review;
 mod volunteers;
 
-pub use dashboard::DashboardScreen;
-pub use events::EventsScreen;
-pub use flags::FlagQueue;
-pub use review::ReviewScreen;
-pub use volunteers::VolunteersScreen;
+use dashboard::DashboardScreen;
+use events::EventsScreen;
+use flags::FlagQueue;
+use review::ReviewScreen;
+use volunteers::VolunteersScreen;
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::state::AppState;
+use crate::signin::SignIn;
+use crate::state::{app_state, AppState, Screen};
+use crate::{Header, OtherApp};
+
+/// The coordinators' and supervisors' app: online screens against the server. It shares
+/// the phone app's sign-in (the session is in the same IndexedDB) but keeps no records.
+#[component]
+pub fn StaffApp() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    leptos::task::spawn_local(async move {
+        if let Err(e) = crate::state::start(state).await {
+            state.storage_error.set(Some(e.to_string()));
+        }
+    });
+    view! {
+        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+        <Header staff=true />
+        <div class="nhsuk-width-container">
+            <main class="nhsuk-main-wrapper nhsuk-main-wrapper--s" id="maincontent" role="main" tabindex="-1">
+                <StaffScreen />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn StaffScreen() -> impl IntoView {
+    let state = app_state();
+    move || match state.screen.get() {
+        Screen::Loading => view! { <p class="nhsuk-body">"Opening…"</p> }.into_any(),
+        Screen::SignIn => view! { <SignIn /> }.into_any(),
+        Screen::Flags => view! { <FlagQueue /> }.into_any(),
+        Screen::Dashboard => view! { <DashboardScreen /> }.into_any(),
+        Screen::Events => view! { <EventsScreen /> }.into_any(),
+        Screen::Volunteers => view! { <VolunteersScreen /> }.into_any(),
+        Screen::Review => view! { <ReviewScreen /> }.into_any(),
+        Screen::Stall | Screen::Capture(_) | Screen::Records => {
+            view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
+        }
+    }
+}
 
 /// The signed-in token, for a call to the server.
 pub fn token(state: &AppState) -> Option<String> {
