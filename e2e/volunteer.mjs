@@ -17,7 +17,7 @@ export class AccessibilityLog {
 export async function signIn(page, username, password) {
   await page.fill('#username', username);
   await page.fill('#password', password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 export async function chooseStall(page, name = 'Saturday health stall') {

@@ -165,9 +165,20 @@ fn SyncBar() -> impl IntoView {
                 data-unsynced=move || unsynced.get().to_string()
                 data-records=move || state.records.with(|r| r.len()).to_string()>
                 <span>{text}</span>
-                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
-                    disabled=move || state.sync.with(|s| s.running)
-                    on:click=move |_| state.kick_sync()>"Sync now"</button>
+                {move || if state.signed_out.get() {
+                    view! {
+                        <button class="nhsuk-button nhsuk-button--small" type="button"
+                            on:click=move |_| state.screen.set(Screen::SignIn)>"Sign in again"</button>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
+                            disabled=move || state.sync.with(|s| s.running)
+                            on:click=move |_| state.kick_sync()>"Sync now"</button>
+                    }
+                    .into_any()
+                }}
             </div>
         })}
     }
