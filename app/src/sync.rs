@@ -54,12 +54,18 @@ pub fn start(state: AppState) {
                     INTERVAL_MS
                 }
                 Err(SyncFailure::Api(ApiError::SignedOut)) => INTERVAL_MS,
+                // No network at all is not a failing server: wait for the `online` event (or
+                // the interval) without growing the backoff.
+                Err(_) if !browser_online() => INTERVAL_MS,
                 Err(_) => {
                     failures += 1;
                     retry_delay_ms(failures, js_sys::Math::random())
                 }
             };
-            wait_for(state, wait, kick).await;
+            // A kick (signal back, a save, the button) is a reason to try at once and afresh.
+            if wait_for(state, wait, kick).await {
+                failures = 0;
+            }
         }
     });
 }
@@ -241,17 +247,23 @@ pub fn upsert_event(events: &mut Vec<Event>, event: Event) {
     }
 }
 
-/// Waits `ms`, or less if the sync is kicked.
-async fn wait_for(state: AppState, ms: u64, kick: u32) {
+/// Waits `ms`, or less if the sync is kicked; says whether it was kicked.
+async fn wait_for(state: AppState, ms: u64, kick: u32) -> bool {
     let step = 250;
     let mut waited = 0;
     while waited < ms {
         sleep(step).await;
         waited += step;
         if state.sync_kick.get_untracked() != kick {
-            return;
+            return true;
         }
     }
+    false
+}
+
+/// What the browser says about the network.
+fn browser_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
 /// A timer as a future.
