@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     leptos::task::spawn_local(async move {
-        match state::start(state).await {
+        match state::start(state, true).await {
             Ok(()) => {
                 mark_ready();
                 sync::start(state);

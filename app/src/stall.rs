@@ -74,19 +74,7 @@ fn StartOfflineEvent(today: String, on_start: Callback<Event>) -> impl IntoView 
     let venue_type = RwSignal::new(None::<&'static str>);
     let borough = RwSignal::new(None::<&'static str>);
     let problems = RwSignal::new(Vec::<Problem>::new());
-    let areas: Vec<(&'static str, &'static str)> = state
-        .session
-        .get_untracked()
-        .map(|s| s.user.areas)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|code| {
-            stallside_shared::record::LONDON_BOROUGHS
-                .iter()
-                .find(|(c, _)| c == code)
-                .copied()
-        })
-        .collect();
+    let areas = state.my_boroughs();
     let start = move |_| {
         let mut found = Vec::new();
         if name.get_untracked().trim().is_empty() {

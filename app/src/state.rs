@@ -147,6 +147,18 @@ impl AppState {
         })
     }
 
+    /// The signed-in user's boroughs as (ONS code, name), for the borough questions.
+    pub fn my_boroughs(&self) -> Vec<(&'static str, &'static str)> {
+        let areas = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.areas.clone()));
+        stallside_shared::record::LONDON_BOROUGHS
+            .iter()
+            .filter(|(code, _)| areas.as_ref().is_some_and(|a| a.iter().any(|c| c == code)))
+            .copied()
+            .collect()
+    }
+
     /// Asks the sync loop to run now.
     pub fn kick_sync(&self) {
         self.sync_kick.update(|k| *k = k.wrapping_add(1));
@@ -180,8 +192,9 @@ pub fn app_state() -> AppState {
     expect_context::<AppState>()
 }
 
-/// Loads everything from the phone's store and picks the first screen.
-pub async fn start(state: AppState) -> Result<(), StoreError> {
+/// Loads everything from the phone's store and picks the first screen. The staff app keeps
+/// no records, so it passes `with_records: false` and skips reading them.
+pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError> {
     let store = store::get().await?;
     store::idb::request_persistence();
     let device = match store.meta::<Device>("device").await? {
@@ -195,9 +208,11 @@ pub async fn start(state: AppState) -> Result<(), StoreError> {
         }
     };
     state.device.set(Some(device));
-    let mut records = store.records().await?;
-    records.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
-    state.records.set(records);
+    if with_records {
+        let mut records = store.records().await?;
+        records.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
+        state.records.set(records);
+    }
     state.events.set(
         store
             .meta::<Vec<Event>>("events")

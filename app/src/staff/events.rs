@@ -54,19 +54,7 @@ pub fn EventsScreen() -> impl IntoView {
         });
     };
     load();
-    let areas: Vec<(&'static str, &'static str)> = state
-        .session
-        .get_untracked()
-        .map(|s| s.user.areas)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|code| {
-            stallside_shared::record::LONDON_BOROUGHS
-                .iter()
-                .find(|(c, _)| c == code)
-                .copied()
-        })
-        .collect();
+    let areas = state.my_boroughs();
     let create = move |_| {
         let event = NewEvent {
             name: name.get_untracked(),

@@ -27,7 +27,7 @@ pub fn StaffApp() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     leptos::task::spawn_local(async move {
-        if let Err(e) = crate::state::start(state).await {
+        if let Err(e) = crate::state::start(state, false).await {
             state.storage_error.set(Some(e.to_string()));
         }
     });

@@ -3,10 +3,10 @@
 //! id bound to that user's session, and stored through the same judge as a pushed change, so
 //! it is authorised by the same rules and syncs back to the phones like any other.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 use sha2::{Digest, Sha256};
 use stallside_shared::clock::{now_ms, now_secs};
-use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
+use stallside_shared::crdt::{ActorId, ChangeMeta, Role};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::wire::{PushDoc, PushResult};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::auth::Session;
 use crate::error::ApiError;
-use crate::sync::push::push_one;
+use crate::sync::push::{load_stored, push_one};
 use crate::AppState;
 
 /// Changes the session's own part of a record (review for a coordinator, follow-up for a
@@ -32,7 +32,8 @@ pub async fn edit_own_part(
         .db
         .write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let mut doc = load(&tx, id)?;
+            let (stored, _) = load_stored(&tx, &[id])?.remove(0);
+            let mut doc = stored.ok_or(ApiError::NotFound)?;
             let before = doc.heads();
             let mut record = doc
                 .record()
@@ -74,16 +75,4 @@ fn session_actor(session: &Session) -> ActorId {
         session.user_id, session.device_id
     ));
     ActorId::from(&digest[..16])
-}
-
-fn load(conn: &Connection, id: Uuid) -> Result<RecordDoc, ApiError> {
-    let bytes: Vec<u8> = conn
-        .query_row(
-            "SELECT doc FROM documents WHERE id = ?1",
-            params![id.to_string()],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or(ApiError::NotFound)?;
-    RecordDoc::load(&bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
 }
