@@ -16,5 +16,6 @@ pub mod record;
 pub mod reports;
 pub mod sync;
 pub mod synthetic;
+pub mod text;
 pub mod triage;
 pub mod validation;
