@@ -129,20 +129,16 @@ export async function waitAllSynced(page, timeout = 30_000) {
   assert.match(await page.getByTestId('syncbar').textContent(), /All checks synced/);
 }
 
-/** Records the coordinator's API sees (pulls every page of /api/sync). */
+/** Record ids the coordinator's review API sees (every page of /api/records). */
 export async function recordsOnServer(url, token) {
   const ids = [];
-  let cursor = 0;
-  for (;;) {
-    const response = await fetch(`${url}/api/sync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ cursor, push: [] }),
+  for (let offset = 0; ; offset += 500) {
+    const response = await fetch(`${url}/api/records?limit=500&offset=${offset}`, {
+      headers: { authorization: `Bearer ${token}` },
     });
     assert.equal(response.status, 200);
-    const body = await response.json();
-    ids.push(...body.pulled.map((d) => d.id));
-    cursor = body.cursor;
-    if (!body.more) return ids;
+    const rows = await response.json();
+    ids.push(...rows.map((row) => row.id));
+    if (rows.length < 500) return ids;
   }
 }

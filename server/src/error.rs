@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
+use stallside_shared::follow_up::FollowUpError;
+use stallside_shared::review::ReviewError;
 use thiserror::Error;
 
 /// Why a request failed.
@@ -101,6 +103,29 @@ impl From<JsonRejection> for ApiError {
                 rejection.body_text()
             )),
         }
+    }
+}
+
+impl From<FollowUpError> for ApiError {
+    /// A move the flag's state does not allow now is a conflict; a move that is never allowed
+    /// is a bad request.
+    fn from(error: FollowUpError) -> Self {
+        match error {
+            FollowUpError::NotFlagged
+            | FollowUpError::AlreadyClosed
+            | FollowUpError::ClaimedByOther
+            | FollowUpError::NotClaimed => ApiError::Conflict(error.to_string()),
+            FollowUpError::UnreachableWithoutAttempt
+            | FollowUpError::ImplausibleTime
+            | FollowUpError::TooManyAttempts
+            | FollowUpError::NotAMove => ApiError::BadRequest(error.to_string()),
+        }
+    }
+}
+
+impl From<ReviewError> for ApiError {
+    fn from(error: ReviewError) -> Self {
+        ApiError::BadRequest(error.to_string())
     }
 }
 

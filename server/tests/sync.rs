@@ -2,55 +2,13 @@
 
 mod common;
 
+use common::checks::{checks, healthy, severe};
 use common::phone::{now, Phone, SyncError};
 use common::{add_user, Server, BARNET, CAMDEN, ISLINGTON};
 use serde_json::json;
-use stallside_shared::record::{
-    CheckPart, FollowUpState, Outcome, Reading, ReviewState, VenueType,
-};
+use stallside_shared::record::{FollowUpState, Outcome, Reading, ReviewState};
 use stallside_shared::sync::client::Status;
-use stallside_shared::synthetic::{self, Stall};
 use stallside_shared::triage::Band;
-
-fn stall(volunteer_id: &str, borough: &str) -> Stall {
-    Stall {
-        event_id: "stall-1".into(),
-        volunteer_id: volunteer_id.into(),
-        borough: borough.into(),
-        venue_type: VenueType::Library,
-    }
-}
-
-fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
-    let stall = stall(&phone.client.user_id, ISLINGTON);
-    (0..n)
-        .map(|i| synthetic::check(seed + i, &stall, now() - 60_000))
-        .collect()
-}
-
-fn severe(phone: &Phone) -> CheckPart {
-    let mut check = checks(phone, 1, 1).remove(0);
-    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
-    check.red_flags.clear();
-    check.pulse_irregular_on_repeat = None;
-    check.low_bp_symptoms.clear();
-    check.consent_to_contact = true;
-    check
-}
-
-/// A check in the healthy range: not flagged.
-fn healthy(phone: &Phone, seed: u64) -> CheckPart {
-    let mut check = checks(phone, 1, seed).remove(0);
-    check.readings = vec![Reading::bp(118, 76)];
-    check.red_flags.clear();
-    check.low_bp_symptoms.clear();
-    check.pulse_irregular_on_repeat = None;
-    check
-}
-
-fn count(server: &Server, sql: &str) -> i64 {
-    server.sqlite().query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 #[test]
 fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
@@ -68,11 +26,11 @@ fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
         "the phone already has everything it pushed"
     );
     assert_eq!(phone.unsynced(), 0);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 20);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 20);
+    assert_eq!(server.count("SELECT COUNT(*) FROM documents"), 20);
+    assert_eq!(server.count("SELECT COUNT(*) FROM checks"), 20);
 
     // The same changes pushed again (a retried request whose answer was lost).
-    let seq_before = count(&server, "SELECT value FROM sequence");
+    let seq_before = server.count("SELECT value FROM sequence");
     let doc_bytes: Vec<u8> = server
         .sqlite()
         .query_row(
@@ -87,11 +45,11 @@ fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
     let again = phone.sync().unwrap();
     assert_eq!(again.accepted, 20);
     assert_eq!(
-        count(&server, "SELECT value FROM sequence"),
+        server.count("SELECT value FROM sequence"),
         seq_before,
         "nothing new committed"
     );
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 20);
+    assert_eq!(server.count("SELECT COUNT(*) FROM documents"), 20);
     let doc_after: Vec<u8> = server
         .sqlite()
         .query_row(
@@ -138,7 +96,7 @@ fn one_invalid_document_is_rejected_with_its_reason_and_the_rest_are_stored() {
     for id in good {
         assert_eq!(phone.status(id), Status::Synced);
     }
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 5);
+    assert_eq!(server.count("SELECT COUNT(*) FROM checks"), 5);
 
     // The refused version is not sent again; a correction is, and is accepted.
     assert_eq!(phone.sync().unwrap().rejected.len(), 0);
@@ -221,19 +179,8 @@ fn every_authorisation_rule_is_enforced() {
     // A copy of the volunteer's documents on another device, to edit as someone else.
     let fork = |phone: &Phone, client: common::Client| {
         let mut other = Phone::new(client);
-        for (id, stored) in &phone.records {
-            let mut doc = stored.doc.clone();
-            other.records.insert(
-                *id,
-                common::phone::Stored {
-                    state: stallside_shared::sync::client::SyncState {
-                        server_heads: stallside_shared::sync::client::heads_hex(&mut doc),
-                        rejected: None,
-                    },
-                    doc,
-                    contact: None,
-                },
-            );
+        for id in phone.records.keys() {
+            other.adopt(phone, *id);
         }
         other
     };
@@ -305,7 +252,11 @@ fn every_authorisation_rule_is_enforced() {
     // volunteer reusing it from another device.
     let mut p = fork(&volunteer, supervisor.client.clone());
     p.actor = volunteer.actor.clone();
-    p.follow_up(severe_id, |f| f.state = FollowUpState::Claimed);
+    let me = p.client.user_id.clone();
+    p.follow_up(severe_id, |f| {
+        f.state = FollowUpState::Claimed;
+        f.claimed_by = Some(me);
+    });
     expect_refused(p, "foreign_actor");
     let mut p = fork(&volunteer, server.demo("volunteer", "phone-z"));
     p.actor = volunteer.actor.clone();
@@ -314,7 +265,11 @@ fn every_authorisation_rule_is_enforced() {
 
     // What is allowed still works.
     let mut p = fork(&volunteer, supervisor.client.clone());
-    p.follow_up(severe_id, |f| f.state = FollowUpState::Claimed);
+    let me = p.client.user_id.clone();
+    p.follow_up(severe_id, |f| {
+        f.state = FollowUpState::Claimed;
+        f.claimed_by = Some(me);
+    });
     assert_eq!(p.sync().unwrap().rejected.len(), 0);
 }
 
@@ -429,8 +384,8 @@ fn acknowledged_records_survive_sigkill_and_retries_complete_without_duplicates(
     phone.client = server.demo("volunteer", "phone-a");
     phone.sync().unwrap();
     assert_eq!(phone.unsynced(), 0);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM documents"), 600);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM checks"), 600);
+    assert_eq!(server.count("SELECT COUNT(*) FROM documents"), 600);
+    assert_eq!(server.count("SELECT COUNT(*) FROM checks"), 600);
     let integrity: String = server
         .sqlite()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -445,16 +400,19 @@ fn a_correction_and_a_follow_up_converge_in_either_order() {
         let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
         let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
         volunteer.sync().unwrap();
+        // Staff pull no documents: the supervisor's device starts from the volunteer's copy.
         let mut supervisor = Phone::new(server.demo("supervisor", "laptop-s"));
-        supervisor.sync().unwrap();
-        assert!(
-            supervisor.records.contains_key(&id),
-            "the supervisor sees the flagged record"
+        assert_eq!(
+            supervisor.sync().unwrap().pulled,
+            0,
+            "staff pull no documents"
         );
-
+        supervisor.adopt(&volunteer, id);
+        let me = supervisor.client.user_id.clone();
         volunteer.correct(id, |c| c.goal = Some("Cut down on salt".into()));
         supervisor.follow_up(id, |f| {
             f.state = FollowUpState::Closed;
+            f.claimed_by = Some(me);
             f.outcome = Some(Outcome::UrgentCare);
             f.closed_at_ms = Some(now());
         });
@@ -469,7 +427,6 @@ fn a_correction_and_a_follow_up_converge_in_either_order() {
         supervisor.sync().unwrap();
 
         let on_volunteer = volunteer.record_of(id);
-        assert_eq!(on_volunteer, supervisor.record_of(id));
         assert_eq!(on_volunteer.check.goal.as_deref(), Some("Cut down on salt"));
         assert_eq!(on_volunteer.follow_up.outcome, Some(Outcome::UrgentCare));
         let mut doc: Vec<u8> = server
@@ -486,7 +443,6 @@ fn a_correction_and_a_follow_up_converge_in_either_order() {
             .unwrap();
         assert_eq!(on_server, on_volunteer);
         assert_eq!(volunteer.status(id), Status::Synced);
-        assert_eq!(supervisor.status(id), Status::Synced);
         let (state, outcome): (String, String) = server
             .sqlite()
             .query_row(
@@ -500,7 +456,7 @@ fn a_correction_and_a_follow_up_converge_in_either_order() {
             ("closed", "urgent_care")
         );
         assert_eq!(
-            count(&server, "SELECT COUNT(*) FROM contacts"),
+            server.count("SELECT COUNT(*) FROM contacts"),
             0,
             "deleted at close"
         );
@@ -529,7 +485,7 @@ fn contact_details_are_kept_apart_only_for_flagged_consented_readings() {
         )
         .unwrap();
     assert_eq!(phone_number, "07700900123");
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM contacts"), 1);
     let doc: Vec<u8> = server
         .sqlite()
         .query_row(
@@ -587,8 +543,19 @@ fn events_and_settings_ride_along_and_the_coordinator_sees_the_area() {
         phone.record(c, None);
     }
     phone.sync().unwrap();
+    let (status, rows) = coordinator.get_raw("/api/records");
+    assert_eq!(status, 200);
+    assert_eq!(
+        rows.as_array().map(Vec::len),
+        Some(3),
+        "the coordinator's screens see the area's records"
+    );
     let mut laptop = Phone::new(coordinator);
-    assert_eq!(laptop.sync().unwrap().pulled, 3);
+    assert_eq!(
+        laptop.sync().unwrap().pulled,
+        0,
+        "but a coordinator's device pulls no documents (no area codes, no goals)"
+    );
 }
 
 #[test]
@@ -638,15 +605,12 @@ fn a_supervisor_works_a_flag_through_the_api_and_the_outcome_reaches_the_phone()
     let _: serde_json::Value =
         supervisor.post(&path("close"), &json!({ "outcome": "urgent_care" }));
     assert_eq!(
-        count(&server, "SELECT COUNT(*) FROM contacts"),
+        server.count("SELECT COUNT(*) FROM contacts"),
         0,
         "deleted at close"
     );
     assert_eq!(
-        count(
-            &server,
-            "SELECT COUNT(*) FROM audit WHERE action = 'contact_read'"
-        ),
+        server.count("SELECT COUNT(*) FROM audit WHERE action = 'contact_read'"),
         1
     );
     assert_eq!(supervisor.get_raw(&path("contact")).0, 404);
@@ -694,10 +658,10 @@ fn forged_parts_times_moves_and_claims_are_refused() {
     volunteer.records.clear();
     volunteer.cursor = 0;
     volunteer.sync().unwrap();
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 1);
+    assert_eq!(server.count("SELECT COUNT(*) FROM contacts"), 1);
     volunteer.correct(id, |c| c.readings = vec![Reading::bp(118, 76)]);
     assert_eq!(volunteer.sync().unwrap().accepted, 1);
-    assert_eq!(count(&server, "SELECT COUNT(*) FROM contacts"), 0);
+    assert_eq!(server.count("SELECT COUNT(*) FROM contacts"), 0);
     volunteer.correct(id, |c| {
         c.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)]
     });
@@ -715,8 +679,9 @@ fn forged_parts_times_moves_and_claims_are_refused() {
     );
     let mut second =
         Phone::new(server.login("second-supervisor", "second-supervisor-pass", "laptop-2"));
-    second.sync().unwrap();
-    second.follow_up(id, |f| f.claimed_by = Some("second".into()));
+    second.adopt_stored(&server, id);
+    let me = second.client.user_id.clone();
+    second.follow_up(id, |f| f.claimed_by = Some(me));
     assert_eq!(second.sync().unwrap().rejected[0].1, "claimed_by_other");
 
     // A check first synced long after it was taken, corrected offline before that: accepted.

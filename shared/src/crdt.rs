@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use automerge::transaction::CommitOptions;
-use automerge::{AutoCommit, ChangeHash, PatchAction, Prop, ROOT};
+use automerge::{AutoCommit, Change, ChangeHash, PatchAction, Prop, ROOT};
 use autosurgeon::{hydrate_prop, reconcile, reconcile_prop, Reconcile};
 use thiserror::Error;
 
@@ -77,6 +77,17 @@ pub enum DocError {
     /// A layout version this code does not know.
     #[error("the record has layout version {0}, this version of Stallside knows {SCHEMA_VERSION}")]
     UnknownSchema(u64),
+    /// Pushed bytes that are not a run of Automerge change chunks (a whole document, a bundle,
+    /// or junk).
+    #[error("the record's changes are not in the format phones send")]
+    NotChanges,
+    /// A change chunk that does not decode.
+    #[error("a change does not decode: {0}")]
+    Change(#[from] automerge::LoadChangeError),
+    /// A key the record's layout does not have: the schema is closed, so nothing (a note, a
+    /// number, an identifier) can ride along in the document's history for ever.
+    #[error("the record has a field Stallside does not know: {0}")]
+    UnknownField(String),
 }
 
 /// Who makes a change and when.
@@ -188,6 +199,12 @@ impl RecordDoc {
         Ok(())
     }
 
+    /// Applies changes already decoded by [`decode_changes`] (and so already counted).
+    pub fn apply_changes(&mut self, changes: Vec<Change>) -> Result<(), DocError> {
+        self.doc.apply_changes(changes)?;
+        Ok(())
+    }
+
     /// Merges another replica's changes into this one.
     pub fn merge(&mut self, other: &mut RecordDoc) -> Result<(), DocError> {
         self.doc.merge(&mut other.doc)?;
@@ -204,6 +221,16 @@ impl RecordDoc {
     /// How many changes are not ancestors of `heads`.
     pub fn change_count_since(&mut self, heads: &[ChangeHash]) -> usize {
         self.doc.get_changes_meta(heads).len()
+    }
+
+    /// How many operations the whole history holds: what every later merge of this record
+    /// pays for.
+    pub fn op_count(&mut self) -> usize {
+        self.doc
+            .get_changes_meta(&[])
+            .iter()
+            .map(|c| (c.max_op + 1).saturating_sub(c.start_op) as usize)
+            .sum()
     }
 
     /// Whether the document has changes it depends on but does not hold.
@@ -258,12 +285,90 @@ impl RecordDoc {
     }
 }
 
+/// Decodes pushed bytes as the run of change chunks that [`RecordDoc::changes_since`] makes,
+/// without applying them, so the caller can count their operations against a budget before
+/// paying for the merge. Anything else (a whole document, a bundle, a truncated chunk) is
+/// refused: phones only ever send changes.
+pub fn decode_changes(mut bytes: &[u8]) -> Result<Vec<Change>, DocError> {
+    let mut changes = Vec::new();
+    while !bytes.is_empty() {
+        let length = change_chunk_len(bytes).ok_or(DocError::NotChanges)?;
+        let (chunk, rest) = bytes.split_at(length);
+        changes.push(Change::try_from(chunk)?);
+        bytes = rest;
+    }
+    Ok(changes)
+}
+
+/// The length of the change chunk at the start of `bytes`, from its header: magic bytes, a
+/// checksum, the chunk type (1 = change), and the body's length as unsigned LEB128.
+fn change_chunk_len(bytes: &[u8]) -> Option<usize> {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    const CHANGE_CHUNK: u8 = 1;
+    const HEADER: usize = 4 + 4 + 1;
+    if bytes.get(..4)? != MAGIC || *bytes.get(8)? != CHANGE_CHUNK {
+        return None;
+    }
+    let mut body_len: usize = 0;
+    for (i, byte) in bytes.get(HEADER..)?.iter().take(5).enumerate() {
+        body_len |= usize::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            let total = HEADER + i + 1 + body_len;
+            return (total <= bytes.len()).then_some(total);
+        }
+    }
+    None
+}
+
 /// Reads the record natively through Automerge's hydration and serde (the fast path the
-/// server needs).
+/// server needs), and refuses any key the layout does not have: serde would skip it silently,
+/// so the record is written back to JSON and compared with what the document holds.
 #[cfg(not(target_arch = "wasm32"))]
 fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
-    let tree = automerge::ReadDoc::hydrate(doc, ROOT, None)?;
-    Ok(serde_json::from_value(to_json(&tree))?)
+    let tree = to_json(&automerge::ReadDoc::hydrate(doc, ROOT, None)?);
+    let record: CheckRecord = serde_json::from_value(tree.clone())?;
+    match first_difference(&tree, &serde_json::to_value(&record)?, "") {
+        None => Ok(record),
+        Some(path) => Err(DocError::UnknownField(path)),
+    }
+}
+
+/// The path of the first place where the document (`held`) has something the record it reads
+/// as (`read`) does not.
+#[cfg(not(target_arch = "wasm32"))]
+fn first_difference(
+    held: &serde_json::Value,
+    read: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value as Json;
+    let here = |key: &dyn std::fmt::Display| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (held, read) {
+        (Json::Object(held), Json::Object(read)) => held.iter().find_map(|(key, value)| {
+            let path = here(key);
+            match read.get(key) {
+                Some(expected) => first_difference(value, expected, &path),
+                None => Some(path.chars().take(80).collect()),
+            }
+        }),
+        (Json::Array(held), Json::Array(read)) if held.len() == read.len() => held
+            .iter()
+            .zip(read)
+            .enumerate()
+            .find_map(|(i, (value, expected))| first_difference(value, expected, &here(&i))),
+        (held, read) if held == read => None,
+        _ => Some(if path.is_empty() {
+            "(root)".into()
+        } else {
+            path.into()
+        }),
+    }
 }
 
 /// Reads the record on the phone through autosurgeon: the phone reads one record at a time,

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::readings::{needs_pulse_recheck, readings_needed, MAX_READINGS};
 use crate::record::{CheckPart, Reading};
+use crate::text::{TextError, TextRule};
 
 /// Plausible systolic range (mmHg).
 pub const SYSTOLIC_RANGE: (u16, u16) = (50, 300);
@@ -95,6 +96,15 @@ pub enum ValidationError {
     /// A goal too long to be a goal (and a risk of notes about the person creeping in).
     #[error("The personal goal must be at most {MAX_GOAL_CHARS} characters")]
     GoalTooLong,
+    /// A goal with control or direction-changing characters.
+    #[error("The personal goal has a hidden control character: type it again")]
+    GoalHiddenCharacter,
+    /// An event or volunteer id that is not an identifier Stallside makes.
+    #[error("The {0} id is not valid: choose the event again or sign in again")]
+    InvalidId(&'static str),
+    /// The same answer twice in one list.
+    #[error("{0} lists the same answer twice")]
+    Repeated(&'static str),
 }
 
 impl ValidationError {
@@ -113,7 +123,10 @@ impl ValidationError {
             ReadingNeeded { .. } | ReadingNotNeeded { .. } => "readings",
             PulseRecheckMissing => "pulse_irregular_on_repeat",
             AreaIncomplete | InvalidLsoa | InvalidImdDecile => "area",
-            GoalTooLong => "goal",
+            GoalTooLong | GoalHiddenCharacter => "goal",
+            InvalidId("event") => "event_id",
+            InvalidId(_) => "volunteer_id",
+            Repeated(field) => field,
         }
     }
 }
@@ -131,6 +144,8 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
     }
     if check.event_id.trim().is_empty() {
         errors.push(ValidationError::MissingEvent);
+    } else if !is_identifier(&check.event_id) {
+        errors.push(ValidationError::InvalidId("event"));
     }
     if !is_ons_local_authority(&check.borough) {
         errors.push(ValidationError::InvalidBorough);
@@ -140,19 +155,34 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
     }
     if check.volunteer_id.trim().is_empty() {
         errors.push(ValidationError::MissingVolunteer);
+    } else if !is_identifier(&check.volunteer_id) {
+        errors.push(ValidationError::InvalidId("volunteer"));
     }
     validate_readings(&check.readings, &mut errors);
     if needs_pulse_recheck(&check.readings) && check.pulse_irregular_on_repeat.is_none() {
         errors.push(ValidationError::PulseRecheckMissing);
     }
     validate_area(check, &mut errors);
-    if check
-        .goal
-        .as_ref()
-        .is_some_and(|g| g.chars().count() > MAX_GOAL_CHARS)
-    {
-        errors.push(ValidationError::GoalTooLong);
+    if let Some(goal) = &check.goal {
+        match GOAL_RULE.check(goal) {
+            Ok(()) => {}
+            Err(TextError::TooLong { .. }) => errors.push(ValidationError::GoalTooLong),
+            Err(_) => errors.push(ValidationError::GoalHiddenCharacter),
+        }
     }
+    let lists = [
+        ("other_conditions", repeats(&check.other_conditions)),
+        ("red_flags", repeats(&check.red_flags)),
+        ("low_bp_symptoms", repeats(&check.low_bp_symptoms)),
+        ("advice", repeats(&check.advice)),
+        ("barriers", repeats(&check.barriers)),
+    ];
+    errors.extend(
+        lists
+            .into_iter()
+            .filter(|(_, repeated)| *repeated)
+            .map(|(field, _)| ValidationError::Repeated(field)),
+    );
     if errors.is_empty() {
         Ok(())
     } else {
@@ -231,6 +261,32 @@ fn validate_area(check: &CheckPart, errors: &mut Vec<ValidationError>) {
         }
         _ => errors.push(ValidationError::AreaIncomplete),
     }
+}
+
+/// How a personal goal may look: one line, in the person's words.
+const GOAL_RULE: TextRule = TextRule {
+    max_chars: MAX_GOAL_CHARS,
+    may_be_empty: true,
+    multiline: false,
+};
+
+/// The longest event or user id: Stallside makes UUIDs (36 characters).
+pub const MAX_ID_CHARS: usize = 64;
+
+/// An id as Stallside makes them (UUIDs, or test and bench names): letters, digits, `-` and
+/// `_`, at most [`MAX_ID_CHARS`]. Nothing else can reach a CSV cell or a report label.
+pub fn is_identifier(id: &str) -> bool {
+    (1..=MAX_ID_CHARS).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Whether a list holds the same answer twice (the lists are short: at most one of each).
+fn repeats<T: PartialEq>(list: &[T]) -> bool {
+    list.iter()
+        .enumerate()
+        .any(|(i, item)| list[..i].contains(item))
 }
 
 /// An ONS local authority district code: E06, E07, E08 or E09 and six digits.

@@ -8,7 +8,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::{CheckRecord, ContactAttempt, FollowUpPart, FollowUpState, Outcome};
+use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
+use stallside_shared::record::{CheckRecord, Outcome};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -130,20 +131,7 @@ async fn claim(
     session: Session,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
-    edit(&state, &session, id, |follow_up, me| {
-        if follow_up.state == FollowUpState::Closed {
-            return Err(ApiError::Conflict("This flag is already closed".into()));
-        }
-        if follow_up.claimed_by.as_ref().is_some_and(|c| c != me) {
-            return Err(ApiError::Conflict(
-                "Another supervisor has claimed this flag".into(),
-            ));
-        }
-        follow_up.state = FollowUpState::Claimed;
-        follow_up.claimed_by = Some(me.to_owned());
-        Ok(())
-    })
-    .await?;
+    edit(&state, &session, id, |_| FollowUpAction::Claim).await?;
     queue(State(state), session).await
 }
 
@@ -166,13 +154,11 @@ async fn attempt(
     Path(id): Path<Uuid>,
     ApiJson(request): ApiJson<AttemptRequest>,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
-    edit(&state, &session, id, move |follow_up, me| {
-        require_claimed(follow_up, me)?;
-        follow_up.attempts.push(ContactAttempt {
-            at_ms: now_ms(),
+    edit(&state, &session, id, move |now_ms| {
+        FollowUpAction::Attempt {
             reached: request.reached,
-        });
-        Ok(())
+            at_ms: now_ms,
+        }
     })
     .await?;
     queue(State(state), session).await
@@ -200,17 +186,9 @@ async fn close(
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     let outcome = Outcome::from_code(&request.outcome)
         .ok_or_else(|| ApiError::BadRequest("Choose an outcome from the list".into()))?;
-    edit(&state, &session, id, move |follow_up, me| {
-        require_claimed(follow_up, me)?;
-        if outcome == Outcome::Unreachable && follow_up.attempts.is_empty() {
-            return Err(ApiError::BadRequest(
-                "Record the contact attempts before closing as unreachable".into(),
-            ));
-        }
-        follow_up.state = FollowUpState::Closed;
-        follow_up.outcome = Some(outcome);
-        follow_up.closed_at_ms = Some(now_ms());
-        Ok(())
+    edit(&state, &session, id, move |now_ms| FollowUpAction::Close {
+        outcome,
+        at_ms: now_ms,
     })
     .await?;
     queue(State(state), session).await
@@ -275,24 +253,27 @@ async fn contact(
         .await
 }
 
-fn require_claimed(follow_up: &FollowUpPart, me: &str) -> Result<(), ApiError> {
-    match (&follow_up.state, &follow_up.claimed_by) {
-        (FollowUpState::Claimed, Some(by)) if by == me => Ok(()),
-        (FollowUpState::Closed, _) => Err(ApiError::Conflict("This flag is already closed".into())),
-        _ => Err(ApiError::Conflict("Claim the flag first".into())),
-    }
-}
-
-/// Edits the follow-up part as this supervisor.
+/// Makes one follow-up move as this supervisor, by the shared follow-up rules; `action` is
+/// given the server's clock.
 async fn edit(
     state: &AppState,
     session: &Session,
     id: Uuid,
-    change: impl FnOnce(&mut FollowUpPart, &str) -> Result<(), ApiError> + Send + 'static,
+    action: impl FnOnce(i64) -> FollowUpAction + Send + 'static,
 ) -> Result<(), ApiError> {
     session.require(Role::Supervisor)?;
     edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
-        change(&mut record.follow_up, me)
+        let now_ms = now_ms();
+        let ctx = FollowUpContext {
+            me,
+            recorded_at_ms: record.check.recorded_at_ms,
+            now_ms,
+        };
+        Ok(follow_up::apply(
+            &mut record.follow_up,
+            action(now_ms),
+            &ctx,
+        )?)
     })
     .await
 }

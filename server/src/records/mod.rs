@@ -7,6 +7,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use stallside_shared::crdt::Role;
 use stallside_shared::record::{CheckRecord, ReviewState};
+use stallside_shared::review;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -155,25 +156,13 @@ async fn review(
     session.require(Role::Coordinator)?;
     let review_state = ReviewState::from_code(&request.state)
         .ok_or_else(|| ApiError::BadRequest("Choose received, has issues or approved".into()))?;
-    let comment = request
-        .comment
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if review_state == ReviewState::HasIssues && comment.is_none() {
-        return Err(ApiError::BadRequest(
-            "Say what the issue is, for the volunteer".into(),
-        ));
-    }
-    if comment.as_ref().is_some_and(|c| c.chars().count() > 500) {
-        return Err(ApiError::BadRequest(
-            "Keep the comment under 500 characters".into(),
-        ));
-    }
     edit_own_part(&state, &session, id, move |record: &mut CheckRecord, me| {
-        record.review.state = review_state;
-        record.review.comment = comment;
-        record.review.reviewed_by = Some(me.to_owned());
-        Ok(())
+        Ok(review::apply(
+            &mut record.review,
+            review_state,
+            request.comment.as_deref(),
+            me,
+        )?)
     })
     .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)

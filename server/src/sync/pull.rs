@@ -25,8 +25,11 @@ pub struct Page {
     pub events: Vec<Event>,
 }
 
-/// Reads one page after `cursor`. Documents the client just pushed and already holds in full
-/// (its heads equal the server's) are passed over, not sent back.
+/// Reads one page after `cursor`. A volunteer pulls their own records; documents the client
+/// just pushed and already holds in full (its heads equal the server's) are passed over, not
+/// sent back. Coordinators and supervisors pull events and settings only: their screens read
+/// the server's views, which leave out what they may not see (the area code, the person's
+/// goal), and a whole document would carry those fields and their history.
 pub fn page(
     conn: &Connection,
     session: &Session,
@@ -36,18 +39,19 @@ pub fn page(
 ) -> Result<Page, ApiError> {
     let tx = conn.unchecked_transaction()?;
     let latest: u64 = tx.query_row("SELECT value FROM sequence", [], |row| row.get(0))?;
-    let visibility = match session.role {
-        Role::Volunteer => "c.volunteer_id = ?3",
-        Role::Coordinator => "c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)",
-        Role::Supervisor => {
-            "c.flagged = 1 AND c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)"
-        }
-    };
-    let sql = format!(
+    let events = events::changed_since(&tx, &session.areas, cursor)?;
+    if session.role != Role::Volunteer {
+        return Ok(Page {
+            docs: Vec::new(),
+            cursor: latest.max(cursor),
+            more: false,
+            events,
+        });
+    }
+    let mut statement = tx.prepare_cached(
         "SELECT d.id, d.seq, d.heads, d.doc FROM checks c JOIN documents d ON d.id = c.id
-         WHERE c.seq > ?1 AND {visibility} ORDER BY c.seq LIMIT ?2"
-    );
-    let mut statement = tx.prepare_cached(&sql)?;
+         WHERE c.seq > ?1 AND c.volunteer_id = ?3 ORDER BY c.seq LIMIT ?2",
+    )?;
     let mut rows = statement.query(params![cursor, page_size + 1, session.user_id])?;
     let mut docs = Vec::new();
     let mut last_seq = cursor;
@@ -78,7 +82,6 @@ pub fn page(
     }
     drop(rows);
     drop(statement);
-    let events = events::changed_since(&tx, &session.areas, cursor)?;
     Ok(Page {
         docs,
         cursor: if more { last_seq } else { latest.max(cursor) },

@@ -6,8 +6,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use stallside_shared::crdt::{ActorId, RecordDoc, Role};
 use stallside_shared::record::FollowUpState;
 use stallside_shared::sync::client::heads_hex;
-use stallside_shared::sync::judge::{judge, ActorOwner, Policy, Pusher, Rejection, Verdict};
-use stallside_shared::sync::wire::{ContactDetails, PushDoc, PushResult, MAX_DOC_BYTES};
+use stallside_shared::sync::judge::{
+    check_actor, check_event, judge, ActorOwner, Policy, Pusher, Rejection, Verdict,
+};
+use stallside_shared::sync::wire::{ContactDetails, PushDoc, PushResult};
 use stallside_shared::validation::normalise_phone;
 use uuid::Uuid;
 
@@ -102,8 +104,8 @@ struct JudgedDoc {
 /// A stored document and its heads as stored (neither, for a new record).
 pub type Stored = (Option<RecordDoc>, Option<String>);
 
-/// Judges documents in parallel. Actor ids are judged as if unbound here; [`settle`] then
-/// checks each new one against the bindings, in order, under the writer.
+/// Judges documents in parallel. What depends on other rows (actor bindings, the event's
+/// borough) is checked by [`settle`] under the writer, with the judge's own rules.
 fn judge_all(
     docs: Vec<PushDoc>,
     stored: Vec<Stored>,
@@ -112,20 +114,15 @@ fn judge_all(
     now_ms: i64,
 ) -> Result<Vec<JudgedDoc>, ApiError> {
     let one = |(pushed, (stored, judged_against)): (PushDoc, Stored)| -> JudgedDoc {
-        let verdict = if pushed.changes.len() > MAX_DOC_BYTES {
-            Err(Rejection::TooLarge)
-        } else {
-            judge(
-                pushed.id,
-                stored,
-                &pushed.changes,
-                &pushed.heads,
-                pusher,
-                |_| ActorOwner::Unbound,
-                policy,
-                now_ms,
-            )
-        };
+        let verdict = judge(
+            pushed.id,
+            stored,
+            &pushed.changes,
+            &pushed.heads,
+            pusher,
+            policy,
+            now_ms,
+        );
         JudgedDoc {
             pushed,
             verdict,
@@ -166,8 +163,8 @@ fn judge_all(
     })
 }
 
-/// Checks a judged document's new actor ids against the bindings and stores it, or answers
-/// why not.
+/// Checks a judged document's actor ids against the bindings and its event against the
+/// events table, and stores it, or answers why not.
 fn settle(
     conn: &Connection,
     pusher: &Pusher,
@@ -186,15 +183,18 @@ fn settle(
         Err(rejection) => return Ok(rejected(rejection)),
     };
     let mut unbound = Vec::new();
-    for actor in &verdict.new_actors {
-        match actor_owner(conn, actor)? {
-            ActorOwner::Unbound => unbound.push(actor.clone()),
-            ActorOwner::Bound { user_id, device_id }
-                if user_id == pusher.user_id && device_id == pusher.device_id => {}
-            ActorOwner::Bound { .. } => return Ok(rejected(Rejection::ForeignActor)),
+    for actor in std::mem::take(&mut verdict.actors) {
+        match check_actor(&actor_owner(conn, &actor)?, pusher) {
+            Ok(true) => unbound.push(actor),
+            Ok(false) => {}
+            Err(rejection) => return Ok(rejected(rejection)),
         }
     }
-    verdict.new_actors = unbound;
+    verdict.actors = unbound;
+    let event_borough = event_borough(conn, &verdict.record.check.event_id)?;
+    if let Err(rejection) = check_event(&verdict, event_borough.as_deref()) {
+        return Ok(rejected(rejection));
+    }
     store(conn, id, verdict, pusher, pushed.contact, now_ms)
 }
 
@@ -215,7 +215,7 @@ fn store(
             params![id.to_string(), seq, heads.join(","), verdict.doc.save()],
         )?;
         project(conn, seq, &verdict.record, &verdict.assessment, now_ms)?;
-        for actor in &verdict.new_actors {
+        for actor in &verdict.actors {
             conn.execute(
                 "INSERT INTO actors (actor_id, user_id, device_id, first_seen_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms],
@@ -300,6 +300,13 @@ fn stored_heads(conn: &Connection, id: Uuid) -> Result<Option<String>, ApiError>
     Ok(conn
         .prepare_cached("SELECT heads FROM documents WHERE id = ?1")?
         .query_row(params![id.to_string()], |row| row.get(0))
+        .optional()?)
+}
+
+fn event_borough(conn: &Connection, event_id: &str) -> Result<Option<String>, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT borough FROM events WHERE id = ?1")?
+        .query_row(params![event_id], |row| row.get(0))
         .optional()?)
 }
 

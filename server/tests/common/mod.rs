@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod checks;
 pub mod phone;
 
 use std::io::{BufRead, BufReader};
@@ -72,6 +73,20 @@ impl Server {
         }
         self.keep_dir = true;
         self.data_dir.clone()
+    }
+
+    /// One number from the database, e.g. a `COUNT(*)`.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.sqlite()
+            .query_row(sql, [], |r| r.get(0))
+            .expect("count")
+    }
+
+    /// One column of record `id`'s row, read with `sql` (which takes the id as `?1`).
+    pub fn value_of<T: rusqlite::types::FromSql>(&self, sql: &str, id: uuid::Uuid) -> T {
+        self.sqlite()
+            .query_row(sql, [id.to_string()], |r| r.get(0))
+            .expect("row of the record")
     }
 
     /// The server's process id.

@@ -96,6 +96,35 @@ impl Phone {
         id
     }
 
+    /// Takes a copy of another device's record as the server holds it, as a staff device
+    /// that read it elsewhere would (staff pull no documents).
+    pub fn adopt(&mut self, other: &Phone, id: Uuid) {
+        self.hold_synced(id, other.records[&id].doc.clone());
+    }
+
+    /// Takes the server's current copy of record `id`, as a staff device that read it would.
+    pub fn adopt_stored(&mut self, server: &super::Server, id: Uuid) {
+        let bytes: Vec<u8> = server.value_of("SELECT doc FROM documents WHERE id = ?1", id);
+        self.hold_synced(id, RecordDoc::load(&bytes).expect("stored document loads"));
+    }
+
+    /// Holds `doc` as record `id`, synced at its current heads.
+    fn hold_synced(&mut self, id: Uuid, mut doc: RecordDoc) {
+        let state = SyncState {
+            server_heads: heads_hex(&mut doc),
+            rejected: None,
+        };
+        let contact = None;
+        self.records.insert(
+            id,
+            Stored {
+                doc,
+                state,
+                contact,
+            },
+        );
+    }
+
     pub fn record_of(&self, id: Uuid) -> CheckRecord {
         self.records[&id].doc.record().expect("record")
     }

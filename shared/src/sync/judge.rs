@@ -2,17 +2,24 @@
 //!
 //! The server never trusts a client. It decodes the changes, checks the record's shape and
 //! validation, binds each new actor id to the pushing user's device (a forged or reused one is
-//! refused), checks that the pusher's role may change every part the new changes touch, and
-//! recomputes the triage. Pure: the caller loads the stored document and the actor bindings,
-//! and stores what an accepted [`Verdict`] says.
+//! refused), checks that the pusher's role may change every part the new changes touch and
+//! that what they did to it is a move that part's rules allow (the same functions the REST
+//! screens call), and recomputes the triage. The record's schema is closed and the changes are
+//! counted before they are merged. Pure: the caller loads the stored document, checks the
+//! verdict's actors and event against what it stores, and stores what the [`Verdict`] says.
 
 use std::collections::BTreeSet;
 
 use thiserror::Error;
 use uuid::Uuid;
 
-use crate::crdt::{ActorId, DocError, Part, RecordDoc, Role, Touched};
+use automerge::Change;
+
+use crate::crdt::{decode_changes, ActorId, DocError, Part, RecordDoc, Role, Touched};
+use crate::follow_up::{self, FollowUpContext, FollowUpError, CLOCK_SKEW_MS};
 use crate::record::{CheckRecord, FollowUpState, ReviewPart};
+use crate::review::{self, ReviewError};
+use crate::sync::wire::MAX_DOC_BYTES;
 use crate::triage::{assess, Assessment, ProgrammeSettings, TriageInput};
 use crate::validation::{validate, ValidationErrors};
 
@@ -71,8 +78,12 @@ pub struct Verdict {
     pub record: CheckRecord,
     /// The server's own triage.
     pub assessment: Assessment,
-    /// Actor ids seen for the first time, to bind to the pusher's device.
-    pub new_actors: Vec<ActorId>,
+    /// The actor ids of the new changes: the caller checks each with [`check_actor`] against
+    /// the stored bindings and binds the new ones to the pusher's device.
+    pub actors: Vec<ActorId>,
+    /// Whether the new changes wrote the check part: then the caller checks the event with
+    /// [`check_event`].
+    pub check_written: bool,
     /// Whether the push changed anything (a repeated push changes nothing).
     pub changed: bool,
 }
@@ -130,9 +141,16 @@ pub enum Rejection {
     /// A correction that moves the check's time.
     #[error("The time a check was taken cannot be changed.")]
     TimeChanged,
-    /// A supervisor changing a follow-up another supervisor has claimed.
-    #[error("Another supervisor is following this up.")]
-    ClaimedByOther,
+    /// A follow-up change that breaks a follow-up rule (the same rules as the supervisor's
+    /// screens).
+    #[error("{0}.")]
+    FollowUp(#[from] FollowUpError),
+    /// A review change that breaks a review rule (the same rules as the review screen).
+    #[error("{0}.")]
+    Review(#[from] ReviewError),
+    /// A check at an event of another borough.
+    #[error("This event is in another borough: choose one of your own stalls.")]
+    EventOutsideArea,
 }
 
 impl From<DocError> for Rejection {
@@ -145,6 +163,9 @@ impl Rejection {
     /// A stable code for programs and tests.
     pub fn code(&self) -> &'static str {
         match self {
+            Rejection::Undecodable(error) if matches!(**error, DocError::UnknownField(_)) => {
+                "unknown_field"
+            }
             Rejection::Undecodable(_) => "undecodable",
             Rejection::MissingHistory => super::client::MISSING_HISTORY,
             Rejection::IdMismatch => "id_mismatch",
@@ -161,23 +182,37 @@ impl Rejection {
             Rejection::TooLarge => "too_large",
             Rejection::FutureTime => "future_time",
             Rejection::TimeChanged => "time_changed",
-            Rejection::ClaimedByOther => "claimed_by_other",
+            Rejection::FollowUp(FollowUpError::ClaimedByOther) => "claimed_by_other",
+            Rejection::FollowUp(_) => "follow_up_rule",
+            Rejection::Review(_) => "review_rule",
+            Rejection::EventOutsideArea => "event_outside_area",
         }
     }
 }
 
 /// Judges a push of `changes` to record `id`, given the stored document (if any).
-#[allow(clippy::too_many_arguments)]
+///
+/// The changes are decoded and counted against [`MAX_OPS_PER_PUSH`] before they are merged,
+/// so a small request cannot buy seconds of CPU; then every rule a screen enforces is applied
+/// to what the changes did.
 pub fn judge(
     id: Uuid,
     stored: Option<RecordDoc>,
     changes: &[u8],
     client_heads: &[String],
     pusher: &Pusher,
-    actor_owner: impl Fn(&ActorId) -> ActorOwner,
     policy: &Policy,
     now_ms: i64,
 ) -> Result<Verdict, Rejection> {
+    if changes.len() > MAX_DOC_BYTES {
+        return Err(Rejection::TooLarge);
+    }
+    let decoded = decode_changes(changes)?;
+    if decoded.len() > MAX_NEW_CHANGES
+        || decoded.iter().map(Change::len).sum::<usize>() > MAX_OPS_PER_PUSH
+    {
+        return Err(Rejection::TooLarge);
+    }
     let before = stored.as_ref().map(RecordDoc::record).transpose()?;
     let (mut doc, before_heads) = match stored {
         Some(mut doc) => {
@@ -186,12 +221,14 @@ pub fn judge(
         }
         None => (RecordDoc::empty(), Vec::new()),
     };
-    doc.apply(changes)?;
+    doc.apply_changes(decoded)?;
     // The phone will mark the record synced at its heads: the server must really hold them.
     if doc.is_missing_changes() || !client_heads.iter().all(|h| doc.has_change(h)) {
         return Err(Rejection::MissingHistory);
     }
-    if doc.change_count_since(&before_heads) > MAX_NEW_CHANGES {
+    if doc.change_count_since(&before_heads) > MAX_NEW_CHANGES
+        || doc.op_count() > MAX_OPS_PER_RECORD
+    {
         return Err(Rejection::TooLarge);
     }
     let edits = doc.edits_since(&before_heads);
@@ -205,16 +242,10 @@ pub fn judge(
         return Err(Rejection::PartNotYours(Role::Volunteer, Part::FollowUp));
     }
 
-    let mut new_actors = BTreeSet::new();
+    let mut actors = BTreeSet::new();
+    let mut check_written = false;
     for edit in &edits {
-        match actor_owner(&edit.actor) {
-            ActorOwner::Unbound => {
-                new_actors.insert(edit.actor.clone());
-            }
-            ActorOwner::Bound { user_id, device_id }
-                if user_id == pusher.user_id && device_id == pusher.device_id => {}
-            ActorOwner::Bound { .. } => return Err(Rejection::ForeignActor),
-        }
+        actors.insert(edit.actor.clone());
         authorise_edit(
             edit.is_root,
             &edit.touched,
@@ -222,27 +253,18 @@ pub fn judge(
             &record,
             pusher,
         )?;
+        let writes_check = edit.is_root || edit.touched.contains(&Touched::Part(Part::Check));
+        check_written |= writes_check;
         // A correction of a check the server already holds, after the window. Corrections
         // made before the first sync (however late it comes) are part of the new record.
         if let Some(before) = &before {
-            if edit.touched.contains(&Touched::Part(Part::Check))
-                && now_ms - before.check.recorded_at_ms > policy.edit_window_ms
-            {
+            if writes_check && now_ms - before.check.recorded_at_ms > policy.edit_window_ms {
                 return Err(Rejection::EditWindowClosed);
             }
         }
     }
-    if pusher.role == Role::Supervisor && !edits.is_empty() {
-        if !assessment.is_flagged() {
-            return Err(Rejection::NotFlagged);
-        }
-        let claimed_by_other = before
-            .as_ref()
-            .and_then(|b| b.follow_up.claimed_by.as_ref())
-            .is_some_and(|by| *by != pusher.user_id);
-        if claimed_by_other && before.as_ref().map(|b| &b.follow_up) != Some(&record.follow_up) {
-            return Err(Rejection::ClaimedByOther);
-        }
+    if let Some(before) = &before {
+        check_part_rules(before, &record, &assessment, pusher, now_ms)?;
     }
     validate(&record.check)?;
     if record.check.band != assessment.band {
@@ -252,17 +274,50 @@ pub fn judge(
         doc,
         record,
         assessment,
-        new_actors: new_actors.into_iter().collect(),
+        actors: actors.into_iter().collect(),
+        check_written,
         changed: !edits.is_empty(),
     })
 }
 
+/// Whether a change by `actor`, bound as `owner`, may be stored for `pusher`: an actor id
+/// belongs to the user and device that first pushed it. `Ok(true)` means it is new and is to
+/// be bound now.
+pub fn check_actor(owner: &ActorOwner, pusher: &Pusher) -> Result<bool, Rejection> {
+    match owner {
+        ActorOwner::Unbound => Ok(true),
+        ActorOwner::Bound { user_id, device_id }
+            if *user_id == pusher.user_id && *device_id == pusher.device_id =>
+        {
+            Ok(false)
+        }
+        ActorOwner::Bound { .. } => Err(Rejection::ForeignActor),
+    }
+}
+
+/// Whether a written check may name its event: an event the server knows must be in the
+/// check's borough (`event_borough` is `None` for a stall started on a phone), so a check
+/// cannot put itself into another borough's event and its reports.
+pub fn check_event(verdict: &Verdict, event_borough: Option<&str>) -> Result<(), Rejection> {
+    match event_borough {
+        Some(borough) if verdict.check_written && borough != verdict.record.check.borough => {
+            Err(Rejection::EventOutsideArea)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The most operations the changes of one pushed document may hold. A new check is about 100
+/// operations and a correction fewer; a million-character text is a million.
+pub const MAX_OPS_PER_PUSH: usize = 2_000;
+
+/// The most operations a record's whole history may hold: corrections, a review and a
+/// follow-up are a few hundred; this bounds what one record can cost every later push.
+pub const MAX_OPS_PER_RECORD: usize = 20_000;
+
 /// The most changes one push may add to one record: a check is written once and amended by
 /// few people, so more is a broken or hostile client, and each change costs a diff to judge.
 pub const MAX_NEW_CHANGES: usize = 100;
-
-/// How far ahead of the server's clock a phone's clock may be.
-const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 
 /// A check's time is not in the future, and a correction does not move it (the edit window
 /// and the follow-up deadline are counted from it).
@@ -277,6 +332,31 @@ fn check_times(
     if before.is_some_and(|b| b.check.recorded_at_ms != after.check.recorded_at_ms) {
         return Err(Rejection::TimeChanged);
     }
+    Ok(())
+}
+
+/// The staff parts' rules, replayed on what the push did to them: the same functions the
+/// review screen and the supervisor's screens call, so no rule can be skipped by writing the
+/// document directly. (Which role may write which part is [`authorise_edit`]'s.)
+fn check_part_rules(
+    before: &CheckRecord,
+    after: &CheckRecord,
+    assessment: &Assessment,
+    pusher: &Pusher,
+    now_ms: i64,
+) -> Result<(), Rejection> {
+    if before.follow_up != after.follow_up {
+        if !assessment.is_flagged() {
+            return Err(Rejection::NotFlagged);
+        }
+        let ctx = FollowUpContext {
+            me: &pusher.user_id,
+            recorded_at_ms: after.check.recorded_at_ms,
+            now_ms,
+        };
+        follow_up::replay(&before.follow_up, &after.follow_up, &ctx)?;
+    }
+    review::replay(&before.review, &after.review, &pusher.user_id)?;
     Ok(())
 }
 

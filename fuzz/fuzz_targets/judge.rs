@@ -1,0 +1,59 @@
+//! The judge on arbitrary pushed changes: as a volunteer creating a record, and as a
+//! supervisor changing a stored flagged record. It may refuse anything; it may not panic, and
+//! what it accepts stays within the operation budget.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
+use stallside_shared::record::{CheckRecord, Reading, VenueType};
+use stallside_shared::sync::judge::{judge, Policy, Pusher, MAX_OPS_PER_RECORD};
+use stallside_shared::synthetic::{self, Stall};
+use uuid::Uuid;
+
+const NOW_MS: i64 = 1_800_000_000_000;
+const ISLINGTON: &str = "E09000019";
+
+fn pusher(user_id: &str, role: Role) -> Pusher {
+    Pusher {
+        user_id: user_id.into(),
+        device_id: "device-1".into(),
+        role,
+        areas: vec![ISLINGTON.into()],
+    }
+}
+
+/// A stored flagged record, as a volunteer's phone made it.
+fn stored_flagged() -> RecordDoc {
+    let stall = Stall {
+        event_id: "stall-1".into(),
+        volunteer_id: "volunteer-1".into(),
+        borough: ISLINGTON.into(),
+        venue_type: VenueType::Library,
+    };
+    let mut check = synthetic::check(1, &stall, NOW_MS - 3_600_000);
+    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    check.red_flags.clear();
+    check.low_bp_symptoms.clear();
+    check.pulse_irregular_on_repeat = None;
+    let input = stallside_shared::triage::TriageInput::from_check(&check);
+    check.band = stallside_shared::triage::band(&input);
+    let record = CheckRecord::new(Uuid::nil(), check, true);
+    let meta = ChangeMeta {
+        actor: ActorId::from([1u8; 16]),
+        time_secs: NOW_MS / 1000,
+    };
+    RecordDoc::create(&record, &meta).expect("a valid record")
+}
+
+fuzz_target!(|data: &[u8]| {
+    let policy = Policy::default();
+    let as_volunteer = pusher("volunteer-1", Role::Volunteer);
+    if let Ok(mut verdict) = judge(Uuid::nil(), None, data, &[], &as_volunteer, &policy, NOW_MS) {
+        assert!(verdict.doc.op_count() <= MAX_OPS_PER_RECORD);
+    }
+    let as_supervisor = pusher("supervisor-1", Role::Supervisor);
+    let stored = Some(stored_flagged());
+    if let Ok(mut verdict) = judge(Uuid::nil(), stored, data, &[], &as_supervisor, &policy, NOW_MS) {
+        assert!(verdict.doc.op_count() <= MAX_OPS_PER_RECORD);
+    }
+});

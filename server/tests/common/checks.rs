@@ -1,0 +1,43 @@
+//! Checks the tests record: synthetic, valid, at an Islington stall.
+
+use stallside_shared::record::{CheckPart, Reading, VenueType};
+use stallside_shared::synthetic::{self, Stall};
+
+use super::phone::{now, Phone};
+use super::ISLINGTON;
+
+pub fn stall(volunteer_id: &str, borough: &str) -> Stall {
+    Stall {
+        event_id: "stall-1".into(),
+        volunteer_id: volunteer_id.into(),
+        borough: borough.into(),
+        venue_type: VenueType::Library,
+    }
+}
+
+pub fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
+    let stall = stall(&phone.client.user_id, ISLINGTON);
+    (0..n)
+        .map(|i| synthetic::check(seed + i, &stall, now() - 60_000))
+        .collect()
+}
+
+pub fn severe(phone: &Phone) -> CheckPart {
+    let mut check = checks(phone, 1, 1).remove(0);
+    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    check.red_flags.clear();
+    check.pulse_irregular_on_repeat = None;
+    check.low_bp_symptoms.clear();
+    check.consent_to_contact = true;
+    check
+}
+
+/// A check in the healthy range: not flagged.
+pub fn healthy(phone: &Phone, seed: u64) -> CheckPart {
+    let mut check = checks(phone, 1, seed).remove(0);
+    check.readings = vec![Reading::bp(118, 76)];
+    check.red_flags.clear();
+    check.low_bp_symptoms.clear();
+    check.pulse_irregular_on_repeat = None;
+    check
+}
