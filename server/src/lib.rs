@@ -28,6 +28,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::auth::password::Verifier;
 use crate::auth::rate_limit::RateLimiter;
 use crate::config::ServeArgs;
 use crate::db::Db;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub policy: Policy,
     /// Sign-in attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// Sign-in password checks (the same work for unknown and real accounts).
+    pub passwords: Arc<Verifier>,
     /// The dashboard's in-memory facts.
     pub facts: Arc<std::sync::Mutex<reports::facts::FactCache>>,
 }
@@ -128,6 +131,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         db,
         policy: args.policy(),
         login_limiter: Arc::new(RateLimiter::default()),
+        passwords: Arc::new(Verifier::new()?),
         facts: Arc::default(),
     };
     warm_reports(&state);
