@@ -10,8 +10,10 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod flags;
+pub mod listen;
 pub mod records;
 pub mod reports;
+pub mod security_headers;
 pub mod static_files;
 pub mod sync;
 pub mod users;
@@ -33,6 +35,7 @@ use crate::auth::rate_limit::RateLimiter;
 use crate::config::ServeArgs;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::security_headers::SecurityHeaders;
 
 /// The largest request body accepted (after decompression): a full push batch.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -109,6 +112,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     .with_state(state)
     .fallback_service(app_files)
     .layer(axum::middleware::from_fn(static_files::cache_headers))
+    .layer(axum::middleware::from_fn_with_state(
+        Arc::new(SecurityHeaders::from_dist(&args.dist)),
+        security_headers::add,
+    ))
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
     .layer(RequestDecompressionLayer::new())
     .layer(CompressionLayer::new())
@@ -149,13 +156,12 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
     } else {
         println!("Stallside is running at {url}");
     }
-    let app = router(state, &args).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|_| ApiError::Internal("server stopped"))
+    let limits = args.limits();
+    let app = limits.apply(router(state, &args));
+    listen::serve(listener, app, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 /// Loads the dashboard's facts in the background at start, so the first report is quick.
