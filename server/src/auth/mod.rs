@@ -194,7 +194,7 @@ async fn check_credentials(
     username: &str,
     password: String,
 ) -> Result<users::Credentials, ApiError> {
-    let possible = users::is_username(username);
+    let possible = users::could_exist(username);
     let now = now_ms();
     match state
         .login_limiter

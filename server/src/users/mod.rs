@@ -59,9 +59,8 @@ pub const USERNAME_MAX: usize = 64;
 /// The longest display name: a full name with a role in brackets fits; a page of text does not.
 pub const DISPLAY_NAME_MAX: usize = 80;
 
-/// Whether `username` (trimmed, lower case) could be an account's: 1 to [`USERNAME_MAX`]
-/// letters, digits and `. _ - @ +`, starting with a letter or digit. Sign-in asks this before
-/// it spends anything on a name.
+/// Whether `username` (trimmed, lower case) may name a new account: 1 to [`USERNAME_MAX`]
+/// letters, digits and `. _ - @ +`, starting with a letter or digit.
 pub fn is_username(username: &str) -> bool {
     username.len() <= USERNAME_MAX
         && username
@@ -71,6 +70,13 @@ pub fn is_username(username: &str) -> bool {
         && username
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@+".contains(&b))
+}
+
+/// Whether some account could have `username` (trimmed, lower case): any name of 1 to
+/// [`USERNAME_MAX`] bytes, as accounts made before [`is_username`] may have. Sign-in asks
+/// this before it spends anything on a name.
+pub fn could_exist(username: &str) -> bool {
+    !username.is_empty() && username.len() <= USERNAME_MAX
 }
 
 impl NewUser {
