@@ -97,14 +97,15 @@ pub struct ServeArgs {
     /// Seconds allowed for a whole request.
     #[arg(long, env = "STALLSIDE_REQUEST_TIMEOUT_SECS", default_value_t = 120)]
     pub request_timeout_secs: u64,
-    /// Connections open at once; keep it well below the process's open-file limit
-    /// (`ulimit -n`), which SQLite and the app's files also use.
+    /// Connections open at once; lowered at start to fit under the process's open-file limit
+    /// (`ulimit -n`), keeping files for SQLite and the app's files.
     #[arg(long, env = "STALLSIDE_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
 }
 
 impl ServeArgs {
-    /// The connection and request limits these flags set.
+    /// The connection and request limits these flags set, the connection cap fitted under
+    /// the process's open-file limit.
     pub fn limits(&self) -> Limits {
         Limits {
             header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
@@ -112,6 +113,7 @@ impl ServeArgs {
             request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
             max_connections: self.max_connections.max(1),
         }
+        .within_file_limit()
     }
 
     /// The sync policy these flags set.

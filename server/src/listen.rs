@@ -13,8 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -24,7 +25,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::ApiError;
 
@@ -32,6 +33,9 @@ use crate::error::ApiError;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// The pause after a failed accept (out of file descriptors, say) before trying again.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+/// Open files kept for SQLite (database, WAL, shared memory, per connection), the app's files
+/// being served, and logs, when the connection cap is fitted under the process's file limit.
+const FILES_KEPT: usize = 64;
 
 /// The limits on connections and requests.
 #[derive(Debug, Clone, Copy)]
@@ -41,21 +45,61 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Time allowed between two chunks of a request body.
     pub body_timeout: Duration,
-    /// Time allowed for a whole request, body and answer, before it gets 408.
+    /// Time allowed for a whole request, its body read and its answer made, before it gets 408.
     pub request_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
 }
 
 impl Limits {
+    /// These limits with the connection cap lowered, if need be, to fit under the process's
+    /// open-file limit (read from `/proc/self/limits`), so that connections can never take
+    /// the files the database needs.
+    pub fn within_file_limit(self) -> Self {
+        let Some(files) = open_file_limit() else {
+            return self;
+        };
+        let fits = files.saturating_sub(FILES_KEPT).max(1);
+        if fits < self.max_connections {
+            tracing::warn!(
+                files,
+                max_connections = fits,
+                "connection cap lowered to fit the open-file limit"
+            );
+        }
+        Limits {
+            max_connections: self.max_connections.min(fits),
+            ..self
+        }
+    }
+
     /// Adds the body and whole-request deadlines to the app's routes.
     pub fn apply(&self, app: Router) -> Router {
         app.layer(RequestBodyTimeoutLayer::new(self.body_timeout))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
+            .layer(axum::middleware::from_fn_with_state(
                 self.request_timeout,
+                deadline,
             ))
     }
+}
+
+/// Answers 408 when a request, reading its body included, runs past `limit`.
+async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    tokio::time::timeout(limit, next.run(request))
+        .await
+        .unwrap_or_else(|_| ApiError::Timeout.into_response())
+}
+
+/// The soft limit on open files, where the system says (Linux).
+fn open_file_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then waits up to
