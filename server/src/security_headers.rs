@@ -4,11 +4,12 @@
 //! Trunk starts each app with an inline `<script type="module">` that imports the hashed
 //! loader, and the phone app's page registers its service worker inline. Their text changes
 //! with every build (it names the hashed files), so the policy allows exactly the inline
-//! scripts of the build being served: their SHA-256 hashes are read from the built pages at
-//! start. Any other inline script, `eval`, plug-in, foreign origin or framing page is refused.
+//! scripts of the build being served: their SHA-256 hashes are read from the built pages (at
+//! start, and again whenever a page's modification time changes). Any other inline script, `eval`, plug-in, foreign origin or framing page is refused.
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::extract::{Request, State};
 use axum::http::header::{
@@ -27,37 +28,79 @@ pub const API_POLICY: &str =
 /// The built pages whose inline scripts the policy allows, relative to the dist folder.
 const PAGES: &[&str] = &["index.html", "staff/index.html"];
 
-/// The headers, made once at start from the build being served.
-#[derive(Clone)]
+/// The app's policy for the build being served, remade when a built page changes (a new
+/// build deployed without a restart must not be refused its own loader).
 pub struct SecurityHeaders {
-    app_policy: HeaderValue,
+    dist: PathBuf,
+    current: Mutex<Current>,
+}
+
+/// The policy and the pages' modification times it was made from.
+struct Current {
+    stamps: Vec<Option<SystemTime>>,
+    policy: HeaderValue,
 }
 
 impl SecurityHeaders {
-    /// Reads the built pages in `dist` and allows their inline scripts by hash. Pages that are
-    /// missing (a server run without a build) add nothing.
+    /// Allows the inline scripts of the built pages in `dist` by hash. Pages that are missing
+    /// (a server run without a build) add nothing.
     pub fn from_dist(dist: &Path) -> Self {
-        let hashes: Vec<String> = PAGES
-            .iter()
-            .filter_map(|page| std::fs::read_to_string(dist.join(page)).ok())
-            .flat_map(|html| {
-                inline_scripts(&html)
-                    .into_iter()
-                    .map(script_hash)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let policy = app_policy(&hashes);
+        let stamps = page_stamps(dist);
         SecurityHeaders {
-            app_policy: HeaderValue::from_str(&policy)
-                .unwrap_or_else(|_| HeaderValue::from_static(API_POLICY)),
+            current: Mutex::new(Current {
+                policy: policy_of(dist),
+                stamps,
+            }),
+            dist: dist.to_owned(),
         }
     }
+
+    /// The app's policy, remade first if a page changed since it was made.
+    fn app_policy(&self) -> HeaderValue {
+        let stamps = page_stamps(&self.dist);
+        let mut current = self
+            .current
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if current.stamps != stamps {
+            current.policy = policy_of(&self.dist);
+            current.stamps = stamps;
+        }
+        current.policy.clone()
+    }
+}
+
+/// When each built page was last written.
+fn page_stamps(dist: &Path) -> Vec<Option<SystemTime>> {
+    PAGES
+        .iter()
+        .map(|page| {
+            std::fs::metadata(dist.join(page))
+                .and_then(|m| m.modified())
+                .ok()
+        })
+        .collect()
+}
+
+/// The app's policy with the hashes of the inline scripts of the pages in `dist`.
+fn policy_of(dist: &Path) -> HeaderValue {
+    let hashes: Vec<String> = PAGES
+        .iter()
+        .filter_map(|page| std::fs::read_to_string(dist.join(page)).ok())
+        .flat_map(|html| {
+            inline_scripts(&html)
+                .into_iter()
+                .map(script_hash)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    HeaderValue::from_str(&policy_with(&hashes))
+        .unwrap_or_else(|_| HeaderValue::from_static(API_POLICY))
 }
 
 /// The app's policy: its own files, WebAssembly compilation, the inline scripts with these
 /// hashes, and the API on the same origin.
-pub fn app_policy(script_hashes: &[String]) -> String {
+pub fn policy_with(script_hashes: &[String]) -> String {
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
     for hash in script_hashes {
         scripts.push_str(&format!(" '{hash}'"));
@@ -78,7 +121,7 @@ pub async fn add(
     let policy = if request.uri().path().starts_with("/api/") {
         HeaderValue::from_static(API_POLICY)
     } else {
-        headers.app_policy.clone()
+        headers.app_policy()
     };
     let mut response = next.run(request).await;
     let set = response.headers_mut();
@@ -145,7 +188,7 @@ mod tests {
             script_hash("alert(1)"),
             "sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI="
         );
-        let policy = app_policy(&[script_hash("alert(1)")]);
+        let policy = policy_with(&[script_hash("alert(1)")]);
         assert!(policy.contains(
             "script-src 'self' 'wasm-unsafe-eval' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
         ));
