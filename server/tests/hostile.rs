@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use common::phone::{now, Phone};
+use common::phone::{now, with_readings, Phone};
 use common::raw::{self, request_from, rss_kb, Answer};
 use common::{add_user, Client, Server, BARNET, CAMDEN, ISLINGTON};
 use serde_json::{json, Value};
@@ -63,11 +63,8 @@ fn severe_check(phone: &Phone, event_id: &str) -> stallside_shared::record::Chec
         borough: ISLINGTON.into(),
         venue_type: VenueType::Library,
     };
-    let mut check = synthetic::check(7, &stall, now() - 60_000);
-    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
-    check.red_flags.clear();
-    check.pulse_irregular_on_repeat = None;
-    check.low_bp_symptoms.clear();
+    let readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    let mut check = with_readings(synthetic::check(7, &stall, now() - 60_000), readings);
     check.consent_to_contact = true;
     check
 }
@@ -582,33 +579,28 @@ fn staff_typed_text_and_dates_are_checked_and_named() {
 #[test]
 fn another_borough_cannot_tell_a_real_record_from_a_missing_one() {
     let server = Server::start();
-    add_user(
-        &server.data_dir,
-        "camden-coordinator",
-        "coordinator",
-        CAMDEN,
-        "camden-lantern-orbit",
-    );
-    add_user(
-        &server.data_dir,
-        "camden-supervisor",
-        "supervisor",
-        CAMDEN,
-        "camden-tulip-harbour",
-    );
+    for role in ["coordinator", "supervisor"] {
+        let name = format!("camden-{role}");
+        add_user(
+            &server.data_dir,
+            &name,
+            role,
+            CAMDEN,
+            &format!("{name}-pass"),
+        );
+    }
     let coordinator = server.demo("coordinator", "laptop");
     let event_id = islington_event(&coordinator);
     let mut phone = Phone::new(server.demo("volunteer", "phone"));
     let flagged = phone.record(severe_check(&phone, &event_id), Some("07700 900123"));
-    let mut healthy = severe_check(&phone, &event_id);
-    healthy.readings = vec![Reading::bp(118, 76)];
+    let healthy = with_readings(severe_check(&phone, &event_id), vec![Reading::bp(118, 76)]);
     let unflagged = phone.record(healthy, None);
     phone.sync().unwrap();
     let supervisor = server.demo("supervisor", "laptop-s");
     let _: Value = supervisor.post(&format!("/api/flags/{flagged}/claim"), &json!({}));
 
-    let camden_coordinator = server.login("camden-coordinator", "camden-lantern-orbit", "c1");
-    let camden_supervisor = server.login("camden-supervisor", "camden-tulip-harbour", "c2");
+    let camden_coordinator = server.login("camden-coordinator", "camden-coordinator-pass", "c1");
+    let camden_supervisor = server.login("camden-supervisor", "camden-supervisor-pass", "c2");
     let missing = uuid::Uuid::new_v4();
     let review = json!({ "state": "has_issues", "comment": "Recheck the cuff size" });
     let calls: Vec<(&Client, &str, String, Option<Value>)> = vec![

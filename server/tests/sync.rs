@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::phone::{now, Phone, SyncError};
+use common::phone::{now, with_readings, Phone, SyncError};
 use common::{add_user, Server, BARNET, CAMDEN, ISLINGTON};
 use serde_json::json;
 use stallside_shared::record::{
@@ -29,23 +29,15 @@ fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
 }
 
 fn severe(phone: &Phone) -> CheckPart {
-    let mut check = checks(phone, 1, 1).remove(0);
-    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
-    check.red_flags.clear();
-    check.pulse_irregular_on_repeat = None;
-    check.low_bp_symptoms.clear();
+    let readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    let mut check = with_readings(checks(phone, 1, 1).remove(0), readings);
     check.consent_to_contact = true;
     check
 }
 
 /// A check in the healthy range: not flagged.
 fn healthy(phone: &Phone, seed: u64) -> CheckPart {
-    let mut check = checks(phone, 1, seed).remove(0);
-    check.readings = vec![Reading::bp(118, 76)];
-    check.red_flags.clear();
-    check.low_bp_symptoms.clear();
-    check.pulse_irregular_on_repeat = None;
-    check
+    with_readings(checks(phone, 1, seed).remove(0), vec![Reading::bp(118, 76)])
 }
 
 fn count(server: &Server, sql: &str) -> i64 {

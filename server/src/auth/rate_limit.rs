@@ -131,28 +131,15 @@ impl RateLimiter {
         if inner.windows.len() + new_keys > MAX_KEYS {
             return Decision::Refuse;
         }
-        let over = |inner: &mut Inner, key: u64, limit: u32| {
-            let window = inner
-                .windows
-                .entry(key)
-                .or_insert_with(|| Window::new(now_ms))
-                .current(now_ms);
-            window.count = window.count.saturating_add(1);
-            window.count > limit
-        };
-        let address_over = over(&mut inner, address, ADDRESS_LIMIT);
-        let pair_over = pair.is_some_and(|key| over(&mut inner, key, PAIR_LIMIT));
+        let address_over = inner.count(address, now_ms) > ADDRESS_LIMIT;
+        let pair_over = pair.is_some_and(|key| inner.count(key, now_ms) > PAIR_LIMIT);
         if address_over || pair_over {
             return Decision::Refuse;
         }
         let Some(user) = user else {
             return Decision::Allow { wait_ms: 0 };
         };
-        let window = inner
-            .windows
-            .entry(user)
-            .or_insert_with(|| Window::new(now_ms))
-            .current(now_ms);
+        let window = inner.window(user, now_ms);
         if window.count < USERNAME_FAILURES {
             return Decision::Allow { wait_ms: 0 };
         }
@@ -170,15 +157,9 @@ impl RateLimiter {
     pub fn failed(&self, username: &str, now_ms: i64) {
         let user = self.hash(&Key::Username(username));
         let mut inner = self.lock();
-        if inner.windows.len() >= MAX_KEYS && !inner.windows.contains_key(&user) {
-            return;
+        if inner.windows.len() < MAX_KEYS || inner.windows.contains_key(&user) {
+            inner.count(user, now_ms);
         }
-        let window = inner
-            .windows
-            .entry(user)
-            .or_insert_with(|| Window::new(now_ms))
-            .current(now_ms);
-        window.count = window.count.saturating_add(1);
     }
 
     /// How many windows are held (for tests and metrics).
@@ -203,6 +184,21 @@ impl RateLimiter {
 }
 
 impl Inner {
+    /// The current window of `key`, made if there is none.
+    fn window(&mut self, key: u64, now_ms: i64) -> &mut Window {
+        self.windows
+            .entry(key)
+            .or_insert_with(|| Window::new(now_ms))
+            .current(now_ms)
+    }
+
+    /// Counts one more in the current window of `key`; the count.
+    fn count(&mut self, key: u64, now_ms: i64) -> u32 {
+        let window = self.window(key, now_ms);
+        window.count = window.count.saturating_add(1);
+        window.count
+    }
+
     fn sweep(&mut self, now_ms: i64) {
         if now_ms.saturating_sub(self.last_sweep_ms) < SWEEP_MS {
             return;
