@@ -5,7 +5,8 @@
 //! loader, and the phone app's page registers its service worker inline. Their text changes
 //! with every build (it names the hashed files), so the policy allows exactly the inline
 //! scripts of the build being served: their SHA-256 hashes are read from the built pages (at
-//! start, and again whenever a page's modification time changes). Any other inline script, `eval`, plug-in, foreign origin or framing page is refused.
+//! start, and again whenever a page's modification time changes). Any other inline script,
+//! `eval`, plug-in, foreign origin or framing page is refused.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
