@@ -20,7 +20,7 @@ const { count, size, warnings } = staff ? { count: 0, size: 0, warnings: [] } : 
   globPatterns: ['**/*.{html,js,wasm,css,png,webmanifest,csv}'],
   swDest: `${dir}/sw.js`,
   // Hashed file names change with their content; the rest are revisioned by Workbox.
-  dontCacheBustURLsMatching: /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/,
+  dontCacheBustURLsMatching: /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/,
   navigateFallback: '/index.html',
   navigateFallbackDenylist: [/^\/api\//, /^\/staff\//],
   maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,

@@ -2,10 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use stallside_shared::sync::judge::Policy;
 use stallside_shared::triage::ProgrammeSettings;
+
+use crate::listen::Limits;
 
 /// Stallside's server.
 #[derive(Debug, Parser)]
@@ -84,9 +87,35 @@ pub struct ServeArgs {
     /// Days to follow up a newly identified stage 1.
     #[arg(long, env = "STALLSIDE_STAGE1_DAYS", default_value_t = 21)]
     pub stage1_days: u32,
+    /// Seconds a client has to send a request's headers; also how long an idle connection
+    /// stays open.
+    #[arg(long, env = "STALLSIDE_HEADER_TIMEOUT_SECS", default_value_t = 15)]
+    pub header_timeout_secs: u64,
+    /// Seconds allowed between two chunks of a request body.
+    #[arg(long, env = "STALLSIDE_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Seconds allowed for a whole request.
+    #[arg(long, env = "STALLSIDE_REQUEST_TIMEOUT_SECS", default_value_t = 120)]
+    pub request_timeout_secs: u64,
+    /// Connections open at once; lowered at start to fit under the process's open-file limit
+    /// (`ulimit -n`), keeping files for SQLite and the app's files.
+    #[arg(long, env = "STALLSIDE_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
 }
 
 impl ServeArgs {
+    /// The connection and request limits these flags set, the connection cap fitted under
+    /// the process's open-file limit.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            body_timeout: Duration::from_secs(self.body_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+        }
+        .within_file_limit()
+    }
+
     /// The sync policy these flags set.
     pub fn policy(&self) -> Policy {
         Policy {

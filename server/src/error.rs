@@ -39,6 +39,9 @@ pub enum ApiError {
     /// Over a size limit.
     #[error("{0}")]
     TooLarge(String),
+    /// The request took longer than the server allows (a slow or stalled client).
+    #[error("The request took too long: try again")]
+    Timeout,
     /// The database failed.
     #[error("The server could not reach its database")]
     Database(#[from] rusqlite::Error),
@@ -69,6 +72,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "database"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

@@ -10,8 +10,10 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod flags;
+pub mod listen;
 pub mod records;
 pub mod reports;
+pub mod security_headers;
 pub mod static_files;
 pub mod sync;
 pub mod users;
@@ -28,10 +30,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::auth::password::Verifier;
 use crate::auth::rate_limit::RateLimiter;
 use crate::config::ServeArgs;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::security_headers::SecurityHeaders;
 
 /// The largest request body accepted (after decompression): a full push batch.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -45,6 +49,8 @@ pub struct AppState {
     pub policy: Policy,
     /// Sign-in attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// Sign-in password checks (the same work for unknown and real accounts).
+    pub passwords: Arc<Verifier>,
     /// The dashboard's in-memory facts.
     pub facts: Arc<std::sync::Mutex<reports::facts::FactCache>>,
 }
@@ -106,6 +112,10 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     .with_state(state)
     .fallback_service(app_files)
     .layer(axum::middleware::from_fn(static_files::cache_headers))
+    .layer(axum::middleware::from_fn_with_state(
+        Arc::new(SecurityHeaders::from_dist(&args.dist)),
+        security_headers::add,
+    ))
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
     .layer(RequestDecompressionLayer::new())
     .layer(CompressionLayer::new())
@@ -128,6 +138,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         db,
         policy: args.policy(),
         login_limiter: Arc::new(RateLimiter::default()),
+        passwords: Arc::new(Verifier::new()?),
         facts: Arc::default(),
     };
     warm_reports(&state);
@@ -145,13 +156,12 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
     } else {
         println!("Stallside is running at {url}");
     }
-    let app = router(state, &args).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|_| ApiError::Internal("server stopped"))
+    let limits = args.limits();
+    let app = limits.apply(router(state, &args));
+    listen::serve(listener, app, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }
 
 /// Loads the dashboard's facts in the background at start, so the first report is quick.

@@ -26,14 +26,26 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Trunk's hashed file names: `name-0123456789abcdef.js`, `..._bg.wasm`, `.css`.
+/// The shortest hash taken as Trunk's. Trunk 0.21 names the app's `.js` and `_bg.wasm` with
+/// its 64-bit hash in lower-case hex without leading zeros (`{hash:x}`), so 15 digits in one
+/// build of 16, 14 in one of 256, and so on; CSS and other assets get 16, zero-padded. Fewer
+/// than 8 digits happens once in four billion builds, and a floor keeps names like
+/// `icon-192.png` out.
+const MIN_HASH_DIGITS: usize = 8;
+
+/// Trunk's hashed file names: `name-0123456789abcdef.js`, `..._bg.wasm`, `.css`, with 8 to
+/// 16 lower-case hex digits.
 fn is_hashed_asset(path: &str) -> bool {
     let Some((stem, _)) = path.rsplit_once('.') else {
         return false;
     };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (MIN_HASH_DIGITS..=16).contains(&hash.len())
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 #[cfg(test)]
@@ -45,6 +57,26 @@ mod tests {
         assert!(is_hashed_asset("/stallside-app-310cadf4611e4a5f_bg.wasm"));
         assert!(is_hashed_asset("/stallside-app-310cadf4611e4a5f.js"));
         assert!(is_hashed_asset("/nhsuk-frontend.min-ad02698e089ca590.css"));
+        assert!(
+            is_hashed_asset("/stallside-app-10cadf4611e4a5f_bg.wasm"),
+            "15 digits"
+        );
+        assert!(
+            is_hashed_asset("/stallside-app-10cadf4611e4a5f.js"),
+            "15 digits"
+        );
+        assert!(is_hashed_asset(
+            "/staff/stallside-staff-cadf4611e4a5f_bg.wasm"
+        ));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(
+            !is_hashed_asset("/stallside-app-310cadf4611e4a5f0.js"),
+            "17 digits"
+        );
+        assert!(
+            !is_hashed_asset("/stallside-app-310CADF4611E4A5F.js"),
+            "not Trunk's case"
+        );
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/api/sync"));

@@ -8,6 +8,25 @@ pub fn date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Whether `text` is a real calendar day written "YYYY-MM-DD" (so "2026-02-29" and
+/// "2026-99-99" are not): typed dates are checked before they are stored or reported on.
+pub fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && date(days_from_civil(i64::from(year), month, day) * 86_400_000) == text
+}
+
 /// The ISO 8601 week, "YYYY-Www", of a timestamp in milliseconds since the Unix epoch.
 pub fn iso_week(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
@@ -49,6 +68,28 @@ mod tests {
     use super::*;
 
     const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn only_real_days_are_dates() {
+        for good in ["2026-11-21", "2024-02-29", "2000-02-29", "1999-12-31"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in [
+            "2026-99-99",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-1-01",
+            "2026/01/01",
+            "+026-01-01",
+            "２０２６-01-01",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn dates_and_iso_weeks() {

@@ -144,11 +144,11 @@ fn Bars(title: &'static str, counts: Vec<Count>) -> impl IntoView {
         <h2>{title}</h2>
         <ul class="nhsuk-list stallside-bars">
             {counts.into_iter().map(|c| {
-                let width = format!("width: {:.1}%", c.count as f64 * 100.0 / max as f64);
+                let width = format!("{:.1}%", c.count as f64 * 100.0 / max as f64);
                 view! {
                     <li>
                         <span class="stallside-bars__label">{c.label}</span>
-                        <span class="stallside-bars__track" aria-hidden="true"><span class="stallside-bars__bar" style=width></span></span>
+                        <span class="stallside-bars__track" aria-hidden="true"><span class="stallside-bars__bar" style:width=width></span></span>
                         <span class="stallside-bars__value">{c.count}</span>
                     </li>
                 }

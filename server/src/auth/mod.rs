@@ -4,7 +4,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod token;
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::audit::{self, Action};
+use crate::auth::rate_limit::Decision;
 use crate::error::{ApiError, ApiJson};
 use crate::users;
 use crate::AppState;
@@ -27,6 +28,7 @@ pub const SESSION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
+        .layer(DefaultBodyLimit::max(LOGIN_BODY_BYTES))
         .routes(routes!(logout))
         .routes(routes!(me))
 }
@@ -150,10 +152,14 @@ pub struct Me {
     pub areas: Vec<String>,
 }
 
+/// The largest sign-in request: a username, a password and a device id are a few hundred
+/// bytes; nothing bigger is read before the request is refused.
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+
 /// Signs in on a device.
 #[utoipa::path(post, path = "/api/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::ErrorBody),
-              (status = 429, body = crate::error::ErrorBody)))]
+              (status = 413, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -166,35 +172,83 @@ async fn login(
         ));
     }
     let username = request.username.trim().to_lowercase();
-    let user_key = format!("user:{username}");
-    let peer_key = format!("peer:{}", peer.ip());
-    if !state.login_limiter.allow(&[&user_key, &peer_key], now_ms()) {
-        return Err(ApiError::TooManyRequests);
+    let account = check_credentials(&state, peer.ip(), &username, request.password).await?;
+    let session = open_session(&state, &account.id, device_id).await?;
+    Ok(ApiJson(LoginResponse {
+        token: session.token,
+        expires_at_ms: session.expires_at_ms,
+        user: Me {
+            id: account.id,
+            display_name: account.display_name,
+            role: account.role,
+            areas: session.areas,
+        },
+    }))
+}
+
+/// The account a username and password sign in to, after the rate limit; every failure
+/// takes one Argon2 run whether or not the account exists, and is audited.
+async fn check_credentials(
+    state: &AppState,
+    peer: std::net::IpAddr,
+    username: &str,
+    password: String,
+) -> Result<users::Credentials, ApiError> {
+    let possible = users::could_exist(username);
+    let now = now_ms();
+    match state
+        .login_limiter
+        .attempt(peer, possible.then_some(username), now)
+    {
+        Decision::Refuse => return Err(ApiError::TooManyRequests),
+        Decision::Allow { wait_ms } => {
+            let wait = u64::try_from(wait_ms).unwrap_or(0);
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        }
     }
-    let account = {
-        let username = username.clone();
+    let account = if possible {
+        let username = username.to_owned();
         state
             .db
             .read(move |conn| users::credentials(conn, &username))
             .await?
+    } else {
+        None
     };
-    let password = request.password;
-    let verified = tokio::task::spawn_blocking(move || {
-        account.filter(|a| !a.disabled && password::verify(&password, &a.password_hash))
-    })
-    .await
-    .map_err(|_| ApiError::Internal("password check failed"))?;
-    let Some(account) = verified else {
-        state
-            .db
-            .write(|conn| audit::record(conn, None, Action::LoginFailed, "bad credentials"))
-            .await?;
-        return Err(ApiError::BadCredentials);
-    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let matches = state.passwords.check(password, stored).await?;
+    match account {
+        Some(account) if matches && !account.disabled => Ok(account),
+        _ => {
+            if possible {
+                state.login_limiter.failed(username, now);
+            }
+            state
+                .db
+                .write(|conn| audit::record(conn, None, Action::LoginFailed, "bad credentials"))
+                .await?;
+            Err(ApiError::BadCredentials)
+        }
+    }
+}
+
+/// A new session's token (shown once) and what the device is told with it.
+struct NewSession {
+    token: String,
+    expires_at_ms: i64,
+    areas: Vec<String>,
+}
+
+/// Stores a new session for a user on a device, audited.
+async fn open_session(
+    state: &AppState,
+    user_id: &str,
+    device_id: String,
+) -> Result<NewSession, ApiError> {
     let token = token::new_token()?;
     let token_hash = token::hash(&token);
     let expires_at_ms = now_ms() + SESSION_MS;
-    let user_id = account.id.clone();
+    let user_id = user_id.to_owned();
     let areas = state
         .db
         .write(move |conn| {
@@ -215,16 +269,11 @@ async fn login(
             Ok(areas)
         })
         .await?;
-    Ok(ApiJson(LoginResponse {
+    Ok(NewSession {
         token,
         expires_at_ms,
-        user: Me {
-            id: account.id,
-            display_name: account.display_name,
-            role: account.role,
-            areas,
-        },
-    }))
+        areas,
+    })
 }
 
 /// Signs this device out: the token stops working at once.

@@ -4,9 +4,11 @@
 use axum::extract::State;
 use rusqlite::{params, Connection, Row};
 use serde::Deserialize;
+use stallside_shared::calendar::is_date;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::sync::wire::Event;
+use stallside_shared::text::TextRule;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -150,27 +152,28 @@ fn from_row(row: &Row) -> rusqlite::Result<Event> {
     })
 }
 
+/// The longest event or venue name.
+pub const NAME_MAX: usize = 120;
+
+/// Checks what a coordinator typed (names by the shared text rule, the date as a real day),
+/// naming the field that is wrong.
 fn validate(new: NewEvent) -> Result<Event, ApiError> {
-    let bad = |m: &str| Err(ApiError::BadRequest(m.to_owned()));
-    if new.name.trim().is_empty() || new.name.len() > 120 {
-        return bad("Give the event a name of up to 120 characters");
+    let bad = |m: String| Err(ApiError::BadRequest(m));
+    let rule = TextRule::name(NAME_MAX);
+    if let Err(e) = rule.check(&new.name) {
+        return bad(format!("Event name: {e}"));
     }
-    if new.venue.trim().is_empty() || new.venue.len() > 120 {
-        return bad("Give the venue a name of up to 120 characters");
+    if let Err(e) = rule.check(&new.venue) {
+        return bad(format!("Venue: {e}"));
     }
-    let date_ok = new.date.len() == 10
-        && new.date.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !date_ok {
-        return bad("The date must look like 2026-11-21");
+    if !is_date(&new.date) {
+        return bad("Date: give a real day, written like 2026-11-21".into());
     }
     let Some(venue_type) = VenueType::from_code(&new.venue_type) else {
-        return bad("Choose a venue type from the list");
+        return bad("Venue type: choose one from the list".into());
     };
     if borough_name(&new.borough).is_none() {
-        return bad("Choose a London borough");
+        return bad("Borough: choose a London borough".into());
     }
     Ok(Event {
         id: uuid::Uuid::new_v4().to_string(),

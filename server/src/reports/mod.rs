@@ -306,9 +306,14 @@ fn labels(conn: &rusqlite::Connection) -> Result<Labels, ApiError> {
 }
 
 /// A CSV field, quoted when it needs to be, and with a leading apostrophe on text that a
-/// spreadsheet would run as a formula.
+/// spreadsheet could take as a formula (OWASP's list: `=`, `+`, `-`, `@`, tab and carriage
+/// return; also a leading space, which some spreadsheets skip before reading a formula, and
+/// the full-width forms that some convert to their ASCII twins).
 fn csv_field(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@']) {
+    const FORMULA_STARTS: [char; 11] = [
+        '=', '+', '-', '@', '\t', '\r', ' ', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ];
+    let safe = if text.starts_with(FORMULA_STARTS) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -332,4 +337,33 @@ fn csv_response(filename: &str, body: String) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn formula_starters_are_neutralised() {
+        for risky in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            " =1",
+            "\u{FF1D}1+1",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}A1",
+        ] {
+            let field = csv_field(risky);
+            let unquoted = field.trim_start_matches('"');
+            assert!(unquoted.starts_with('\''), "{risky:?} gave {field:?}");
+        }
+        assert_eq!(csv_field("Barnet"), "Barnet");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+    }
 }

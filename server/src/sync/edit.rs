@@ -3,12 +3,13 @@
 //! id bound to that user's session, and stored through the same judge as a pushed change, so
 //! it is authorised by the same rules and syncs back to the phones like any other.
 
-use rusqlite::TransactionBehavior;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ActorId, ChangeMeta, Role};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::sync::client::heads_hex;
+use stallside_shared::sync::judge::Pusher;
 use stallside_shared::sync::wire::{PushDoc, PushResult};
 use uuid::Uuid;
 
@@ -32,6 +33,9 @@ pub async fn edit_own_part(
         .db
         .write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if !visible(&tx, &pusher, id)? {
+                return Err(ApiError::NotFound);
+            }
             let (stored, _) = load_stored(&tx, &[id])?.remove(0);
             let mut doc = stored.ok_or(ApiError::NotFound)?;
             let before = doc.heads();
@@ -66,6 +70,27 @@ pub async fn edit_own_part(
             }
         })
         .await
+}
+
+/// Whether the record is one this staff member may see, by the same rule as their pull (a
+/// coordinator: their boroughs; a supervisor: flagged readings in their boroughs). Asked
+/// before anything else about the record, so "not yours" gets the same answer as "not there".
+fn visible(conn: &Connection, pusher: &Pusher, id: Uuid) -> Result<bool, ApiError> {
+    let flagged_only = match pusher.role {
+        Role::Coordinator => false,
+        Role::Supervisor => true,
+        Role::Volunteer => return Ok(false),
+    };
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM checks
+             WHERE id = ?1 AND (?2 = 0 OR flagged = 1)
+               AND borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)",
+            params![id.to_string(), flagged_only, pusher.user_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
 }
 
 /// The actor id of a web session: stable per user and device, bound like a phone's.

@@ -44,6 +44,11 @@ async fn sync(
             "Send at most {MAX_PUSH_DOCS} records in one sync"
         )));
     }
+    if i64::try_from(request.cursor).is_err() {
+        return Err(ApiError::BadRequest(
+            "The cursor is not one this server gave out: sync again from 0".into(),
+        ));
+    }
     let page_size = request
         .page_size
         .unwrap_or(MAX_PAGE_SIZE)

@@ -1,12 +1,15 @@
 //! Accounts: the store functions the command line, the demo and sign-in use, and the
 //! coordinator's endpoints to invite volunteers, disable them and revoke a lost phone.
 
+use std::collections::BTreeSet;
+
 use axum::extract::{Path, State};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::borough_name;
+use stallside_shared::text::TextRule;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -51,18 +54,56 @@ pub struct Credentials {
     pub disabled: bool,
 }
 
-/// Creates an account with an already-hashed password; returns its id.
+/// The longest username.
+pub const USERNAME_MAX: usize = 64;
+/// The longest display name: a full name with a role in brackets fits; a page of text does not.
+pub const DISPLAY_NAME_MAX: usize = 80;
+
+/// Whether `username` (trimmed, lower case) may name a new account: 1 to [`USERNAME_MAX`]
+/// letters, digits and `. _ - @ +`, starting with a letter or digit.
+pub fn is_username(username: &str) -> bool {
+    username.len() <= USERNAME_MAX
+        && username
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@+".contains(&b))
+}
+
+/// Whether some account could have `username` (trimmed, lower case): any name of 1 to
+/// [`USERNAME_MAX`] bytes, as accounts made before [`is_username`] may have. Sign-in asks
+/// this before it spends anything on a name.
+pub fn could_exist(username: &str) -> bool {
+    !username.is_empty() && username.len() <= USERNAME_MAX
+}
+
+impl NewUser {
+    /// Refuses a username that [`is_username`] would not allow, a display name the shared
+    /// text rule would not allow, or an unknown borough, naming the field.
+    pub fn check(&self) -> Result<(), ApiError> {
+        if !is_username(&self.username.trim().to_lowercase()) {
+            return Err(ApiError::BadRequest(format!(
+                "Username: use 1 to {USERNAME_MAX} letters, digits and . _ - @ +, starting with a letter or digit"
+            )));
+        }
+        TextRule::name(DISPLAY_NAME_MAX)
+            .check(&self.display_name)
+            .map_err(|e| ApiError::BadRequest(format!("Display name: {e}")))?;
+        match self.areas.iter().find(|a| borough_name(a).is_none()) {
+            Some(bad) => Err(ApiError::BadRequest(format!(
+                "Areas: {bad} is not a London borough code"
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Creates an account with an already-hashed password; returns its id. A borough listed
+/// twice is stored once.
 pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<String, ApiError> {
-    if user.username.trim().is_empty() || user.username.len() > 64 {
-        return Err(ApiError::BadRequest(
-            "A username of 1 to 64 characters is needed".into(),
-        ));
-    }
-    if let Some(bad) = user.areas.iter().find(|a| borough_name(a).is_none()) {
-        return Err(ApiError::BadRequest(format!(
-            "{bad} is not a London borough code"
-        )));
-    }
+    user.check()?;
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = conn.execute(
         "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms)
@@ -70,7 +111,7 @@ pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<
         params![
             id,
             user.username.trim().to_lowercase(),
-            user.display_name,
+            user.display_name.trim(),
             user.role.code(),
             password_hash,
             now_ms()
@@ -79,10 +120,11 @@ pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<
     if inserted == 0 {
         return Err(ApiError::Conflict(format!(
             "The username {} is taken",
-            user.username
+            user.username.trim().to_lowercase()
         )));
     }
-    for area in &user.areas {
+    let areas: BTreeSet<&String> = user.areas.iter().collect();
+    for area in areas {
         conn.execute(
             "INSERT INTO user_areas (user_id, borough) VALUES (?1, ?2)",
             params![id, area],
@@ -215,18 +257,19 @@ async fn invite(
             "A volunteer can only be invited to boroughs you coordinate",
         ));
     }
+    let user = NewUser {
+        username: invite.username,
+        display_name: invite.display_name,
+        role: Role::Volunteer,
+        areas: invite.areas,
+    };
+    user.check()?;
     let temporary_password = token::new_password()?;
     let hashed = {
         let p = temporary_password.clone();
         tokio::task::spawn_blocking(move || password::hash(&p))
             .await
             .map_err(|_| ApiError::Internal("hashing failed"))??
-    };
-    let user = NewUser {
-        username: invite.username,
-        display_name: invite.display_name,
-        role: Role::Volunteer,
-        areas: invite.areas,
     };
     let id = state
         .db

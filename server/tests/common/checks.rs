@@ -3,7 +3,7 @@
 use stallside_shared::record::{CheckPart, Reading, VenueType};
 use stallside_shared::synthetic::{self, Stall};
 
-use super::phone::{now, Phone};
+use super::phone::{now, with_readings, Phone};
 use super::ISLINGTON;
 
 pub fn stall(volunteer_id: &str, borough: &str) -> Stall {
@@ -23,21 +23,13 @@ pub fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
 }
 
 pub fn severe(phone: &Phone) -> CheckPart {
-    let mut check = checks(phone, 1, 1).remove(0);
-    check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
-    check.red_flags.clear();
-    check.pulse_irregular_on_repeat = None;
-    check.low_bp_symptoms.clear();
+    let readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    let mut check = with_readings(checks(phone, 1, 1).remove(0), readings);
     check.consent_to_contact = true;
     check
 }
 
 /// A check in the healthy range: not flagged.
 pub fn healthy(phone: &Phone, seed: u64) -> CheckPart {
-    let mut check = checks(phone, 1, seed).remove(0);
-    check.readings = vec![Reading::bp(118, 76)];
-    check.red_flags.clear();
-    check.low_bp_symptoms.clear();
-    check.pulse_irregular_on_repeat = None;
-    check
+    with_readings(checks(phone, 1, seed).remove(0), vec![Reading::bp(118, 76)])
 }

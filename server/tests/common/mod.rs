@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod phone;
+pub mod raw;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -34,11 +35,37 @@ impl Server {
 
     /// A server on an existing data directory with extra flags.
     pub fn start_in(data_dir: PathBuf, flags: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stallside-server"))
+        let command = Command::new(env!("CARGO_BIN_EXE_stallside-server"));
+        Self::spawn(command, data_dir, flags)
+    }
+
+    /// A fresh demo server with extra flags whose process may open at most `files` files
+    /// (`ulimit -n`), as on a small host.
+    pub fn start_with_file_limit(files: u32, flags: &[&str]) -> Self {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_stallside-server"))
+            .arg("--demo");
+        Self::spawn(command, fresh_dir(), flags)
+    }
+
+    /// A fresh demo server serving the app files in `dist`.
+    pub fn start_with_dist(dist: &Path) -> Self {
+        let dist = dist.to_str().expect("utf-8 path").to_owned();
+        Self::start_in(fresh_dir(), &["--demo", "--dist", &dist])
+    }
+
+    fn spawn(mut command: Command, data_dir: PathBuf, flags: &[&str]) -> Self {
+        command
             .arg("--data-dir")
             .arg(&data_dir)
-            .args(["--bind", "127.0.0.1:0", "--dist"])
-            .arg(data_dir.join("no-dist"))
+            .args(["--bind", "127.0.0.1:0"]);
+        if !flags.contains(&"--dist") {
+            command.arg("--dist").arg(data_dir.join("no-dist"));
+        }
+        let mut child = command
             .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -8,7 +8,7 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
-use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, ReviewPart};
+use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, Reading, ReviewPart};
 use stallside_shared::sync::client::{
     apply_response, build_request, heads_hex, merge_pulled, needs_push, status, Effect, Outgoing,
     Status, SyncState,
@@ -308,4 +308,13 @@ pub fn post_gzip(
 /// Milliseconds now, for records made in tests.
 pub fn now() -> i64 {
     now_ms()
+}
+
+/// `check` with only these readings and no symptoms, so triage goes by the numbers alone.
+pub fn with_readings(mut check: CheckPart, readings: Vec<Reading>) -> CheckPart {
+    check.readings = readings;
+    check.red_flags.clear();
+    check.pulse_irregular_on_repeat = None;
+    check.low_bp_symptoms.clear();
+    check
 }
