@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{
-    apply_response, build_request, merge_pulled, needs_push, Effect, Outgoing,
+    apply_response, build_request, forget_sent_contact, merge_pulled, needs_push, Effect, Outgoing,
 };
-use stallside_shared::sync::wire::{ContactDetails, Event, SyncResponse};
+use stallside_shared::sync::wire::{Event, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -128,9 +128,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         let pushed = request.push.len();
         let response: SyncResponse = api::post("/api/sync", Some(token), &request).await?;
         let (effects, next_cursor, more) = apply_response(&in_flight, &response);
-        let sent: HashMap<Uuid, Option<ContactDetails>> =
-            pending.iter().map(|r| (r.id, r.contact.clone())).collect();
-        apply(state, &store, effects, &sent, next_cursor, &response).await?;
+        apply(state, &store, effects, next_cursor, &response).await?;
         cursor = next_cursor;
         let left = state.records.with_untracked(|all| {
             all.iter()
@@ -150,7 +148,6 @@ async fn apply(
     state: AppState,
     store: &store::Store,
     effects: Vec<Effect>,
-    sent: &HashMap<Uuid, Option<ContactDetails>>,
     cursor: u64,
     response: &SyncResponse,
 ) -> Result<(), SyncFailure> {
@@ -161,14 +158,14 @@ async fn apply(
     let mut updated: HashMap<Uuid, (LocalRecord, DocWrite)> = HashMap::new();
     for effect in effects {
         match effect {
-            Effect::Acknowledged { id, server_heads } => {
+            Effect::Acknowledged {
+                id,
+                server_heads,
+                sent_contact,
+            } => {
                 if let Some(mut entry) = latest(&updated, &current, id) {
                     entry.sync.acknowledged(server_heads);
-                    // Only the number that went with this push has reached the server; one
-                    // typed during the round trip still has to go.
-                    if sent.get(&id) == Some(&entry.contact) {
-                        entry.contact = None;
-                    }
+                    forget_sent_contact(&mut entry.contact, sent_contact.as_ref());
                     let doc = updated.remove(&id).and_then(|(_, d)| d);
                     updated.insert(id, (entry, doc));
                 }

@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
-use stallside_shared::record::{CheckRecord, Reading, VenueType};
+use stallside_shared::record::{CheckRecord, Reading};
 use stallside_shared::sync::judge::{judge, Policy, Pusher, MAX_OPS_PER_RECORD};
 use stallside_shared::synthetic::{self, Stall};
 use uuid::Uuid;
@@ -24,12 +24,7 @@ fn pusher(user_id: &str, role: Role) -> Pusher {
 
 /// A stored flagged record, as a volunteer's phone made it.
 fn stored_flagged() -> RecordDoc {
-    let stall = Stall {
-        event_id: "stall-1".into(),
-        volunteer_id: "volunteer-1".into(),
-        borough: ISLINGTON.into(),
-        venue_type: VenueType::Library,
-    };
+    let stall = Stall::library("volunteer-1", ISLINGTON);
     let mut check = synthetic::check(1, &stall, NOW_MS - 3_600_000);
     check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
     check.red_flags.clear();

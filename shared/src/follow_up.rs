@@ -136,6 +136,9 @@ pub fn replay(
     if before == after {
         return Ok(());
     }
+    if before.state == FollowUpState::Closed {
+        return Err(FollowUpError::AlreadyClosed);
+    }
     let mut moves = Vec::new();
     if before.claimed_by.as_deref() != Some(ctx.me) {
         moves.push(FollowUpAction::Claim);
@@ -383,7 +386,7 @@ mod tests {
     #[test]
     fn pushed_follow_ups_are_replayed_as_moves() {
         let ghost = claimed("ghost-user");
-        let mut never_claimed_close = closed("ann", Outcome::Unreachable, false);
+        let mut never_claimed_close = closed("ann", Outcome::AdvisedGp, false);
         never_claimed_close.claimed_by = Some("bob".into());
         let mut back_dated = closed("ann", Outcome::AdvisedGp, false);
         back_dated.closed_at_ms = Some(1_577_836_800_000);

@@ -20,6 +20,19 @@ pub struct Stall {
     pub venue_type: VenueType,
 }
 
+impl Stall {
+    /// A library stall (event id `stall-1`) run by `volunteer_id` in `borough`: the fixture
+    /// tests, fuzz targets and benchmarks share.
+    pub fn library(volunteer_id: &str, borough: &str) -> Self {
+        Stall {
+            event_id: "stall-1".into(),
+            volunteer_id: volunteer_id.into(),
+            borough: borough.into(),
+            venue_type: VenueType::Library,
+        }
+    }
+}
+
 /// A valid, varied check; `seed` picks every answer.
 pub fn check(seed: u64, stall: &Stall, recorded_at_ms: i64) -> CheckPart {
     let mut rng = SplitMix(seed);

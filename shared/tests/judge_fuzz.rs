@@ -9,7 +9,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, ROOT};
 use proptest::prelude::*;
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
-use stallside_shared::record::{CheckRecord, VenueType};
+use stallside_shared::record::CheckRecord;
 use stallside_shared::sync::judge::{judge, Policy, Pusher, Rejection, MAX_OPS_PER_PUSH};
 use stallside_shared::synthetic::{self, Stall};
 use uuid::Uuid;
@@ -32,12 +32,7 @@ fn actor() -> ActorId {
 
 /// A valid new record's document, as a phone makes it.
 fn honest_doc(seed: u64) -> (Uuid, AutoCommit) {
-    let stall = Stall {
-        event_id: "stall-1".into(),
-        volunteer_id: "volunteer-1".into(),
-        borough: ISLINGTON.into(),
-        venue_type: VenueType::Library,
-    };
+    let stall = Stall::library("volunteer-1", ISLINGTON);
     let check = synthetic::check(seed, &stall, NOW_MS - 3_600_000);
     let id = Uuid::from_u64_pair(seed, 1);
     let flagged = stallside_shared::triage::assess(

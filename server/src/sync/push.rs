@@ -3,14 +3,13 @@
 //! commit once.
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use stallside_shared::crdt::{ActorId, RecordDoc, Role};
-use stallside_shared::record::FollowUpState;
+use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
-    check_actor, check_event, judge, ActorOwner, Policy, Pusher, Rejection, Verdict,
+    check_actor, check_event, contact_effect, judge, ActorOwner, ContactEffect, Policy, Pusher,
+    Rejection, Verdict,
 };
 use stallside_shared::sync::wire::{ContactDetails, PushDoc, PushResult};
-use stallside_shared::validation::normalise_phone;
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
@@ -221,62 +220,25 @@ fn store(
                 params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms],
             )?;
         }
-        // A number is kept only while someone may still need to call: a flagged reading,
-        // with consent, not yet closed. Anything else erases it.
-        let record = &verdict.record;
-        if !verdict.assessment.is_flagged()
-            || !record.check.consent_to_contact
-            || record.follow_up.state == FollowUpState::Closed
-        {
-            conn.execute(
-                "DELETE FROM contacts WHERE record_id = ?1",
-                params![id.to_string()],
-            )?;
-        }
     }
-    let warning = match contact {
-        Some(contact) => keep_contact(conn, id, &verdict, pusher, &contact, now_ms)?,
-        None => None,
-    };
-    Ok(PushResult::Accepted { id, heads, warning })
-}
-
-/// Keeps a contact number only for a flagged reading, with consent, sent by its volunteer,
-/// while the follow-up is open. Otherwise says why it was not kept.
-fn keep_contact(
-    conn: &Connection,
-    id: Uuid,
-    verdict: &Verdict,
-    pusher: &Pusher,
-    contact: &ContactDetails,
-    now_ms: i64,
-) -> Result<Option<String>, ApiError> {
-    let record = &verdict.record;
-    let refusal = if pusher.role != Role::Volunteer || record.check.volunteer_id != pusher.user_id {
-        Some("Only the volunteer who took the check can send contact details.")
-    } else if !verdict.assessment.is_flagged() {
-        Some("The reading is not flagged, so the contact number was not kept.")
-    } else if !record.check.consent_to_contact {
-        Some("The person did not agree to be contacted, so the number was not kept.")
-    } else if record.follow_up.state == FollowUpState::Closed {
-        Some("The follow-up is closed, so the number was not kept.")
-    } else {
-        None
-    };
-    if let Some(refusal) = refusal {
-        return Ok(Some(refusal.into()));
-    }
-    match normalise_phone(&contact.phone) {
-        Ok(phone) => {
+    let (effect, warning) = contact_effect(&verdict, pusher, contact.as_ref());
+    match effect {
+        ContactEffect::Keep(phone) => {
             conn.execute(
                 "INSERT INTO contacts (record_id, phone, added_at_ms) VALUES (?1, ?2, ?3)
                  ON CONFLICT (record_id) DO UPDATE SET phone = excluded.phone",
                 params![id.to_string(), phone, now_ms],
             )?;
-            Ok(None)
         }
-        Err(e) => Ok(Some(format!("{e}. The check was saved without it."))),
+        ContactEffect::Erase => {
+            conn.execute(
+                "DELETE FROM contacts WHERE record_id = ?1",
+                params![id.to_string()],
+            )?;
+        }
+        ContactEffect::Unchanged => {}
     }
+    Ok(PushResult::Accepted { id, heads, warning })
 }
 
 fn load_with_heads(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {

@@ -1,22 +1,13 @@
 //! Checks the tests record: synthetic, valid, at an Islington stall.
 
-use stallside_shared::record::{CheckPart, Reading, VenueType};
+use stallside_shared::record::{CheckPart, Reading};
 use stallside_shared::synthetic::{self, Stall};
 
 use super::phone::{now, with_readings, Phone};
 use super::ISLINGTON;
 
-pub fn stall(volunteer_id: &str, borough: &str) -> Stall {
-    Stall {
-        event_id: "stall-1".into(),
-        volunteer_id: volunteer_id.into(),
-        borough: borough.into(),
-        venue_type: VenueType::Library,
-    }
-}
-
 pub fn checks(phone: &Phone, n: u64, seed: u64) -> Vec<CheckPart> {
-    let stall = stall(&phone.client.user_id, ISLINGTON);
+    let stall = Stall::library(&phone.client.user_id, ISLINGTON);
     (0..n)
         .map(|i| synthetic::check(seed + i, &stall, now() - 60_000))
         .collect()

@@ -10,8 +10,8 @@ use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, Reading, ReviewPart};
 use stallside_shared::sync::client::{
-    apply_response, build_request, heads_hex, merge_pulled, needs_push, status, Effect, Outgoing,
-    Status, SyncState,
+    apply_response, build_request, forget_sent_contact, heads_hex, merge_pulled, needs_push,
+    status, Effect, Outgoing, Status, SyncState,
 };
 use stallside_shared::sync::wire::{ContactDetails, SyncResponse, MAX_PUSH_DOCS};
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
@@ -200,11 +200,15 @@ impl Phone {
             let (effects, cursor, more) = apply_response(&in_flight, &response);
             for effect in effects {
                 match effect {
-                    Effect::Acknowledged { id, server_heads } => {
+                    Effect::Acknowledged {
+                        id,
+                        server_heads,
+                        sent_contact,
+                    } => {
                         report.accepted += 1;
                         if let Some(s) = self.records.get_mut(&id) {
                             s.state.acknowledged(server_heads);
-                            s.contact = None;
+                            forget_sent_contact(&mut s.contact, sent_contact.as_ref());
                         }
                     }
                     Effect::Rejected {

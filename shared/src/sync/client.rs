@@ -122,6 +122,8 @@ pub struct Outgoing<'a> {
 pub struct InFlight {
     /// For each pushed record, the local heads at the time of pushing.
     pub pushed: HashMap<Uuid, Vec<String>>,
+    /// For each pushed record, the contact details that went with it.
+    pub contacts: HashMap<Uuid, ContactDetails>,
 }
 
 /// Builds the request: for every record with unacknowledged changes, the changes after its
@@ -148,6 +150,9 @@ pub fn build_request<'a>(
             .iter()
             .filter_map(|h| h.parse().ok())
             .collect();
+        if let Some(contact) = &item.contact {
+            in_flight.contacts.insert(item.id, contact.clone());
+        }
         request.push.push(PushDoc {
             id: item.id,
             changes: item.doc.changes_since(&server_heads),
@@ -168,6 +173,8 @@ pub enum Effect {
         id: Uuid,
         /// New server heads.
         server_heads: Vec<String>,
+        /// The contact details that went with the push: pass them to [`forget_sent_contact`].
+        sent_contact: Option<ContactDetails>,
     },
     /// The server refused the record.
     Rejected {
@@ -201,6 +208,7 @@ pub fn apply_response(in_flight: &InFlight, response: &SyncResponse) -> (Vec<Eff
                     effects.push(Effect::Acknowledged {
                         id: *id,
                         server_heads: pushed.clone(),
+                        sent_contact: in_flight.contacts.get(id).cloned(),
                     });
                 }
             }
@@ -220,6 +228,14 @@ pub fn apply_response(in_flight: &InFlight, response: &SyncResponse) -> (Vec<Eff
         });
     }
     (effects, response.cursor, response.more)
+}
+
+/// Forgets a contact number once the server has it: only the number that went with the
+/// acknowledged push; one typed during the round trip still has to go.
+pub fn forget_sent_contact(held: &mut Option<ContactDetails>, sent: Option<&ContactDetails>) {
+    if held.is_some() && held.as_ref() == sent {
+        *held = None;
+    }
 }
 
 /// Merges a pulled document into the phone's copy (if any); returns the merged document.

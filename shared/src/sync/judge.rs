@@ -19,8 +19,9 @@ use crate::crdt::{decode_changes, ActorId, DocError, Part, RecordDoc, Role, Touc
 use crate::follow_up::{self, FollowUpContext, FollowUpError, CLOCK_SKEW_MS};
 use crate::record::{CheckRecord, FollowUpState, ReviewPart};
 use crate::review::{self, ReviewError};
-use crate::sync::wire::MAX_DOC_BYTES;
+use crate::sync::wire::{ContactDetails, MAX_DOC_BYTES};
 use crate::triage::{assess, Assessment, ProgrammeSettings, TriageInput};
+use crate::validation::normalise_phone;
 use crate::validation::{validate, ValidationErrors};
 
 /// Who is pushing.
@@ -304,6 +305,60 @@ pub fn check_event(verdict: &Verdict, event_borough: Option<&str>) -> Result<(),
             Err(Rejection::EventOutsideArea)
         }
         _ => Ok(()),
+    }
+}
+
+/// What becomes of the contact number held beside a record once a push is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactEffect {
+    /// Hold this number (normalised), replacing any held.
+    Keep(String),
+    /// Erase any number held: nobody may need to call the person any more.
+    Erase,
+    /// Leave what is held as it is.
+    Unchanged,
+}
+
+/// The contact retention rule, in one place: a number is held only for a flagged reading whose
+/// person agreed to be contacted, while the follow-up is not closed, and only as sent by the
+/// volunteer who took the check. Returns the effect and, when a sent number was not kept, why
+/// (for the volunteer's records list).
+pub fn contact_effect(
+    verdict: &Verdict,
+    pusher: &Pusher,
+    sent: Option<&ContactDetails>,
+) -> (ContactEffect, Option<String>) {
+    let record = &verdict.record;
+    let refusal = if !verdict.assessment.is_flagged() {
+        Some("The reading is not flagged, so the contact number was not kept.")
+    } else if !record.check.consent_to_contact {
+        Some("The person did not agree to be contacted, so the number was not kept.")
+    } else if record.follow_up.state == FollowUpState::Closed {
+        Some("The follow-up is closed, so the number was not kept.")
+    } else {
+        None
+    };
+    let effect = if refusal.is_some() {
+        ContactEffect::Erase
+    } else {
+        ContactEffect::Unchanged
+    };
+    let Some(sent) = sent else {
+        return (effect, None);
+    };
+    if pusher.role != Role::Volunteer || record.check.volunteer_id != pusher.user_id {
+        let warning = "Only the volunteer who took the check can send contact details.";
+        return (effect, Some(warning.into()));
+    }
+    if let Some(refusal) = refusal {
+        return (effect, Some(refusal.into()));
+    }
+    match normalise_phone(&sent.phone) {
+        Ok(phone) => (ContactEffect::Keep(phone), None),
+        Err(e) => (
+            effect,
+            Some(format!("{e}. The check was saved without it.")),
+        ),
     }
 }
 
