@@ -95,6 +95,17 @@ fn code(result: Result<Verdict, Rejection>) -> &'static str {
 
 type Edit = Box<dyn FnOnce(&mut RecordDoc)>;
 
+/// (case, stored record, pusher, edit, number sent, expected effect, whether a warning is due)
+type ContactCase<'a> = (
+    &'a str,
+    Option<&'a RecordDoc>,
+    Pusher,
+    Edit,
+    Option<&'a ContactDetails>,
+    ContactEffect,
+    bool,
+);
+
 fn check_edit(change: impl FnOnce(&mut CheckPart) + 'static, by: u8) -> Edit {
     Box::new(move |doc: &mut RecordDoc| {
         let mut check = doc.record().unwrap().check;
@@ -362,15 +373,7 @@ fn a_contact_number_is_held_only_while_someone_may_call() {
         phone: "call me".into(),
     };
     let stored = new_doc(severe_check(3_600_000));
-    let cases: Vec<(
-        &str,
-        Option<&RecordDoc>,
-        Pusher,
-        Edit,
-        Option<&ContactDetails>,
-        ContactEffect,
-        bool,
-    )> = vec![
+    let cases: Vec<ContactCase> = vec![
         (
             "flagged with consent",
             None,
