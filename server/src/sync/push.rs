@@ -6,10 +6,10 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
-    check_actor, check_event, contact_effect, judge, ActorOwner, ContactEffect, Policy, Pusher,
-    Rejection, Verdict,
+    judge, settle as settle_verdict, ActorOwner, ContactEffect, Policy, Pusher, Rejection, Settled,
+    Verdict,
 };
-use stallside_shared::sync::wire::{ContactDetails, PushDoc, PushResult};
+use stallside_shared::sync::wire::{PushDoc, PushResult};
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
@@ -177,34 +177,41 @@ fn settle(
         code: rejection.code().into(),
         reason: rejection.to_string(),
     };
-    let mut verdict = match verdict {
+    let verdict = match verdict {
         Ok(verdict) => verdict,
         Err(rejection) => return Ok(rejected(rejection)),
     };
-    let mut unbound = Vec::new();
-    for actor in std::mem::take(&mut verdict.actors) {
-        match check_actor(&actor_owner(conn, &actor)?, pusher) {
-            Ok(true) => unbound.push(actor),
-            Ok(false) => {}
-            Err(rejection) => return Ok(rejected(rejection)),
-        }
-    }
-    verdict.actors = unbound;
+    let owners = verdict
+        .actors
+        .iter()
+        .map(|actor| actor_owner(conn, actor))
+        .collect::<Result<Vec<_>, _>>()?;
     let event_borough = event_borough(conn, &verdict.record.check.event_id)?;
-    if let Err(rejection) = check_event(&verdict, event_borough.as_deref()) {
-        return Ok(rejected(rejection));
+    match settle_verdict(
+        verdict,
+        &owners,
+        event_borough.as_deref(),
+        pusher,
+        pushed.contact.as_ref(),
+    ) {
+        Ok(settled) => store(conn, id, settled, pusher, now_ms),
+        Err(rejection) => Ok(rejected(rejection)),
     }
-    store(conn, id, verdict, pusher, pushed.contact, now_ms)
 }
 
 fn store(
     conn: &Connection,
     id: Uuid,
-    mut verdict: Verdict,
+    settled: Settled,
     pusher: &Pusher,
-    contact: Option<ContactDetails>,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
+    let Settled {
+        mut verdict,
+        bind,
+        contact,
+        warning,
+    } = settled;
     let heads = heads_hex(&mut verdict.doc);
     if verdict.changed {
         let seq = next_seq(conn)?;
@@ -214,15 +221,14 @@ fn store(
             params![id.to_string(), seq, heads.join(","), verdict.doc.save()],
         )?;
         project(conn, seq, &verdict.record, &verdict.assessment, now_ms)?;
-        for actor in &verdict.actors {
+        for actor in &bind {
             conn.execute(
                 "INSERT INTO actors (actor_id, user_id, device_id, first_seen_ms) VALUES (?1, ?2, ?3, ?4)",
                 params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms],
             )?;
         }
     }
-    let (effect, warning) = contact_effect(&verdict, pusher, contact.as_ref());
-    match effect {
+    match contact {
         ContactEffect::Keep(phone) => {
             conn.execute(
                 "INSERT INTO contacts (record_id, phone, added_at_ms) VALUES (?1, ?2, ?3)

@@ -79,11 +79,10 @@ pub struct Verdict {
     pub record: CheckRecord,
     /// The server's own triage.
     pub assessment: Assessment,
-    /// The actor ids of the new changes: the caller checks each with [`check_actor`] against
-    /// the stored bindings and binds the new ones to the pusher's device.
+    /// The actor ids of the new changes: the caller looks up whom each is bound to and passes
+    /// that to [`settle`].
     pub actors: Vec<ActorId>,
-    /// Whether the new changes wrote the check part: then the caller checks the event with
-    /// [`check_event`].
+    /// Whether the new changes wrote the check part: then [`settle`] checks the event.
     pub check_written: bool,
     /// Whether the push changed anything (a repeated push changes nothing).
     pub changed: bool,
@@ -278,6 +277,47 @@ pub fn judge(
         actors: actors.into_iter().collect(),
         check_written,
         changed: !edits.is_empty(),
+    })
+}
+
+/// What to store for an accepted document, decided from what the store holds.
+#[derive(Debug)]
+pub struct Settled {
+    /// The verdict to store.
+    pub verdict: Verdict,
+    /// Actor ids to bind to the pusher's device now.
+    pub bind: Vec<ActorId>,
+    /// What becomes of the contact number.
+    pub contact: ContactEffect,
+    /// Why a sent contact number was not kept, for the volunteer.
+    pub warning: Option<String>,
+}
+
+/// The second half of judging, for what depends on other rows: given the owners of the
+/// verdict's actors (in the verdict's order) and the borough of the event the check names (if
+/// the server knows it), refuses a foreign actor or another borough's event, and says what to
+/// bind and what becomes of the contact number. Sans-IO: the store looks these up and applies
+/// the result.
+pub fn settle(
+    verdict: Verdict,
+    owners: &[ActorOwner],
+    event_borough: Option<&str>,
+    pusher: &Pusher,
+    contact: Option<&ContactDetails>,
+) -> Result<Settled, Rejection> {
+    let mut bind = Vec::new();
+    for (actor, owner) in verdict.actors.iter().zip(owners) {
+        if check_actor(owner, pusher)? {
+            bind.push(actor.clone());
+        }
+    }
+    check_event(&verdict, event_borough)?;
+    let (contact, warning) = contact_effect(&verdict, pusher, contact);
+    Ok(Settled {
+        verdict,
+        bind,
+        contact,
+        warning,
     })
 }
 
