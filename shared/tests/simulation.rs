@@ -189,42 +189,41 @@ impl World {
             return;
         };
         let now = self.now_ms;
-        let (pusher, write): (Pusher, Box<dyn FnOnce(&mut CheckRecord) -> bool>) =
-            if rng.below(2) == 0 {
-                let action = match rng.below(4) {
-                    0 => FollowUpAction::Claim,
-                    1 => FollowUpAction::Release,
-                    2 => FollowUpAction::Attempt {
-                        reached: false,
-                        at_ms: now,
-                    },
-                    _ => FollowUpAction::Close {
-                        outcome: Outcome::AdvisedGp,
-                        at_ms: now,
-                    },
-                };
-                let me = self.supervisor.user_id.clone();
-                (
-                    self.supervisor.clone(),
-                    Box::new(move |record: &mut CheckRecord| {
-                        let ctx = FollowUpContext {
-                            me: &me,
-                            recorded_at_ms: record.check.recorded_at_ms,
-                            now_ms: now,
-                        };
-                        follow_up::apply(&mut record.follow_up, action, &ctx).is_ok()
-                    }),
-                )
-            } else {
-                let state = ReviewState::ALL[rng.below(3) as usize];
-                let me = self.coordinator.user_id.clone();
-                (
-                    self.coordinator.clone(),
-                    Box::new(move |record: &mut CheckRecord| {
-                        review::apply(&mut record.review, state, Some("Please check"), &me).is_ok()
-                    }),
-                )
+        let (pusher, write): (Pusher, StaffWrite) = if rng.below(2) == 0 {
+            let action = match rng.below(4) {
+                0 => FollowUpAction::Claim,
+                1 => FollowUpAction::Release,
+                2 => FollowUpAction::Attempt {
+                    reached: false,
+                    at_ms: now,
+                },
+                _ => FollowUpAction::Close {
+                    outcome: Outcome::AdvisedGp,
+                    at_ms: now,
+                },
             };
+            let me = self.supervisor.user_id.clone();
+            (
+                self.supervisor.clone(),
+                Box::new(move |record: &mut CheckRecord| {
+                    let ctx = FollowUpContext {
+                        me: &me,
+                        recorded_at_ms: record.check.recorded_at_ms,
+                        now_ms: now,
+                    };
+                    follow_up::apply(&mut record.follow_up, action, &ctx).is_ok()
+                }),
+            )
+        } else {
+            let state = ReviewState::ALL[rng.below(3) as usize];
+            let me = self.coordinator.user_id.clone();
+            (
+                self.coordinator.clone(),
+                Box::new(move |record: &mut CheckRecord| {
+                    review::apply(&mut record.review, state, Some("Please check"), &me).is_ok()
+                }),
+            )
+        };
         self.server.staff_edit(&pusher, id, now, write);
     }
 
@@ -706,13 +705,7 @@ impl Server {
 
     /// A staff screen's edit: the part changed by the shared rule on the server's copy, with
     /// the staff session's actor, and judged like any push.
-    fn staff_edit(
-        &mut self,
-        pusher: &Pusher,
-        id: Uuid,
-        now_ms: i64,
-        write: Box<dyn FnOnce(&mut CheckRecord) -> bool>,
-    ) {
+    fn staff_edit(&mut self, pusher: &Pusher, id: Uuid, now_ms: i64, write: StaffWrite) {
         let mut doc = self.docs[&id].doc.clone();
         let before = doc.heads();
         let mut record = doc.record().expect("record");
@@ -743,6 +736,9 @@ impl Server {
         }
     }
 }
+
+/// A staff screen's change to a record through a shared rule; `false` when the rule refused.
+type StaffWrite = Box<dyn FnOnce(&mut CheckRecord) -> bool>;
 
 /// One actor id per user and device, as the app and the staff sessions make them.
 fn actor_of(user: &Pusher) -> ActorId {
