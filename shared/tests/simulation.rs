@@ -20,13 +20,11 @@ use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role, Touched};
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::*;
 use stallside_shared::review;
-use stallside_shared::sync::client::{
-    apply_response, build_request, forget_sent_contact, heads_hex, merge_pulled, status, Effect,
-    Outgoing, Status, SyncState,
-};
+use stallside_shared::sync::client::{heads_hex, status, InFlight, Status};
 use stallside_shared::sync::judge::{
     judge, settle, ActorOwner, ContactEffect, Policy, Pusher, Settled,
 };
+use stallside_shared::sync::replica::{Held, Replica};
 use stallside_shared::sync::wire::{
     ContactDetails, PulledDoc, PushDoc, PushResult, SyncRequest, SyncResponse,
 };
@@ -163,7 +161,7 @@ impl World {
         let contact = severe.then(|| ContactDetails {
             phone: "07700 900123".into(),
         });
-        phone.records.insert(id, Held::new(doc, contact));
+        phone.replica.records.insert(id, Held::new(doc, contact));
     }
 
     /// A volunteer corrects one of their checks (sometimes into another borough: refused).
@@ -173,7 +171,7 @@ impl World {
         let phone = self.phone(rng);
         let Some(id) = phone.pick(rng) else { return };
         let meta = phone.meta(now);
-        let held = phone.records.get_mut(&id).expect("held");
+        let held = phone.replica.records.get_mut(&id).expect("held");
         let mut check = held.doc.record().expect("record").check;
         check.goal = Some(format!("Goal {}", rng.below(100)));
         if elsewhere {
@@ -269,8 +267,7 @@ impl World {
         phone.installs += 1;
         phone.user.device_id = format!("{}-{}", phone.user.user_id, phone.installs);
         phone.actor = actor_of(&phone.user);
-        phone.records.clear();
-        phone.cursor = 0;
+        phone.replica = Replica::default();
     }
 
     /// One phone syncs over a faulty network.
@@ -334,7 +331,7 @@ impl World {
 
     fn check_invariants(&mut self) {
         for phone in &mut self.phones {
-            for (id, held) in &mut phone.records {
+            for (id, held) in &mut phone.replica.records {
                 let heads = heads_hex(&mut held.doc);
                 if status(&held.state, &heads) == Status::Synced {
                     let stored = self
@@ -361,6 +358,7 @@ impl World {
                 .find(|p| p.user.user_id == record.check.volunteer_id)
                 .expect("the volunteer's phone");
             let held = phone
+                .replica
                 .records
                 .get_mut(&id)
                 .expect("every stored record reached its volunteer's phone");
@@ -425,27 +423,10 @@ impl World {
 struct Phone {
     user: Pusher,
     actor: ActorId,
-    records: BTreeMap<Uuid, Held>,
-    cursor: u64,
+    replica: Replica,
     clock_skew_ms: i64,
     installs: u32,
     last_request: Option<SyncRequest>,
-}
-
-struct Held {
-    doc: RecordDoc,
-    state: SyncState,
-    contact: Option<ContactDetails>,
-}
-
-impl Held {
-    fn new(doc: RecordDoc, contact: Option<ContactDetails>) -> Self {
-        Held {
-            doc,
-            state: SyncState::default(),
-            contact,
-        }
-    }
 }
 
 impl Phone {
@@ -453,8 +434,7 @@ impl Phone {
         Phone {
             actor: actor_of(&user),
             user,
-            records: BTreeMap::new(),
-            cursor: 0,
+            replica: Replica::default(),
             clock_skew_ms,
             installs: 0,
             last_request: None,
@@ -469,82 +449,16 @@ impl Phone {
     }
 
     fn pick(&self, rng: &mut Rng) -> Option<Uuid> {
-        let n = self.records.len() as u64;
-        (n > 0).then(|| {
-            *self
-                .records
-                .keys()
-                .nth(rng.below(n) as usize)
-                .expect("in range")
-        })
+        pick(&self.replica.records, rng)
     }
 
-    fn request(&mut self) -> (SyncRequest, stallside_shared::sync::client::InFlight) {
-        let outgoing: Vec<Outgoing> = self
-            .records
-            .iter_mut()
-            .map(|(id, held)| Outgoing {
-                id: *id,
-                doc: &mut held.doc,
-                state: &held.state,
-                contact: held.contact.clone(),
-            })
-            .collect();
-        build_request(self.cursor, outgoing, Some(4))
+    /// The next request: everything unsent, and a small page of the pull.
+    fn request(&mut self) -> (SyncRequest, InFlight) {
+        self.replica.request(usize::MAX, Some(4))
     }
 
-    fn apply(
-        &mut self,
-        in_flight: &stallside_shared::sync::client::InFlight,
-        response: &SyncResponse,
-    ) {
-        let (effects, cursor, _) = apply_response(in_flight, response);
-        for effect in effects {
-            match effect {
-                Effect::Acknowledged {
-                    id,
-                    server_heads,
-                    sent_contact,
-                } => {
-                    if let Some(held) = self.records.get_mut(&id) {
-                        held.state.acknowledged(server_heads);
-                        forget_sent_contact(&mut held.contact, sent_contact.as_ref());
-                    }
-                }
-                Effect::Rejected {
-                    id,
-                    code,
-                    reason,
-                    pushed_heads,
-                } => {
-                    if let Some(held) = self.records.get_mut(&id) {
-                        held.state.refused(&code, reason, pushed_heads);
-                    }
-                }
-                Effect::Merge {
-                    id,
-                    doc,
-                    server_heads,
-                } => {
-                    let local = self.records.remove(&id);
-                    let (local_doc, mut state, contact) = match local {
-                        Some(h) => (Some(h.doc), h.state, h.contact),
-                        None => (None, SyncState::default(), None),
-                    };
-                    let merged = merge_pulled(local_doc, &doc).expect("merge");
-                    state.merged(server_heads);
-                    self.records.insert(
-                        id,
-                        Held {
-                            doc: merged,
-                            state,
-                            contact,
-                        },
-                    );
-                }
-            }
-        }
-        self.cursor = cursor;
+    fn apply(&mut self, in_flight: &InFlight, response: &SyncResponse) {
+        self.replica.apply(in_flight, response).expect("merge");
     }
 }
 
@@ -567,14 +481,7 @@ struct StoredDoc {
 
 impl Server {
     fn pick(&self, rng: &mut Rng) -> Option<Uuid> {
-        let n = self.docs.len() as u64;
-        (n > 0).then(|| {
-            *self
-                .docs
-                .keys()
-                .nth(rng.below(n) as usize)
-                .expect("in range")
-        })
+        pick(&self.docs, rng)
     }
 
     fn sync(&mut self, pusher: &Pusher, request: &SyncRequest, now_ms: i64) -> SyncResponse {
@@ -750,6 +657,12 @@ fn actor_of(user: &Pusher) -> ActorId {
         bytes[i % 16] = bytes[i % 16].wrapping_mul(31).wrapping_add(b);
     }
     ActorId::from(bytes)
+}
+
+/// A key of `map` chosen by `rng`, if it has any.
+fn pick<V>(map: &BTreeMap<Uuid, V>, rng: &mut Rng) -> Option<Uuid> {
+    let n = map.len() as u64;
+    (n > 0).then(|| *map.keys().nth(rng.below(n) as usize).expect("in range"))
 }
 
 /// SplitMix64: small, seedable, and the same everywhere.

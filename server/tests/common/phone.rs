@@ -1,7 +1,6 @@
 //! A simulated phone: the app's sync logic (the shared sans-IO client) over a real HTTP
 //! client, with records as real Automerge documents. Tests and benchmarks drive it.
 
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 use flate2::read::GzDecoder;
@@ -9,22 +8,15 @@ use flate2::write::GzEncoder;
 use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, Reading, ReviewPart};
-use stallside_shared::sync::client::{
-    apply_response, build_request, forget_sent_contact, heads_hex, merge_pulled, needs_push,
-    status, Effect, Outgoing, Status, SyncState,
-};
+use stallside_shared::sync::client::{heads_hex, status, Status};
+use stallside_shared::sync::replica::Replica;
 use stallside_shared::sync::wire::{ContactDetails, SyncResponse, MAX_PUSH_DOCS};
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
 
 use super::Client;
 
-/// One record on the phone.
-pub struct Stored {
-    pub doc: RecordDoc,
-    pub state: SyncState,
-    pub contact: Option<ContactDetails>,
-}
+pub use stallside_shared::sync::replica::Held as Stored;
 
 /// What a sync did.
 #[derive(Debug, Default, Clone)]
@@ -44,14 +36,28 @@ pub enum SyncError {
     Status(u16, String),
 }
 
-/// A phone with its own device id and actor id.
+/// A phone with its own device id and actor id; its records and cursor are the shared
+/// in-memory [`Replica`] (reached through `Deref`: `phone.records`, `phone.cursor`).
 pub struct Phone {
     pub client: Client,
     pub actor: ActorId,
-    pub records: BTreeMap<Uuid, Stored>,
-    pub cursor: u64,
+    pub replica: Replica,
     pub push_batch: usize,
     pub page_size: Option<u32>,
+}
+
+impl std::ops::Deref for Phone {
+    type Target = Replica;
+
+    fn deref(&self) -> &Replica {
+        &self.replica
+    }
+}
+
+impl std::ops::DerefMut for Phone {
+    fn deref_mut(&mut self) -> &mut Replica {
+        &mut self.replica
+    }
 }
 
 impl Phone {
@@ -59,8 +65,7 @@ impl Phone {
         Phone {
             client,
             actor: ActorId::random(),
-            records: BTreeMap::new(),
-            cursor: 0,
+            replica: Replica::default(),
             push_batch: MAX_PUSH_DOCS,
             page_size: None,
         }
@@ -83,46 +88,25 @@ impl Phone {
         let id = Uuid::new_v4();
         let record = CheckRecord::new(id, check, assessment.is_flagged());
         let doc = RecordDoc::create(&record, &self.meta()).expect("create doc");
-        self.records.insert(
-            id,
-            Stored {
-                doc,
-                state: SyncState::default(),
-                contact: contact.map(|phone| ContactDetails {
-                    phone: phone.to_owned(),
-                }),
-            },
-        );
+        let contact = contact.map(|phone| ContactDetails {
+            phone: phone.to_owned(),
+        });
+        self.records.insert(id, Stored::new(doc, contact));
         id
     }
 
     /// Takes a copy of another device's record as the server holds it, as a staff device
     /// that read it elsewhere would (staff pull no documents).
     pub fn adopt(&mut self, other: &Phone, id: Uuid) {
-        self.hold_synced(id, other.records[&id].doc.clone());
+        let doc = other.records[&id].doc.clone();
+        self.records.insert(id, Stored::synced(doc));
     }
 
     /// Takes the server's current copy of record `id`, as a staff device that read it would.
     pub fn adopt_stored(&mut self, server: &super::Server, id: Uuid) {
         let bytes: Vec<u8> = server.value_of("SELECT doc FROM documents WHERE id = ?1", id);
-        self.hold_synced(id, RecordDoc::load(&bytes).expect("stored document loads"));
-    }
-
-    /// Holds `doc` as record `id`, synced at its current heads.
-    fn hold_synced(&mut self, id: Uuid, mut doc: RecordDoc) {
-        let state = SyncState {
-            server_heads: heads_hex(&mut doc),
-            rejected: None,
-        };
-        let contact = None;
-        self.records.insert(
-            id,
-            Stored {
-                doc,
-                state,
-                contact,
-            },
-        );
+        let doc = RecordDoc::load(&bytes).expect("stored document loads");
+        self.records.insert(id, Stored::synced(doc));
     }
 
     pub fn record_of(&self, id: Uuid) -> CheckRecord {
@@ -175,83 +159,21 @@ impl Phone {
     pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         loop {
-            let batch = self.push_batch;
-            let outgoing: Vec<Outgoing> = self
-                .records
-                .iter_mut()
-                .filter_map(|(id, s)| {
-                    let heads = heads_hex(&mut s.doc);
-                    needs_push(&s.state, &heads).then(|| Outgoing {
-                        id: *id,
-                        doc: &mut s.doc,
-                        state: &s.state,
-                        contact: s.contact.clone(),
-                    })
-                })
-                .take(batch)
-                .collect();
-            let (request, in_flight) = build_request(self.cursor, outgoing, self.page_size);
+            let (request, in_flight) = self.replica.request(self.push_batch, self.page_size);
             let pushed_any = !request.push.is_empty();
             let body = serde_json::to_vec(&request).expect("encode");
             let (response, sent, received) = post_gzip(&self.client, "/api/sync", &body)?;
             report.requests += 1;
             report.bytes_sent += sent;
             report.bytes_received += received;
-            let (effects, cursor, more) = apply_response(&in_flight, &response);
-            for effect in effects {
-                match effect {
-                    Effect::Acknowledged {
-                        id,
-                        server_heads,
-                        sent_contact,
-                    } => {
-                        report.accepted += 1;
-                        if let Some(s) = self.records.get_mut(&id) {
-                            s.state.acknowledged(server_heads);
-                            forget_sent_contact(&mut s.contact, sent_contact.as_ref());
-                        }
-                    }
-                    Effect::Rejected {
-                        id,
-                        code,
-                        reason,
-                        pushed_heads,
-                    } => {
-                        report.rejected.push((id, code.clone(), reason.clone()));
-                        if let Some(s) = self.records.get_mut(&id) {
-                            s.state.refused(&code, reason, pushed_heads);
-                        }
-                    }
-                    Effect::Merge {
-                        id,
-                        doc,
-                        server_heads,
-                    } => {
-                        report.pulled += 1;
-                        let local = self.records.remove(&id);
-                        let (local_doc, mut state, contact) = match local {
-                            Some(s) => (Some(s.doc), s.state, s.contact),
-                            None => (None, SyncState::default(), None),
-                        };
-                        let merged = merge_pulled(local_doc, &doc).expect("merge pulled doc");
-                        state.merged(server_heads);
-                        self.records.insert(
-                            id,
-                            Stored {
-                                doc: merged,
-                                state,
-                                contact,
-                            },
-                        );
-                    }
-                }
-            }
-            self.cursor = cursor;
-            let left = self.records.values_mut().any(|s| {
-                let heads = heads_hex(&mut s.doc);
-                needs_push(&s.state, &heads)
-            });
-            if !(more || left && pushed_any) {
+            let applied = self
+                .replica
+                .apply(&in_flight, &response)
+                .expect("merge pulled doc");
+            report.accepted += applied.accepted;
+            report.pulled += applied.pulled;
+            report.rejected.extend(applied.rejected);
+            if !(applied.more || self.replica.has_unsent() && pushed_any) {
                 return Ok(report);
             }
         }

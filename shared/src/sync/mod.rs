@@ -9,4 +9,5 @@
 pub mod backoff;
 pub mod client;
 pub mod judge;
+pub mod replica;
 pub mod wire;
