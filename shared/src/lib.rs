@@ -19,3 +19,4 @@ pub mod synthetic;
 pub mod text;
 pub mod triage;
 pub mod validation;
+pub mod wording;

@@ -4,6 +4,7 @@
 //! Writers take [`write_lock`] so that a save at the stall and a sync applying the server's
 //! answer never overwrite each other's view of a record.
 
+pub mod draft;
 pub mod idb;
 
 use std::cell::RefCell;
@@ -249,6 +250,13 @@ impl Store {
         actors.insert(user_id.to_owned(), actor.to_hex_string());
         self.set_meta("actors", &actors).await?;
         Ok(actor)
+    }
+
+    /// Removes a named value (committed before this resolves).
+    pub async fn delete_meta(&self, name: &str) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[META], IdbTransactionMode::Readwrite)?;
+        store(&tx, META)?.delete(&JsValue::from_str(name))?;
+        committed(&tx).await
     }
 
     /// Sets a named value (committed before this resolves).
