@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, startServer, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, chooseStall, recordCheck, recordsOnPhone, recordsOnServer, signIn, waitAllSynced } from './volunteer.mjs';
+import { AccessibilityLog, chooseStall, recordCheck, recordsOnPhone, recordsOnServer, signIn, syncNow, waitAllSynced } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 
@@ -75,7 +75,7 @@ test('three checks recorded offline survive a reload and sync when the signal re
   await call('POST', `/api/flags/${severe.id}/attempts`, { reached: true });
   await call('POST', `/api/flags/${severe.id}/close`, { outcome: 'urgent_care' });
 
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNow(page);
   await page.getByTestId('outcome').filter({ hasText: 'Supervisor: Sent to urgent care' }).waitFor({ timeout: 20_000 });
   onPhone = await recordsOnPhone(page);
   assert.equal(onPhone.find((r) => r.band === 'severe').outcome, 'Supervisor: Sent to urgent care');

@@ -147,7 +147,10 @@ impl AppState {
     /// Goes to a screen from the menu; from a check part-way through, asks first.
     pub fn go_to(&self, screen: Screen) {
         let in_check = matches!(self.screen.get_untracked(), Screen::Capture(_));
-        if in_check && self.check_in_progress.get_untracked() && screen != self.screen.get_untracked() {
+        if in_check
+            && self.check_in_progress.get_untracked()
+            && screen != self.screen.get_untracked()
+        {
             self.leaving.set(Some(screen));
         } else {
             self.screen.set(screen);

@@ -108,8 +108,16 @@ mod tests {
             (&name, "a\nb", Err(TextError::HiddenCharacter(0x0A))),
             (&name, "a\u{0}b", Err(TextError::HiddenCharacter(0))),
             (&name, "a\tb", Err(TextError::HiddenCharacter(9))),
-            (&name, "ab\u{202E}c", Err(TextError::HiddenCharacter(0x202E))),
-            (&name, "ab\u{2067}c", Err(TextError::HiddenCharacter(0x2067))),
+            (
+                &name,
+                "ab\u{202E}c",
+                Err(TextError::HiddenCharacter(0x202E)),
+            ),
+            (
+                &name,
+                "ab\u{2067}c",
+                Err(TextError::HiddenCharacter(0x2067)),
+            ),
             (&name, "ab\u{FFFF}", Err(TextError::HiddenCharacter(0xFFFF))),
             (&note, "", Ok(())),
             (&note, "one\ntwo", Ok(())),

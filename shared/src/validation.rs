@@ -145,7 +145,10 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
     // than the protocol asks for. Each reading taken must still be plausible.
     let emergency = !check.red_flags.is_empty();
     validate_readings(&check.readings, emergency, &mut errors);
-    if !emergency && needs_pulse_recheck(&check.readings) && check.pulse_irregular_on_repeat.is_none() {
+    if !emergency
+        && needs_pulse_recheck(&check.readings)
+        && check.pulse_irregular_on_repeat.is_none()
+    {
         errors.push(ValidationError::PulseRecheckMissing);
     }
     validate_area(check, &mut errors);

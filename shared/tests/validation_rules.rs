@@ -150,5 +150,9 @@ fn an_emergency_is_saved_with_what_was_taken_before_999() {
     check.readings = vec![Reading::bp(150, 95)];
     assert_eq!(errors_of(&check), vec![], "a second reading not taken");
     check.readings = vec![Reading::bp(80, 90)];
-    assert_eq!(errors_of(&check)[0].field(), "readings", "what was taken is still checked");
+    assert_eq!(
+        errors_of(&check)[0].field(),
+        "readings",
+        "what was taken is still checked"
+    );
 }

@@ -7,12 +7,12 @@
 mod wording_grid;
 
 use stallside_shared::readings::recorded_reading;
-use stallside_shared::record::Reading;
-use wording_grid::check_grid;
 use stallside_shared::record::KnownHypertension::{No, YesOnMedication};
+use stallside_shared::record::Reading;
 use stallside_shared::record::{Advice, LowBpSymptom};
 use stallside_shared::triage::{assess, Band, ProgrammeSettings, TriageInput};
 use stallside_shared::wording::{advice_problem, default_advice, label_of, Situation};
+use wording_grid::check_grid;
 
 #[test]
 fn the_card_and_the_persons_screen_never_contradict() {
@@ -31,10 +31,22 @@ fn the_issue_examples_read_as_the_nhs_says() {
     let treated = Situation::of(Band::Stage2, YesOnMedication, recorded(&[(165, 95)])).wording();
     assert!(treated.for_person.contains("within a week"));
     let severe = Situation::of(Band::Severe, No, recorded(&[(190, 125)])).wording();
-    assert!(severe.safety_net.unwrap().starts_with("Call 999 if you get chest pain"));
-    assert_eq!(label_of(Band::Normal, recorded(&[(120, 80)])), "Healthy range");
-    assert_eq!(label_of(Band::Normal, recorded(&[(121, 80)])), "At risk of high blood pressure");
-    assert_eq!(label_of(Band::Normal, recorded(&[(120, 59)])), "Low, no symptoms");
+    assert!(severe
+        .safety_net
+        .unwrap()
+        .starts_with("Call 999 if you get chest pain"));
+    assert_eq!(
+        label_of(Band::Normal, recorded(&[(120, 80)])),
+        "Healthy range"
+    );
+    assert_eq!(
+        label_of(Band::Normal, recorded(&[(121, 80)])),
+        "At risk of high blood pressure"
+    );
+    assert_eq!(
+        label_of(Band::Normal, recorded(&[(120, 59)])),
+        "Low, no symptoms"
+    );
 }
 
 #[test]
@@ -47,8 +59,15 @@ fn every_row_is_in_the_table_once() {
     assert_eq!(rows.len(), stallside_shared::wording::WORDING.len());
     for w in stallside_shared::wording::WORDING {
         assert_eq!(w.situation.wording(), w);
-        assert!(w.say_this.ends_with('.') && w.for_person.ends_with('.'), "{:?}: sentences", w.situation);
-        assert!(!w.say_this.contains("ambulatory"), "said aloud, in plain words");
+        assert!(
+            w.say_this.ends_with('.') && w.for_person.ends_with('.'),
+            "{:?}: sentences",
+            w.situation
+        );
+        assert!(
+            !w.say_this.contains("ambulatory"),
+            "said aloud, in plain words"
+        );
     }
 }
 
@@ -71,8 +90,15 @@ fn advice_is_ticked_from_the_band_and_flagged_results_need_signposting() {
         };
         let assessment = assess(&input, &settings);
         assert_eq!(assessment.band, band);
-        assert_eq!(advice_problem(&assessment, default_advice(band, No)), None, "{band:?}");
-        assert!(advice_problem(&assessment, &[Advice::Lifestyle, Advice::Leaflet]).is_some(), "{band:?}");
+        assert_eq!(
+            advice_problem(&assessment, default_advice(band, No)),
+            None,
+            "{band:?}"
+        );
+        assert!(
+            advice_problem(&assessment, &[Advice::Lifestyle, Advice::Leaflet]).is_some(),
+            "{band:?}"
+        );
     }
     assert_eq!(default_advice(Band::Normal, No), &[Advice::Lifestyle]);
 }

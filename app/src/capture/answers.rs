@@ -20,7 +20,11 @@ pub fn answers(d: &Draft, settings: &ProgrammeSettings) -> Vec<(&'static str, St
     let yes_no = |value: Option<bool>| label(value.map(|b| if b { "Yes" } else { "No" }));
     let result = d.result_view(settings);
     let mut rows = vec![
-        ("Agrees to the check being recorded", yes_no(d.consent_to_record), Step::Consent),
+        (
+            "Agrees to the check being recorded",
+            yes_no(d.consent_to_record),
+            Step::Consent,
+        ),
         (
             "Symptoms now",
             list(d.red_flags.iter().map(|f| f.label()).collect()),
@@ -28,7 +32,11 @@ pub fn answers(d: &Draft, settings: &ProgrammeSettings) -> Vec<(&'static str, St
         ),
         ("Age", label(d.age_band.map(AgeBand::label)), Step::About),
         ("Sex", label(d.sex.map(Sex::label)), Step::About),
-        ("Ethnic group", label(d.ethnicity.map(Ethnicity::label)), Step::About),
+        (
+            "Ethnic group",
+            label(d.ethnicity.map(Ethnicity::label)),
+            Step::About,
+        ),
         (
             "English first language",
             label(d.english_first_language.map(EnglishFirstLanguage::label)),
@@ -60,7 +68,11 @@ pub fn answers(d: &Draft, settings: &ProgrammeSettings) -> Vec<(&'static str, St
         .filter(|r| !(r.systolic.is_empty() && r.diastolic.is_empty() && r.pulse.is_empty()));
     for (index, typed) in typed_readings.enumerate() {
         let key = ["Reading 1", "Reading 2", "Reading 3"][index.min(2)];
-        let irregular = if typed.irregular { ", irregular pulse" } else { "" };
+        let irregular = if typed.irregular {
+            ", irregular pulse"
+        } else {
+            ""
+        };
         rows.push((
             key,
             format!(

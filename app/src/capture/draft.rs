@@ -404,7 +404,10 @@ impl Draft {
             return Err(problems);
         }
         let check = self.partial_check(readings);
-        let assessment = assess(&TriageInput::from_check(&check), &ProgrammeSettings::default());
+        let assessment = assess(
+            &TriageInput::from_check(&check),
+            &ProgrammeSettings::default(),
+        );
         if let Some(message) = advice_problem(&assessment, &check.advice) {
             return Err(vec![Problem::new("advice", message)]);
         }
@@ -564,12 +567,21 @@ mod tests {
         draft.sex = None;
         assert_eq!(draft.to_check(&context()).unwrap_err()[0].field, "sex");
         draft.sex = Some(Sex::Male);
+        assert_eq!(
+            draft.to_check(&context()).unwrap_err()[0].field,
+            "advice",
+            "a flagged result needs signposting"
+        );
+        draft.advice = vec![Advice::Gp];
         let check = draft.to_check(&context()).unwrap();
         assert_eq!(check.band, stallside_shared::triage::Band::Severe);
         let view = draft.result_view(&ProgrammeSettings::default());
         assert!(view.flagged);
         assert_eq!(view.card.label, "Very high");
-        assert!(view.advice_problem(&draft.advice).is_some(), "no signposting yet");
+        assert!(
+            view.advice_problem(&draft.advice).is_some(),
+            "no signposting yet"
+        );
         draft.tick_advice_for(view.band);
         assert_eq!(view.advice_problem(&draft.advice), None);
         draft.consent_to_contact = Some(true);

@@ -127,15 +127,22 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
         new_screen();
     };
     let forward = move |next: Step| {
-        if next != step.get_untracked() {
-            push_history();
+        if next == step.get_untracked() {
+            // Another reading on the same screen: to its prompt, not back to the top.
+            problems.set(Vec::new());
+            request_animation_frame(focus_reading_prompt);
+            return;
         }
+        push_history();
         go(next);
     };
     // The browser's back button goes back a screen, keeping every answer.
     let back_listener = window_event_listener(leptos::ev::popstate, move |_| {
         if saved.get_untracked().is_none() {
-            go(steps::previous(step.get_untracked(), &draft.get_untracked()));
+            go(steps::previous(
+                step.get_untracked(),
+                &draft.get_untracked(),
+            ));
         }
     });
     on_cleanup(move || back_listener.remove());
@@ -414,6 +421,24 @@ fn scroll_to_top() {
 pub fn new_screen() {
     scroll_to_top();
     request_animation_frame(crate::focus_heading);
+}
+
+/// Moves focus to the protocol's prompt for the next reading, and it into view.
+fn focus_reading_prompt() {
+    use wasm_bindgen::JsCast;
+    let prompt = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("[data-testid=reading-prompt]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(prompt) = prompt {
+        let _ = prompt.set_attribute("tabindex", "-1");
+        prompt.scroll_into_view();
+        let _ = prompt.focus();
+    }
 }
 
 /// Lets the browser's back button step back through the check.

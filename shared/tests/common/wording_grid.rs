@@ -64,8 +64,14 @@ fn check_one(input: &TriageInput) {
     ensure(card.situation == screen.situation, "the same row");
     ensure(card.safety_net == screen.safety_net, "the same safety net");
     ensure(screen.reading == input.recorded, "the recorded reading");
-    ensure(card.say_this.contains(row.when), "say this carries the time frame");
-    ensure(screen.message.contains(row.when), "the person's message carries it");
+    ensure(
+        card.say_this.contains(row.when),
+        "say this carries the time frame",
+    );
+    ensure(
+        screen.message.contains(row.when),
+        "the person's message carries it",
+    );
     let healthy = input.recorded.is_some_and(|r| is_healthy_reading(&r)) && band == Band::Normal;
     for text in [card.label, card.say_this, screen.message] {
         ensure(
