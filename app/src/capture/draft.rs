@@ -135,9 +135,9 @@ impl Draft {
         }
     }
 
-    /// A saved check, to correct.
+    /// A saved check, to correct (an emergency saved before any reading gets an empty one).
     pub fn from_check(check: &CheckPart) -> Self {
-        Draft {
+        let draft = Draft {
             consent_to_record: Some(check.consent_to_record),
             readings: check
                 .readings
@@ -175,6 +175,14 @@ impl Draft {
             consent_to_contact: Some(check.consent_to_contact),
             phone: String::new(),
             contact_on_file: check.consent_to_contact,
+        };
+        if draft.readings.is_empty() {
+            Draft {
+                readings: vec![ReadingInput::default()],
+                ..draft
+            }
+        } else {
+            draft
         }
     }
 

@@ -98,6 +98,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
             restored.set(true);
         }
         ready.set(true);
+        new_screen();
     });
 
     // Keep every change on the phone as the volunteer goes.
@@ -264,12 +265,9 @@ fn SavedPanel(id: Uuid, again: Callback<()>) -> impl IntoView {
         state
             .records
             .with(|all| {
-                all.iter().find(|r| r.id == id).map(|r| {
-                    let s = &r.summary;
-                    let reading = (s.systolic > 0)
-                        .then(|| stallside_shared::record::Reading::bp(s.systolic, s.diastolic));
-                    stallside_shared::wording::label_of(s.band, reading)
-                })
+                all.iter()
+                    .find(|r| r.id == id)
+                    .map(|r| r.summary.result_label())
             })
             .unwrap_or_default()
     };
