@@ -27,6 +27,15 @@ export async function chooseStall(page, name = 'Saturday health stall') {
   await page.getByRole('heading', { name: 'New check' }).waitFor();
 }
 
+/** Asserts every button, and every label of a radio or checkbox, is at least 44 by 44 pixels. */
+export async function assertTargetsAtLeast44(page, screen) {
+  const small = await page.evaluate(() => [...document.querySelectorAll('button, .nhsuk-radios__label, .nhsuk-checkboxes__label')]
+    .map((target) => ({ target, box: target.getBoundingClientRect() }))
+    .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
+    .map(({ target, box }) => `${target.textContent.trim()} (${Math.round(box.width)}×${Math.round(box.height)})`));
+  assert.deepEqual(small, [], `${screen}: touch targets smaller than 44 px`);
+}
+
 /** Asserts the page does not scroll sideways at its width. */
 export async function assertNoSidewaysScroll(page) {
   const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
@@ -43,10 +52,11 @@ export async function assertNoSidewaysScroll(page) {
  * many are asked for); redFlags: ids of red flags to tick (an emergency); lowSymptoms: codes of
  * low blood pressure symptoms (for a low reading), [] for none; phone: the contact number for
  * a flagged result (without one the person says no); postcode: looked up on the phone;
- * pulseStillIrregular: the answer on the pulse recheck.
+ * pulseStillIrregular: the answer on the pulse recheck; shots: a path prefix for a screenshot of
+ * each screen (of the whole page, or with fullPage false what is in view on arrival).
  */
 export async function takeCheck(page, {
-  readings = [], redFlags, lowSymptoms, phone, postcode, known = 'no', pulseStillIrregular = false, axe, shots,
+  readings = [], redFlags, lowSymptoms, phone, postcode, known = 'no', pulseStillIrregular = false, axe, shots, fullPage = true,
 } = {}) {
   const journey = { screens: [], taps: 0, texts: {} };
   const tap = async (locator) => {
@@ -67,10 +77,11 @@ export async function takeCheck(page, {
       { timeout: 5_000 },
     );
     journey.screens.push(name);
+    await assertTargetsAtLeast44(page, name);
     await axe?.check(page, name);
     if (shots) {
       const file = `${shots}-${journey.screens.length}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`;
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage });
     }
   };
   const text = async (testId) => {

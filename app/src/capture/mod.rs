@@ -221,7 +221,6 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
             }
             .into_any(),
             None => view! {
-                <StallName correcting=correcting.is_some() />
                 <ErrorSummary problems=problems.into() />
                 {move || restored.get().then(|| view! {
                     <div class="nhsuk-inset-text" role="status" data-testid="restored">

@@ -246,6 +246,7 @@ pub fn render(
                 <button class="nhsuk-back-link__link stallside-link-button" type="button" on:click=move |_| back.run(())>"Back"</button>
             </div>
         })}
+        <super::StallName correcting />
         {body}
         {action}
     }
@@ -682,14 +683,16 @@ fn ReviewStep(draft: RwSignal<Draft>, change: Callback<Step>) -> impl IntoView {
             .into_iter()
             .map(|(key, value, step)| {
                 view! {
-                    <div class="nhsuk-summary-list__row">
+                    <div class="nhsuk-summary-list__row" class:nhsuk-summary-list__row--no-actions=step.is_none()>
                         <dt class="nhsuk-summary-list__key">{key}</dt>
                         <dd class="nhsuk-summary-list__value">{value}</dd>
-                        <dd class="nhsuk-summary-list__actions">
-                            <button class="stallside-link-button stallside-change" type="button" on:click=move |_| change.run(step)>
-                                "Change"<span class="nhsuk-u-visually-hidden">{format!(" {}", key.to_lowercase())}</span>
-                            </button>
-                        </dd>
+                        {step.map(|step| view! {
+                            <dd class="nhsuk-summary-list__actions">
+                                <button class="stallside-link-button stallside-change" type="button" on:click=move |_| change.run(step)>
+                                    "Change"<span class="nhsuk-u-visually-hidden">{format!(" {}", key.to_lowercase())}</span>
+                                </button>
+                            </dd>
+                        })}
                     </div>
                 }
             })
