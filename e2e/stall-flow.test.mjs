@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { LANDSCAPE, PHONE, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, assertNoSidewaysScroll, chooseStall, signIn, takeCheck } from './volunteer.mjs';
+import { AccessibilityLog, assertNoSidewaysScroll, chooseStall, openAsVolunteer, signIn, takeCheck } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 
@@ -102,12 +102,7 @@ for (const [orientation, viewport] of [['upright', PHONE], ['sideways', LANDSCAP
   test(`five journeys at ${viewport.width}×${viewport.height}: screens, words and taps`, async () => {
     const axe = new AccessibilityLog({ all: true });
     const { context, page } = await phonePage(ctx.browser, viewport);
-    await page.goto(ctx.server.url);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await axe.check(page, 'sign in');
-    await signIn(page, 'volunteer', 'volunteer-demo');
-    await page.getByRole('heading', { name: "Today's stall" }).waitFor();
-    await axe.check(page, 'stall');
+    await openAsVolunteer(page, ctx.server.url, axe);
     await chooseStall(page, STALL);
 
     const taken = {};

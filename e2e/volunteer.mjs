@@ -16,6 +16,16 @@ export class AccessibilityLog {
   }
 }
 
+/** Opens the app and signs the demo volunteer in, checking both screens on the way. */
+export async function openAsVolunteer(page, url, axe) {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await axe.check(page, 'sign in');
+  await signIn(page, 'volunteer', 'volunteer-demo');
+  await page.getByRole('heading', { name: "Today's stall" }).waitFor();
+  await axe.check(page, 'stall');
+}
+
 export async function signIn(page, username, password) {
   await page.fill('#username', username);
   await page.fill('#password', password);
@@ -88,6 +98,12 @@ export async function takeCheck(page, {
     const found = page.getByTestId(testId);
     return (await found.count()) ? (await found.textContent()).trim() : null;
   };
+  const readCard = async () => {
+    journey.band = await page.getByTestId('result').getAttribute('data-band');
+    journey.texts.label = (await page.locator('[data-testid="result"] h2').textContent()).trim();
+    journey.texts.sayThis = await text('say-this');
+    journey.texts.safetyNet = await text('safety-net');
+  };
 
   await screen('New check');
   journey.texts.stall = await text('stall-name');
@@ -97,10 +113,7 @@ export async function takeCheck(page, {
     for (const flag of redFlags) await pick(flag);
     await tap(button('Call 999 now'));
     await screen('Call 999 now');
-    journey.band = await page.getByTestId('result').getAttribute('data-band');
-    journey.texts.label = (await page.locator('[data-testid="result"] h2').textContent()).trim();
-    journey.texts.sayThis = await text('say-this');
-    journey.texts.safetyNet = await text('safety-net');
+    await readCard();
     await tap(button('Save what you have'));
     await screen('Saved');
     return journey;
@@ -148,10 +161,7 @@ export async function takeCheck(page, {
     await tap(button('Continue'));
   }
   await screen('Result');
-  journey.band = await page.getByTestId('result').getAttribute('data-band');
-  journey.texts.label = (await page.locator('[data-testid="result"] h2').textContent()).trim();
-  journey.texts.sayThis = await text('say-this');
-  journey.texts.safetyNet = await text('safety-net');
+  await readCard();
   journey.texts.advice = await page.locator('input[name="advice"]:checked').evaluateAll((boxes) => boxes.map((b) => b.value));
   if (await page.locator('#contact-consent').count()) {
     if (phone) {
