@@ -84,11 +84,6 @@ export async function allViolations(page) {
   );
 }
 
-/** The serious and critical violations axe-core finds on the page. */
-export async function seriousViolations(page) {
-  return (await allViolations(page)).filter((v) => v.startsWith('serious') || v.startsWith('critical'));
-}
-
 /** Signs in through the API (for setting up other roles in a test). */
 export async function apiLogin(url, username, password, deviceId = `e2e-${username}`) {
   const response = await fetch(`${url}/api/login`, {

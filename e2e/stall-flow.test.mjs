@@ -100,7 +100,7 @@ const JOURNEYS = [
 
 for (const [orientation, viewport] of [['upright', PHONE], ['sideways', LANDSCAPE]]) {
   test(`five journeys at ${viewport.width}×${viewport.height}: screens, words and taps`, async () => {
-    const axe = new AccessibilityLog({ all: true });
+    const axe = new AccessibilityLog();
     const { context, page } = await phonePage(ctx.browser, viewport);
     await openAsVolunteer(page, ctx.server.url, axe);
     await chooseStall(page, STALL);
@@ -149,7 +149,7 @@ for (const [orientation, viewport] of [['upright', PHONE], ['sideways', LANDSCAP
 }
 
 test('a check part-way through survives the back button, the Checks tab and a reload', async () => {
-  const axe = new AccessibilityLog({ all: true });
+  const axe = new AccessibilityLog();
   const { context, page } = await phonePage(ctx.browser);
   await page.goto(ctx.server.url);
   await signIn(page, 'volunteer', 'volunteer-demo');
