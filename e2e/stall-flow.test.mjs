@@ -1,5 +1,5 @@
 // The stall flow in a hurried volunteer's hands (issue 10), upright (390×844) and sideways
-// (844×390): five journeys, each with the order of its screens, the exact words on the
+// (844×390): the five journeys of the issue and an irregular pulse, each with the order of its screens, the exact words on the
 // volunteer's card and the person's screen, and its taps; axe-core finds nothing on any
 // screen; and a check part-way through survives the back button, the Checks tab and a reload.
 import { test } from 'node:test';
@@ -13,6 +13,7 @@ const ctx = useServerAndBrowser();
 const STALL = 'Saturday health stall';
 const HIGH_999 = 'Call 999 if you get chest pain, a severe headache, changes in your vision, confusion or breathlessness.';
 const LOW_999 = 'Call 999 if you faint and do not wake up quickly, or get chest pain or breathlessness.';
+const IRREGULAR_999 = 'Call 999 if you get chest pain or breathlessness, feel faint, or notice signs of a stroke: a drooping face, a weak arm or slurred speech.';
 const FLOW = ['New check', 'Symptoms now', 'About the person', 'Result', 'Check your answers', 'Your numbers'];
 
 const JOURNEYS = [
@@ -84,6 +85,23 @@ const JOURNEYS = [
     },
   },
   {
+    name: 'irregular pulse',
+    check: { readings: [[128, 82, true]], pulseStillIrregular: true },
+    screens: ['New check', 'Symptoms now', 'About the person', 'Check the pulse again', 'Result', 'Check your answers', 'Your numbers'],
+    // The irregular box; "Yes, still irregular" and Continue; the person's answer about contact.
+    taps: 14 + 1 + 2 + 1,
+    band: 'irregular_pulse',
+    advice: ['gp'],
+    texts: {
+      label: 'Irregular pulse',
+      sayThis: 'Your pulse is not regular. Please see your GP today to get it checked: it can be a heart rhythm problem, and it can make this blood pressure reading less reliable.',
+      safetyNet: IRREGULAR_999,
+      personMessage: 'Your pulse was not regular. Please see your GP today to get it checked.',
+      personSafetyNet: IRREGULAR_999,
+      personReading: 'Blood pressure 128/82',
+    },
+  },
+  {
     name: 'emergency',
     check: { redFlags: ['red-flags'] },
     screens: ['New check', 'Symptoms now', 'Call 999 now', 'Saved'],
@@ -99,7 +117,7 @@ const JOURNEYS = [
 ];
 
 for (const [orientation, viewport] of [['upright', PHONE], ['sideways', LANDSCAPE]]) {
-  test(`five journeys at ${viewport.width}×${viewport.height}: screens, words and taps`, async () => {
+  test(`every journey at ${viewport.width}×${viewport.height}: screens, words and taps`, async () => {
     const axe = new AccessibilityLog();
     const { context, page } = await phonePage(ctx.browser, viewport);
     await openAsVolunteer(page, ctx.server.url, axe);

@@ -13,7 +13,9 @@
 //!   fine without symptoms; see a GP with dizziness, fainting or falls.
 //! - NICE NG136, "Hypertension in adults: diagnosis and management" (2019, updated 2023),
 //!   1.2 and 1.5: same-day referral at 180/120 or above; offer ambulatory monitoring from
-//!   140/90; re-measure more often when close to 140/90; review treated people not at target.
+//!   140/90; re-measure more often when close to 140/90 (here: at least once a year above
+//!   120/80, where the triage table's "recheck in 5 years" is for the healthy range); review
+//!   treated people not at target (here: within a week at stage 2, within 4 weeks at stage 1).
 //! - NHS Community Pharmacy Blood Pressure Check Service specification: the reading protocol
 //!   and the one-week and three-week time frames in DESIGN.md's triage table.
 //!
@@ -106,7 +108,7 @@ pub const WORDING: &[Wording] = &[
         label: "Irregular pulse",
         say_this: "Your pulse is not regular. Please see your GP today to get it checked: it can be a heart rhythm problem, and it can make this blood pressure reading less reliable.",
         for_person: "Your pulse was not regular. Please see your GP today to get it checked.",
-        safety_net: Some("Call 999 if you get chest pain, breathlessness, feel faint, or your face, arm or speech changes."),
+        safety_net: Some("Call 999 if you get chest pain or breathlessness, feel faint, or notice signs of a stroke: a drooping face, a weak arm or slurred speech."),
         when: "today",
     },
     Wording {
