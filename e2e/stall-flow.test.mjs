@@ -213,8 +213,13 @@ test('a check part-way through survives the back button, the Checks tab and a re
   await axe.check(page, 'restored');
   await page.screenshot({ path: path.join(artifacts, 'stall-draft-restored.png'), fullPage: true });
 
+  // A missing answer is named in the error summary, which takes the focus.
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
+  assert.match(await page.locator('.nhsuk-error-summary').textContent(), /Choose an ethnic group/);
+  await axe.check(page, 'problems');
+
   // Finishing the check forgets the draft.
-  await page.locator('label[for="ethnicity"]').waitFor();
   await page.selectOption('#ethnicity', 'white_british');
   for (const id of ['english', 'known-hypertension', 'smoking']) await page.locator(`label[for="${id}"]`).click();
   await page.fill('#reading-1-diastolic', '84');

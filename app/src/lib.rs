@@ -89,17 +89,23 @@ fn LeaveCheck(to: Screen) -> impl IntoView {
     }
 }
 
-/// Moves focus to the screen's main heading (made focusable for it), so a screen reader
-/// starts there and no button of the last screen stays focused.
+/// Moves focus to the screen's main heading, so a screen reader starts there and no button
+/// of the last screen stays focused.
 pub fn focus_heading() {
+    focus_first("main h1");
+}
+
+/// Moves focus to (and so into view) the first element matching `selector`, made focusable
+/// for it: a new screen's heading, the error summary, the prompt for the next reading.
+pub fn focus_first(selector: &str) {
     use wasm_bindgen::JsCast;
-    let heading = web_sys::window()
+    let found = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("main h1").ok().flatten())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
         .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(heading) = heading {
-        let _ = heading.set_attribute("tabindex", "-1");
-        let _ = heading.focus();
+    if let Some(element) = found {
+        let _ = element.set_attribute("tabindex", "-1");
+        let _ = element.focus();
     }
 }
 

@@ -131,7 +131,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
         if next == step.get_untracked() {
             // Another reading on the same screen: to its prompt, not back to the top.
             problems.set(Vec::new());
-            request_animation_frame(focus_reading_prompt);
+            request_animation_frame(|| crate::focus_first("[data-testid=reading-prompt]"));
             return;
         }
         push_history();
@@ -151,10 +151,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     let next = Callback::new(move |()| {
         match steps::advance(step.get_untracked(), draft, state.settings.get_untracked()) {
             Ok(next) => forward(next),
-            Err(found) => {
-                problems.set(found);
-                scroll_to_top();
-            }
+            Err(found) => show_problems(problems, found),
         }
     });
     let back = Callback::new(move |()| {
@@ -187,10 +184,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
                     state.kick_sync();
                     new_screen();
                 }
-                Err(found) => {
-                    problems.set(found);
-                    scroll_to_top();
-                }
+                Err(found) => show_problems(problems, found),
             }
             saving.set(false);
         });
@@ -413,29 +407,17 @@ fn scroll_to_top() {
     }
 }
 
+/// The NHS error summary for what is wrong, with focus on it (it links to each field).
+fn show_problems(problems: RwSignal<Vec<Problem>>, found: Vec<Problem>) {
+    problems.set(found);
+    request_animation_frame(|| crate::focus_first(".nhsuk-error-summary"));
+}
+
 /// A new screen: to the top, and focus on its heading (never on the button pressed to get
 /// there, which on the next screen would be a different button).
 pub fn new_screen() {
     scroll_to_top();
     request_animation_frame(crate::focus_heading);
-}
-
-/// Moves focus to the protocol's prompt for the next reading, and it into view.
-fn focus_reading_prompt() {
-    use wasm_bindgen::JsCast;
-    let prompt = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("[data-testid=reading-prompt]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(prompt) = prompt {
-        let _ = prompt.set_attribute("tabindex", "-1");
-        prompt.scroll_into_view();
-        let _ = prompt.focus();
-    }
 }
 
 /// Lets the browser's back button step back through the check.
