@@ -37,8 +37,6 @@ pub fn edit_window_ms() -> i64 {
 /// A check part-way through, as kept on the phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct KeptDraft {
-    /// The saved check being corrected, if it is a correction.
-    correcting: Option<Uuid>,
     /// The screen the volunteer was on.
     step: Step,
     /// The answers.
@@ -72,11 +70,12 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     // The form is drawn once a kept draft (or the check to correct) is loaded.
     let ready = RwSignal::new(false);
 
+    let kept_as = store::draft::name_for(correcting);
+    let name = kept_as.clone();
     leptos::task::spawn_local(async move {
-        let kept = store::draft::load()
+        let kept = store::draft::load(&name)
             .await
-            .and_then(|text| serde_json::from_str::<KeptDraft>(&text).ok())
-            .filter(|kept| kept.correcting == correcting);
+            .and_then(|text| serde_json::from_str::<KeptDraft>(&text).ok());
         if let Some(id) = correcting {
             match load_check(id).await {
                 Some(record) => {
@@ -104,7 +103,6 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     // Keep every change on the phone as the volunteer goes.
     Effect::new(move |_| {
         let current = KeptDraft {
-            correcting,
             step: step.get(),
             draft: draft.get(),
         };
@@ -114,6 +112,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
         let started = current.draft.is_started() || correcting.is_some();
         state.check_in_progress.set(started);
         store::draft::keep(
+            &kept_as,
             started
                 .then(|| serde_json::to_string(&current).ok())
                 .flatten(),
@@ -177,7 +176,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
             .await;
             match result {
                 Ok(id) => {
-                    store::draft::keep(None);
+                    store::draft::keep(&store::draft::name_for(correcting), None);
                     state.check_in_progress.set(false);
                     saved.set(Some(Saved { id, emergency }));
                     state.participant_view.set(!emergency);

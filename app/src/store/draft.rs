@@ -7,20 +7,27 @@
 //! that opens before the write lands still reads it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
-/// The named value the draft is kept under.
-const KEY: &str = "draft";
+/// The named value a check's draft is kept under: one for the new check, one per saved
+/// check being corrected, so starting one never overwrites another.
+pub fn name_for(correcting: Option<uuid::Uuid>) -> String {
+    match correcting {
+        None => "draft".to_owned(),
+        Some(id) => format!("draft-{id}"),
+    }
+}
 
 thread_local! {
-    static LATEST: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
-    static PENDING: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+    static LATEST: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+    static PENDING: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
     static WRITING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Keeps `text` (the draft as JSON) as the draft, or forgets the draft with `None`.
-pub fn keep(text: Option<String>) {
-    LATEST.with(|l| *l.borrow_mut() = Some(text.clone()));
-    PENDING.with(|p| *p.borrow_mut() = Some(text));
+/// Keeps `text` (the draft as JSON) under `name`, or forgets that draft with `None`.
+pub fn keep(name: &str, text: Option<String>) {
+    LATEST.with(|l| l.borrow_mut().insert(name.to_owned(), text.clone()));
+    PENDING.with(|p| p.borrow_mut().insert(name.to_owned(), text));
     if !WRITING.with(Cell::get) {
         WRITING.with(|w| w.set(true));
         mark("saving");
@@ -28,28 +35,34 @@ pub fn keep(text: Option<String>) {
     }
 }
 
-/// The kept draft (JSON), if any.
-pub async fn load() -> Option<String> {
-    if let Some(latest) = LATEST.with(|l| l.borrow().clone()) {
+/// The draft kept under `name` (JSON), if any.
+pub async fn load(name: &str) -> Option<String> {
+    if let Some(latest) = LATEST.with(|l| l.borrow().get(name).cloned()) {
         return latest;
     }
     let store = super::get().await.ok()?;
-    store.meta::<String>(KEY).await.ok().flatten()
+    store.meta::<String>(name).await.ok().flatten()
 }
 
 async fn flush() {
-    while let Some(next) = PENDING.with(|p| p.borrow_mut().take()) {
-        if let Ok(store) = super::get().await {
+    loop {
+        let batch = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        if batch.is_empty() {
+            break;
+        }
+        let Ok(store) = super::get().await else {
+            break;
+        };
+        for (name, next) in batch {
             let _ = match next {
-                Some(text) => store.set_meta(KEY, &text).await,
-                None => store.delete_meta(KEY).await,
+                Some(text) => store.set_meta(&name, &text).await,
+                None => store.delete_meta(&name).await,
             };
         }
     }
     WRITING.with(|w| w.set(false));
     mark("saved");
 }
-
 /// `data-draft` on the page's body says whether the newest draft is committed, for the
 /// browser tests (which reload the page only once it is).
 fn mark(state: &str) {
