@@ -587,10 +587,12 @@ mod tests {
         assert!(view.flagged);
         assert_eq!(view.card.label, "Very high");
         assert!(
-            view.advice_problem(&draft.advice).is_some(),
-            "no signposting yet"
+            view.advice_problem(&[Advice::Lifestyle]).is_some(),
+            "lifestyle advice is no signposting"
         );
+        draft.advice.clear();
         draft.tick_advice_for(view.band);
+        assert_eq!(draft.advice, vec![Advice::Gp, Advice::Nhs111]);
         assert_eq!(view.advice_problem(&draft.advice), None);
         draft.consent_to_contact = Some(true);
         draft.phone = "0770 090 0123".into();
@@ -598,6 +600,27 @@ mod tests {
         assert_eq!(draft.contact(false), Ok(None));
         draft.phone = "nope".into();
         assert_eq!(draft.contact(true).unwrap_err().field, "phone");
+    }
+
+    #[test]
+    fn an_emergency_is_saved_with_what_there_is() {
+        let mut draft = Draft::new();
+        draft.consent_to_record = Some(true);
+        draft.any_red_flag = Some(true);
+        draft.red_flags = vec![RedFlag::ChestPain];
+        draft.readings[0] = typed("150", "");
+        let check = draft.to_emergency_check(&context()).unwrap();
+        assert_eq!(check.band, stallside_shared::triage::Band::Emergency);
+        assert!(
+            check.readings.is_empty(),
+            "a reading half typed is left out"
+        );
+        assert_eq!(check.advice, vec![Advice::Call999]);
+        assert_eq!(
+            check.age_band,
+            AgeBand::NotSaid,
+            "asked later, when it is corrected"
+        );
     }
 
     #[test]
@@ -613,6 +636,7 @@ mod tests {
             "low-symptoms"
         );
         draft.low_bp_symptoms = vec![LowBpSymptom::Fainting];
+        draft.tick_advice_for(stallside_shared::triage::Band::LowUrgent);
         assert_eq!(
             draft.to_check(&context()).unwrap().band,
             stallside_shared::triage::Band::LowUrgent
