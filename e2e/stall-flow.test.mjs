@@ -166,12 +166,15 @@ for (const [orientation, viewport] of [['upright', PHONE], ['sideways', LANDSCAP
   });
 }
 
-test('a check part-way through survives the back button, the Checks tab and a reload', async () => {
+test('a check part-way through survives the back button, the Checks tab, a correction and a reload', async () => {
   const axe = new AccessibilityLog();
   const { context, page } = await phonePage(ctx.browser);
   await page.goto(ctx.server.url);
   await signIn(page, 'volunteer', 'volunteer-demo');
   await chooseStall(page, STALL);
+  // A saved check, to correct part-way through the next one.
+  await takeCheck(page, { readings: [[116, 74]] });
+  await page.getByRole('button', { name: 'Next check' }).click();
 
   await page.getByRole('button', { name: 'Yes, they agree' }).click();
   await page.getByRole('button', { name: 'None of these' }).click();
@@ -201,6 +204,19 @@ test('a check part-way through survives the back button, the Checks tab and a re
   await page.screenshot({ path: path.join(artifacts, 'stall-draft-leave.png'), fullPage: true });
   await page.getByRole('button', { name: 'Leave the check' }).click();
   await page.getByRole('heading', { name: 'Checks on this phone' }).waitFor();
+  await page.getByRole('button', { name: 'New check' }).first().click();
+  await page.getByTestId('restored').waitFor();
+  await answersShown();
+
+  // Correcting a saved check in between keeps its own draft, apart from the new check's.
+  await page.getByRole('button', { name: 'Checks' }).click();
+  await page.getByRole('button', { name: 'Leave the check' }).click();
+  await page.getByRole('button', { name: /^Correct/ }).first().click();
+  await page.getByTestId('stall-name').filter({ hasText: 'Correcting a saved check' }).waitFor();
+  await page.locator('label[for="smoking-current"]').click();
+  await kept();
+  await page.getByRole('button', { name: 'Checks' }).click();
+  await page.getByRole('button', { name: 'Leave the check' }).click();
   await page.getByRole('button', { name: 'New check' }).first().click();
   await page.getByTestId('restored').waitFor();
   await answersShown();
