@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, recordCheck, recordsOnPhone, recordsOnServer, signIn, waitAllSynced } from './volunteer.mjs';
+import { AccessibilityLog, recordCheck, recordsOnPhone, recordsOnServer, signIn, syncNow, waitAllSynced } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 const LAPTOP = { width: 1280, height: 800 };
@@ -98,7 +98,7 @@ test('from event to outcome, with the dashboard and export matching the records'
   await supervisor.screenshot({ path: path.join(artifacts, 'flags-phone.png'), fullPage: true });
 
   // The volunteer's phone shows the outcome.
-  await phone.getByRole('button', { name: 'Sync now' }).click();
+  await syncNow(phone);
   await phone.getByRole('button', { name: 'Checks' }).click();
   await phone.getByTestId('outcome').filter({ hasText: 'Sent to urgent care' }).waitFor({ timeout: 20_000 });
   const onPhone = await recordsOnPhone(phone);

@@ -14,6 +14,8 @@ mkdirSync(artifacts, { recursive: true });
 
 /** The phone viewport the volunteers use. */
 export const PHONE = { width: 390, height: 844 };
+/** The same phone turned sideways. */
+export const LANDSCAPE = { width: 844, height: 390 };
 
 /** Starts the server; resolves with { url, dataDir, stop(), kill() }. */
 export async function startServer({ dataDir, port = 0 } = {}) {
@@ -59,9 +61,9 @@ export async function launchBrowser() {
   });
 }
 
-/** A phone-sized page in a new browser context. */
-export async function phonePage(browser) {
-  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+/** A phone-sized page in a new browser context (upright unless another viewport is given). */
+export async function phonePage(browser, viewport = PHONE) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
   page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('net::ERR_')) console.error('console:', message.text()); });
@@ -70,8 +72,8 @@ export async function phonePage(browser) {
 
 const axeSource = readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-/** Runs axe-core (WCAG 2.x A and AA rules) on the page; returns serious and critical violations. */
-export async function seriousViolations(page) {
+/** Runs axe-core (WCAG 2.x A and AA rules) on the page; returns every violation, of any impact. */
+export async function allViolations(page) {
   // Evaluated through the DevTools protocol, not added as an inline <script>, which the
   // server's Content-Security-Policy refuses as it would an attacker's.
   await page.evaluate(axeSource);
@@ -79,9 +81,9 @@ export async function seriousViolations(page) {
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
   );
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return results.violations.map(
+    (v) => `${v.impact}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
 }
 
 /** Signs in through the API (for setting up other roles in a test). */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, startServer, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, chooseStall, recordCheck, recordsOnPhone, recordsOnServer, signIn, waitAllSynced } from './volunteer.mjs';
+import { AccessibilityLog, chooseStall, openAsVolunteer, recordCheck, recordsOnPhone, recordsOnServer, syncNow, waitAllSynced } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 
@@ -12,12 +12,7 @@ test('three checks recorded offline survive a reload and sync when the signal re
   const axe = new AccessibilityLog();
   const { context, page } = await phonePage(ctx.browser);
 
-  await page.goto(ctx.server.url);
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  await axe.check(page, 'sign in');
-  await signIn(page, 'volunteer', 'volunteer-demo');
-  await page.getByRole('heading', { name: "Today's stall" }).waitFor();
-  await axe.check(page, 'stall');
+  await openAsVolunteer(page, ctx.server.url, axe);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
@@ -75,7 +70,7 @@ test('three checks recorded offline survive a reload and sync when the signal re
   await call('POST', `/api/flags/${severe.id}/attempts`, { reached: true });
   await call('POST', `/api/flags/${severe.id}/close`, { outcome: 'urgent_care' });
 
-  await page.getByRole('button', { name: 'Sync now' }).click();
+  await syncNow(page);
   await page.getByTestId('outcome').filter({ hasText: 'Supervisor: Sent to urgent care' }).waitFor({ timeout: 20_000 });
   onPhone = await recordsOnPhone(page);
   assert.equal(onPhone.find((r) => r.band === 'severe').outcome, 'Supervisor: Sent to urgent care');

@@ -1,17 +1,27 @@
 // What a volunteer does on the phone, as steps a test can take (clicking labels and typing,
 // as a person does).
 import assert from 'node:assert/strict';
-import { seriousViolations } from './harness.mjs';
+import { allViolations } from './harness.mjs';
 
-/** Collects axe-core's serious and critical violations per screen. */
+/** Collects axe-core's violations, of any impact, per screen. */
 export class AccessibilityLog {
   constructor() {
     this.found = [];
   }
 
   async check(page, screen) {
-    for (const violation of await seriousViolations(page)) this.found.push(`${screen}: ${violation}`);
+    for (const violation of await allViolations(page)) this.found.push(`${screen}: ${violation}`);
   }
+}
+
+/** Opens the app and signs the demo volunteer in, checking both screens on the way. */
+export async function openAsVolunteer(page, url, axe) {
+  await page.goto(url);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await axe.check(page, 'sign in');
+  await signIn(page, 'volunteer', 'volunteer-demo');
+  await page.getByRole('heading', { name: "Today's stall" }).waitFor();
+  await axe.check(page, 'stall');
 }
 
 export async function signIn(page, username, password) {
@@ -25,80 +35,178 @@ export async function chooseStall(page, name = 'Saturday health stall') {
   await page.getByRole('heading', { name: 'New check' }).waitFor();
 }
 
-const pick = (page, id) => page.locator(`label[for="${id}"]`).click();
-const next = (page) => page.getByRole('button', { name: 'Continue' }).click();
+/** Asserts every button, and every label of a radio or checkbox, is at least 44 by 44 pixels. */
+export async function assertTargetsAtLeast44(page, screen) {
+  const small = await page.evaluate(() => [...document.querySelectorAll('button, .nhsuk-radios__label, .nhsuk-checkboxes__label')]
+    .map((target) => ({ target, box: target.getBoundingClientRect() }))
+    .filter(({ box }) => box.width > 0 && (box.width < 44 || box.height < 44))
+    .map(({ target, box }) => `${target.textContent.trim()} (${Math.round(box.width)}×${Math.round(box.height)})`));
+  assert.deepEqual(small, [], `${screen}: touch targets smaller than 44 px`);
+}
+
+/** Asserts the page does not scroll sideways at its width. */
+export async function assertNoSidewaysScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  assert.ok(scroll <= width, `no sideways scrolling (page is ${scroll}px wide, screen ${width}px)`);
+}
 
 /**
- * Records one check through the whole flow and waits for "Saved".
- * readings: [[sys, dia], ...] typed in order (the protocol decides how many are asked for).
+ * Takes one check through the capture flow as a volunteer does, and notes what happened:
+ * the screens in order (their headings), the taps (a click, a typed field or a choice from
+ * a list each count as one), and the words shown on the volunteer's card and the person's
+ * screen. Every screen must arrive with focus on its heading, never on a button.
+ *
+ * readings: [[systolic, diastolic, irregular?], ...] typed in order (the protocol decides how
+ * many are asked for); redFlags: ids of red flags to tick (an emergency); lowSymptoms: codes of
+ * low blood pressure symptoms (for a low reading), [] for none; phone: the contact number for
+ * a flagged result (without one the person says no); postcode: looked up on the phone;
+ * pulseStillIrregular: the answer on the pulse recheck; shots: a path prefix for a screenshot of
+ * each screen (of the whole page, or with fullPage false what is in view on arrival).
  */
-export async function recordCheck(page, { readings, phone, axe, screenshots } = {}) {
-  await page.getByRole('heading', { name: 'New check' }).waitFor();
-  await axe?.check(page, 'consent');
-  await pick(page, 'consent');
-  await next(page);
-  for (const [index, [systolic, diastolic]] of readings.entries()) {
-    const n = index + 1;
-    await page.fill(`#reading-${n}-systolic`, String(systolic));
-    await page.fill(`#reading-${n}-diastolic`, String(diastolic));
-    await page.fill(`#reading-${n}-pulse`, '72');
-    if (index === 0) await axe?.check(page, 'readings');
-    await next(page);
-  }
-  await page.getByRole('heading', { name: 'Symptoms and history' }).waitFor();
-  await pick(page, 'any-red-flag-no');
-  await pick(page, 'known-hypertension');
-  await axe?.check(page, 'symptoms');
-  await next(page);
-  const result = page.getByTestId('result');
-  await result.waitFor();
-  const band = await result.getAttribute('data-band');
-  await axe?.check(page, 'result');
-  if (screenshots) await page.screenshot({ path: `${screenshots}-result.png`, fullPage: true });
-  await page.getByRole('button', { name: 'Show the person their numbers' }).click();
-  await page.getByTestId('your-numbers').waitFor();
-  await axe?.check(page, 'your numbers');
-  if (screenshots) await page.screenshot({ path: `${screenshots}-your-numbers.png`, fullPage: true });
-  await next(page);
-  await pick(page, 'age-band');
-  await pick(page, 'sex');
-  await page.selectOption('#ethnicity', 'black_caribbean');
-  await pick(page, 'english');
-  await page.fill('#postcode', 'n1 9gu');
-  await page.getByRole('button', { name: 'Find area' }).click();
-  await page.getByTestId('area').filter({ hasText: 'E01002704' }).waitFor();
-  await axe?.check(page, 'about');
-  if (screenshots) await page.screenshot({ path: `${screenshots}-about.png`, fullPage: true });
-  await next(page);
-  await pick(page, 'smoking');
-  await axe?.check(page, 'lifestyle');
-  await next(page);
-  await pick(page, 'advice');
-  await page.fill('#goal', 'Walk to the market');
-  await axe?.check(page, 'advice');
-  await next(page);
-  const contact = page.getByRole('heading', { name: 'Follow-up contact' });
-  const review = page.getByRole('heading', { name: 'Check your answers' });
-  await contact.or(review).waitFor();
-  if (await contact.isVisible()) {
-    if (phone) {
-      await pick(page, 'contact-consent');
-      await page.fill('#phone', phone);
-    } else {
-      await pick(page, 'contact-consent-no');
+export async function takeCheck(page, {
+  readings = [], redFlags, lowSymptoms, phone, postcode, known = 'no', pulseStillIrregular = false, axe, shots, fullPage = true,
+} = {}) {
+  const journey = { screens: [], taps: 0, texts: {} };
+  const tap = async (locator) => {
+    await locator.click();
+    journey.taps += 1;
+  };
+  const pick = (id) => tap(page.locator(`label[for="${id}"]`));
+  const type = async (selector, value) => {
+    await page.fill(selector, String(value));
+    journey.taps += 1;
+  };
+  const button = (name) => page.getByRole('button', { name, exact: true });
+  const screen = async (name) => {
+    await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    await page.waitForFunction(
+      (heading) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === heading,
+      name,
+      { timeout: 5_000 },
+    );
+    journey.screens.push(name);
+    await assertTargetsAtLeast44(page, name);
+    await axe?.check(page, name);
+    if (shots) {
+      const file = `${shots}-${journey.screens.length}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`;
+      await page.screenshot({ path: file, fullPage });
     }
-    await axe?.check(page, 'contact');
-    await next(page);
+  };
+  const text = async (testId) => {
+    const found = page.getByTestId(testId);
+    return (await found.count()) ? (await found.textContent()).trim() : null;
+  };
+  const readCard = async () => {
+    journey.band = await page.getByTestId('result').getAttribute('data-band');
+    journey.texts.label = (await page.locator('[data-testid="result"] h2').textContent()).trim();
+    journey.texts.sayThis = await text('say-this');
+    journey.texts.safetyNet = await text('safety-net');
+  };
+
+  await screen('New check');
+  journey.texts.stall = await text('stall-name');
+  await tap(button('Yes, they agree'));
+  await screen('Symptoms now');
+  if (redFlags) {
+    for (const flag of redFlags) await pick(flag);
+    await tap(button('Call 999 now'));
+    await screen('Call 999 now');
+    await readCard();
+    await tap(button('Save what you have'));
+    await screen('Saved');
+    return journey;
+  }
+  await tap(button('None of these'));
+  await screen('About the person');
+  await pick('age-band-50_59');
+  await pick('sex');
+  await page.selectOption('#ethnicity', 'black_caribbean');
+  journey.taps += 1;
+  await pick('english');
+  if (postcode) {
+    await type('#postcode', postcode);
+    await tap(button('Find area'));
+    await page.getByTestId('area').filter({ hasText: 'Area found' }).waitFor();
+  }
+  await pick(known === 'no' ? 'known-hypertension' : `known-hypertension-${known}`);
+  await pick('smoking');
+  for (const [index, [systolic, diastolic, irregular]] of readings.entries()) {
+    const n = index + 1;
+    if (n > 1) {
+      await page.getByTestId('reading-prompt').waitFor();
+      await page.waitForFunction(() => document.activeElement?.dataset.testid === 'reading-prompt');
+      await axe?.check(page, `reading ${n}`);
+    }
+    await type(`#reading-${n}-systolic`, systolic);
+    await type(`#reading-${n}-diastolic`, diastolic);
+    await type(`#reading-${n}-pulse`, 72);
+    if (irregular) await pick(`reading-${n}-irregular`);
+    await tap(button('Continue'));
+  }
+  if (readings.some(([, , irregular]) => irregular)) {
+    await screen('Check the pulse again');
+    await pick(pulseStillIrregular ? 'pulse-repeat' : 'pulse-repeat-no');
+    await tap(button('Continue'));
+  }
+  if (lowSymptoms) {
+    await screen('Low blood pressure');
+    if (lowSymptoms.length) {
+      await pick('any-low-symptom');
+      for (const code of lowSymptoms) await pick(code === 'fainting' ? 'low-symptoms' : `low-symptoms-${code}`);
+    } else {
+      await pick('any-low-symptom-no');
+    }
+    await tap(button('Continue'));
+  }
+  await screen('Result');
+  await readCard();
+  journey.texts.advice = await page.locator('input[name="advice"]:checked').evaluateAll((boxes) => boxes.map((b) => b.value));
+  if (await page.locator('#contact-consent').count()) {
+    if (phone) {
+      await pick('contact-consent');
+      await type('#phone', phone);
+    } else {
+      await pick('contact-consent-no');
+    }
   } else {
     assert.equal(phone, undefined, 'a contact number was given for a reading that is not flagged');
   }
-  await page.getByRole('heading', { name: 'Check your answers' }).waitFor();
-  await axe?.check(page, 'review');
-  await page.getByTestId('save').click();
+  await tap(button('Continue'));
+  await screen('Check your answers');
+  journey.answers = await page.locator('.nhsuk-summary-list__row').evaluateAll((rows) => rows.map((row) => [
+    row.querySelector('dt').textContent.trim(),
+    row.querySelector('.nhsuk-summary-list__value').textContent.trim(),
+    row.querySelector('.nhsuk-summary-list__actions button')?.textContent.trim().startsWith('Change') ?? false,
+  ]));
+  await tap(page.getByTestId('save'));
+  await screen('Your numbers');
+  journey.texts.personMessage = await text('person-message');
+  journey.texts.personSafetyNet = await text('person-safety-net');
+  journey.texts.personReading = (await page.locator('.stallside-your-numbers__reading').textContent()).trim();
+  journey.chrome = await page.locator('header, [data-testid="syncbar"], .nhsuk-back-link').count();
   await page.getByTestId('saved').waitFor();
-  await axe?.check(page, 'saved');
-  await page.getByRole('button', { name: 'Record another check' }).click();
-  return band;
+  return journey;
+}
+
+/**
+ * Records one check through the whole flow and waits for "Saved", then starts the next.
+ * readings: [[sys, dia], ...] typed in order (the protocol decides how many are asked for).
+ * Returns the band.
+ */
+export async function recordCheck(page, { readings, phone, axe, screenshots } = {}) {
+  const low = readings.at(-1)[0] < 90 || readings.at(-1)[1] < 60;
+  const journey = await takeCheck(page, {
+    readings, phone, axe, shots: screenshots, postcode: 'n1 9gu', lowSymptoms: low ? [] : undefined,
+  });
+  await page.getByRole('button', { name: 'Next check' }).click();
+  return journey.band;
+}
+
+/** Opens the sync status in the header and asks for a sync now. */
+export async function syncNow(page) {
+  const status = page.getByTestId('syncbar');
+  if ((await status.getAttribute('aria-expanded')) !== 'true') await status.click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
 }
 
 /** The records list as [{ status, band, outcome }]. */

@@ -136,15 +136,22 @@ pub fn Choices(
     /// A hint under the question.
     #[prop(optional)]
     hint: Option<&'static str>,
+    /// An error to show.
+    #[prop(optional, into)]
+    error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
     let hint_id = format!("{name}-hint");
     view! {
-        <div class="nhsuk-form-group">
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=move || error.get().is_some()>
             <fieldset class="nhsuk-fieldset" aria-describedby=hint.map(|_| hint_id.clone())>
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">
                     <h2 class="nhsuk-fieldset__heading">{legend}</h2>
                 </legend>
                 {hint.map(|h| view! { <div class="nhsuk-hint" id=hint_id.clone()>{h}</div> })}
+                {move || error.get().map(|e| view! {
+                    <span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{e}</span>
+                })}
                 <div class="nhsuk-checkboxes">
                     {options
                         .into_iter()

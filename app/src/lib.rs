@@ -23,7 +23,8 @@ use signin::SignIn;
 use stall::StallPicker;
 use state::{app_state, AppState, Screen};
 
-/// The whole app: the NHS header, the sync bar, and the screen for where the person is.
+/// The whole app: the NHS header with the sync status, and the screen for where the person
+/// is. The person's own screen ("Your numbers") is shown with none of the app around it.
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
@@ -37,11 +38,21 @@ pub fn App() -> impl IntoView {
             Err(e) => state.storage_error.set(Some(e.to_string())),
         }
     });
+    // A new screen starts at its heading, not on the control that led there.
+    Effect::new(move |previous: Option<Screen>| {
+        let screen = state.screen.get();
+        if previous.is_some_and(|p| p != screen) {
+            capture::new_screen();
+        }
+        screen
+    });
+    let chrome = move || !state.participant_view.get();
     view! {
-        <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
-        <Header staff=false />
+        {move || chrome().then(|| view! {
+            <a class="nhsuk-skip-link" href="#maincontent">"Skip to main content"</a>
+            <Header staff=false />
+        })}
         <div class="nhsuk-width-container">
-            <SyncBar />
             <main class="nhsuk-main-wrapper nhsuk-main-wrapper--s" id="maincontent" role="main" tabindex="-1">
                 {move || state.storage_error.get().map(|e| view! {
                     <div class="nhsuk-error-summary" role="alert">
@@ -49,9 +60,52 @@ pub fn App() -> impl IntoView {
                         <div class="nhsuk-error-summary__body"><p>{e}</p></div>
                     </div>
                 })}
-                <CurrentScreen />
+                {move || match state.leaving.get() {
+                    Some(to) => view! { <LeaveCheck to=to /> }.into_any(),
+                    None => view! { <CurrentScreen /> }.into_any(),
+                }}
             </main>
         </div>
+    }
+}
+
+/// Asked before leaving a check part-way through for another screen.
+#[component]
+fn LeaveCheck(to: Screen) -> impl IntoView {
+    let state = app_state();
+    request_animation_frame(focus_heading);
+    view! {
+        <h1>"Leave this check?"</h1>
+        <p class="nhsuk-body">"The answers so far stay on this phone. Choose New check to carry on where you left off."</p>
+        <div class="stallside-answers">
+            <button class="nhsuk-button" type="button" on:click=move |_| {
+                state.leaving.set(None);
+                state.screen.set(to);
+            }>"Leave the check"</button>
+            <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| state.leaving.set(None)>
+                "Stay on the check"
+            </button>
+        </div>
+    }
+}
+
+/// Moves focus to the screen's main heading, so a screen reader starts there and no button
+/// of the last screen stays focused.
+pub fn focus_heading() {
+    focus_first("main h1");
+}
+
+/// Moves focus to (and so into view) the first element matching `selector`, made focusable
+/// for it: a new screen's heading, the error summary, the prompt for the next reading.
+pub fn focus_first(selector: &str) {
+    use wasm_bindgen::JsCast;
+    let found = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = found {
+        let _ = element.set_attribute("tabindex", "-1");
+        let _ = element.focus();
     }
 }
 
@@ -97,7 +151,7 @@ fn Header(staff: bool) -> impl IntoView {
             <li class="nhsuk-header__navigation-item">
                 <button class="nhsuk-header__navigation-link stallside-link-button" type="button"
                     aria-current=move || (state.screen.get() == screen).then_some("page")
-                    on:click=move |_| state.screen.set(screen)>{label}</button>
+                    on:click=move |_| state.go_to(screen)>{label}</button>
             </li>
         }
     };
@@ -107,6 +161,7 @@ fn Header(staff: bool) -> impl IntoView {
                 <div class="nhsuk-header__service">
                     <span class="nhsuk-header__service-name">"Stallside"</span>
                 </div>
+                {(!staff).then(|| view! { <SyncStatus /> })}
             </div>
             {move || role.get().map(|role| {
                 let items = match role.as_str() {
@@ -132,25 +187,31 @@ fn Header(staff: bool) -> impl IntoView {
     }
 }
 
-/// Always visible: how many checks are not yet on the server, and the sync's state.
+/// One line in the header: how many checks are not yet on the server. The detail and
+/// "Sync now" are a tap away, so the status never pushes the screen down.
 #[component]
-fn SyncBar() -> impl IntoView {
+fn SyncStatus() -> impl IntoView {
     let state = app_state();
     let unsynced = state.unsynced();
+    let open = RwSignal::new(false);
     let text = move || {
         let n = unsynced.get();
         let sync = state.sync.get();
         if state.signed_out.get() {
-            return format!("{n} not sent: sign in again to send them");
+            return format!("{n} not sent: sign in again");
         }
-        match (n, sync.running, sync.last_error) {
-            (0, _, _) => "All checks synced".to_owned(),
-            (n, true, _) => format!("Sending {n} {}…", plural(n)),
-            (n, false, Some(_)) => format!(
-                "{n} {} on this phone only: no connection, will retry",
-                plural(n)
-            ),
-            (n, false, None) => format!("{n} {} on this phone only", plural(n)),
+        match (n, sync.running) {
+            (0, _) => "All checks synced".to_owned(),
+            (n, true) => format!("Sending {n} {}…", plural(n)),
+            (n, false) => format!("{n} {} on this phone only", plural(n)),
+        }
+    };
+    let detail = move || {
+        let sync = state.sync.get();
+        match (&sync.last_error, sync.last_success_ms) {
+            (Some(_), _) => "No connection to the server: checks stay safe on this phone and are sent when there is signal.",
+            (None, Some(_)) => "Checks are sent to the server whenever there is signal.",
+            (None, None) => "Checks are sent to the server when there is signal.",
         }
     };
     let visible = Memo::new(move |_| {
@@ -161,24 +222,26 @@ fn SyncBar() -> impl IntoView {
     });
     view! {
         {move || visible.get().then(|| view! {
-            <div class="stallside-syncbar" role="status" aria-live="polite" data-testid="syncbar"
-                data-unsynced=move || unsynced.get().to_string()
-                data-records=move || state.records.with(|r| r.len()).to_string()>
-                <span>{text}</span>
-                {move || if state.signed_out.get() {
-                    view! {
-                        <button class="nhsuk-button nhsuk-button--small" type="button"
-                            on:click=move |_| state.screen.set(Screen::SignIn)>"Sign in again"</button>
-                    }
-                    .into_any()
-                } else {
-                    view! {
+            <div class="stallside-sync">
+                <button class="stallside-sync__line" type="button" data-testid="syncbar"
+                    aria-expanded=move || open.get().to_string() aria-controls="sync-detail"
+                    data-unsynced=move || unsynced.get().to_string()
+                    data-records=move || state.records.with(|r| r.len()).to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    <span role="status" aria-live="polite">{text}</span>
+                </button>
+                {move || state.signed_out.get().then(|| view! {
+                    <button class="nhsuk-button nhsuk-button--small nhsuk-button--reverse stallside-sync__signin" type="button"
+                        on:click=move |_| state.screen.set(Screen::SignIn)>"Sign in again"</button>
+                })}
+                {move || open.get().then(|| view! {
+                    <div class="stallside-sync__detail" id="sync-detail">
+                        <p class="nhsuk-body-s">{detail}</p>
                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
                             disabled=move || state.sync.with(|s| s.running)
                             on:click=move |_| state.kick_sync()>"Sync now"</button>
-                    }
-                    .into_any()
-                }}
+                    </div>
+                })}
             </div>
         })}
     }

@@ -77,9 +77,12 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
         Band::Emergency | Band::Severe | Band::IrregularPulse | Band::LowUrgent => {
             "nhsuk-tag nhsuk-tag--red"
         }
-        Band::Stage2 | Band::Stage1 => "nhsuk-tag nhsuk-tag--orange",
-        _ => "nhsuk-tag nhsuk-tag--blue",
+        Band::Stage2 => "nhsuk-tag nhsuk-tag--orange",
+        Band::Stage1 => "nhsuk-tag nhsuk-tag--yellow",
+        Band::Low => "nhsuk-tag nhsuk-tag--blue",
+        Band::Normal => "nhsuk-tag nhsuk-tag--green",
     };
+    let result = s.result_label();
     let time = time_of_day(s.recorded_at_ms);
     let correctable = now_ms() - s.recorded_at_ms <= edit_window_ms();
     let id = record.id;
@@ -92,7 +95,7 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
         <li class="stallside-record" data-testid="record" data-status=label data-band=s.band.code()>
             <p class="nhsuk-body nhsuk-u-margin-bottom-1">
                 <strong>{time.clone()}</strong>" "{format!("{}/{}", s.systolic, s.diastolic)}" "
-                <strong class=band_tag>{s.band.label()}</strong>" "
+                <strong class=band_tag>{result}</strong>" "
                 <strong class=tag>{label}</strong>
             </p>
             {match status {

@@ -115,6 +115,12 @@ pub struct AppState {
     pub settings: RwSignal<ProgrammeSettings>,
     /// The phone's storage failed: nothing can be saved.
     pub storage_error: RwSignal<Option<String>>,
+    /// The person's own screen is showing: no header, menu or sync status.
+    pub participant_view: RwSignal<bool>,
+    /// A check is part-way through: leaving it asks first.
+    pub check_in_progress: RwSignal<bool>,
+    /// Where the volunteer asked to go from a check part-way through, while the app asks.
+    pub leaving: RwSignal<Option<Screen>>,
 }
 
 impl AppState {
@@ -132,6 +138,22 @@ impl AppState {
             screen: RwSignal::new(Screen::Loading),
             settings: RwSignal::new(ProgrammeSettings::default()),
             storage_error: RwSignal::new(None),
+            participant_view: RwSignal::new(false),
+            check_in_progress: RwSignal::new(false),
+            leaving: RwSignal::new(None),
+        }
+    }
+
+    /// Goes to a screen from the menu; from a check part-way through, asks first.
+    pub fn go_to(&self, screen: Screen) {
+        let in_check = matches!(self.screen.get_untracked(), Screen::Capture(_));
+        if in_check
+            && self.check_in_progress.get_untracked()
+            && screen != self.screen.get_untracked()
+        {
+            self.leaving.set(Some(screen));
+        } else {
+            self.screen.set(screen);
         }
     }
 

@@ -54,3 +54,15 @@ async fn checks_are_committed_and_read_back() {
     assert_eq!(store.meta::<u64>("cursor").await.unwrap(), Some(42));
     assert_eq!(store.meta::<u64>("nothing").await.unwrap(), None);
 }
+
+#[wasm_bindgen_test]
+async fn a_named_value_can_be_removed() {
+    let store = store::get().await.unwrap();
+    store.set_meta("draft-test", &"half a check").await.unwrap();
+    assert_eq!(
+        store.meta::<String>("draft-test").await.unwrap().as_deref(),
+        Some("half a check")
+    );
+    store.delete_meta("draft-test").await.unwrap();
+    assert_eq!(store.meta::<String>("draft-test").await.unwrap(), None);
+}

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 
 use thiserror::Error;
 
-/// Where a postcode is, for equity reporting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a postcode is, for equity reporting. (Serialisable so a check being filled in can be
+/// kept on the phone with its area; the postcode is never part of it.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Area {
     /// LSOA code.
     pub lsoa: String,

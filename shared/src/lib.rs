@@ -21,3 +21,4 @@ pub mod synthetic;
 pub mod text;
 pub mod triage;
 pub mod validation;
+pub mod wording;

@@ -1,5 +1,6 @@
-//! Triage: the band a check falls in, what to tell the person, and how fast a supervisor must
-//! follow it up (NICE NG136; NHS pharmacy blood-pressure check service; DESIGN.md).
+//! Triage: the band a check falls in and how fast a supervisor must follow it up (NICE NG136;
+//! NHS pharmacy blood-pressure check service; DESIGN.md). What to tell the person about each
+//! band lives in one place, the wording table in [`crate::wording`].
 //!
 //! The table is data: [`RULES`] lists the rows in order and the first that applies wins. The
 //! same code runs on the phone (instant advice, offline) and on the server (the authoritative
@@ -19,8 +20,8 @@ vocab! {
         LowUrgent = "low_urgent" => "Low with fainting or falls",
         Stage2 = "stage2" => "High (stage 2)",
         Stage1 = "stage1" => "Raised (stage 1)",
-        Low = "low" => "Low",
-        Normal = "normal" => "Healthy range",
+        Low = "low" => "Low with symptoms",
+        Normal = "normal" => "Under 140/90, no symptoms",
     }
 }
 
@@ -179,77 +180,6 @@ impl Band {
         let position = Band::ALL.iter().position(|b| *b == self).unwrap_or(0);
         (Band::ALL.len() - 1 - position) as u8
     }
-
-    /// What the volunteer tells the person (DESIGN.md's "tell the person" column).
-    pub fn advice(self, known: KnownHypertension) -> &'static str {
-        let diagnosed = matches!(
-            known,
-            KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
-        );
-        match self {
-            Band::Emergency => "Call 999 now.",
-            Band::Severe => "Same-day GP appointment, NHS 111 or an urgent treatment centre today.",
-            Band::IrregularPulse => {
-                "Same-day GP appointment: the pulse may be atrial fibrillation, and the reading may be unreliable."
-            }
-            Band::LowUrgent => "Same-day GP appointment.",
-            Band::Stage2 | Band::Stage1 if diagnosed => "Discuss this reading at your GP review.",
-            Band::Stage2 => "See a GP or have a pharmacy blood pressure check within a week.",
-            Band::Stage1 => {
-                "Pharmacy blood pressure check (ambulatory monitoring) or GP within 3 weeks; lifestyle advice."
-            }
-            Band::Low => "See your GP; low blood pressure advice.",
-            Band::Normal => "Lifestyle advice; have another check in 5 years.",
-        }
-    }
-
-    /// The "your numbers" message for the person checked, in plain English.
-    pub fn for_participant(self, known: KnownHypertension) -> &'static str {
-        let diagnosed = matches!(
-            known,
-            KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
-        );
-        match self {
-            Band::Emergency => "Your symptoms need help now. We are calling 999.",
-            Band::Severe => {
-                "Your blood pressure is very high. Please see a doctor today: call your GP, NHS 111, or go to an urgent treatment centre."
-            }
-            Band::IrregularPulse => {
-                "Your pulse was not regular. Please see your GP today, as this needs checking."
-            }
-            Band::LowUrgent => {
-                "Your blood pressure is low and you have fainted or fallen. Please see your GP today."
-            }
-            Band::Stage2 | Band::Stage1 if diagnosed => {
-                "Your blood pressure is higher than it should be. Talk about this reading at your next GP review."
-            }
-            Band::Stage2 => {
-                "Your blood pressure is high. Please see your GP or a pharmacy for another check within a week."
-            }
-            Band::Stage1 => {
-                "Your blood pressure is a bit high. Please have it checked again at a pharmacy or your GP within 3 weeks."
-            }
-            Band::Low => "Your blood pressure is low. If you keep feeling unwell, see your GP.",
-            Band::Normal => {
-                "Your blood pressure is in the healthy range. Have it checked again in 5 years."
-            }
-        }
-    }
-}
-
-/// The "your numbers" message for the person: the band's, except that a reading below 90/60
-/// with no symptoms (triaged normal) is not called "the healthy range".
-pub fn participant_message(
-    band: Band,
-    known: KnownHypertension,
-    recorded: Option<Reading>,
-) -> &'static str {
-    let low = recorded.is_some_and(|r| r.systolic < 90 || r.diastolic < 60);
-    if band == Band::Normal && low {
-        "Your blood pressure is a little low. This is usually fine if you feel well. If you feel faint or dizzy, see your GP."
-    } else {
-        band.for_participant(known)
-    }
 }
 
 fn reading_at_least(input: &TriageInput, systolic: u16, diastolic: u16) -> bool {
@@ -260,14 +190,15 @@ fn reading_at_least(input: &TriageInput, systolic: u16, diastolic: u16) -> bool 
 
 /// Below 90/60: systolic under 90 or diastolic under 60.
 fn is_low(input: &TriageInput) -> bool {
-    input
-        .recorded
-        .is_some_and(|r| r.systolic < 90 || r.diastolic < 60)
+    input.recorded.is_some_and(|r| is_low_reading(&r))
+}
+
+/// Below 90/60 (systolic under 90 or diastolic under 60): the threshold of triage rows 4 and 7,
+/// shared with the wording table and the form that asks about low blood pressure symptoms.
+pub fn is_low_reading(r: &Reading) -> bool {
+    r.systolic < 90 || r.diastolic < 60
 }
 
 fn has_diagnosis(input: &TriageInput) -> bool {
-    matches!(
-        input.known_hypertension,
-        KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
-    )
+    input.known_hypertension.is_diagnosed()
 }

@@ -158,8 +158,14 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
     } else if !is_identifier(&check.volunteer_id) {
         errors.push(ValidationError::InvalidId("volunteer"));
     }
-    validate_readings(&check.readings, &mut errors);
-    if needs_pulse_recheck(&check.readings) && check.pulse_irregular_on_repeat.is_none() {
+    // An emergency is saved with what was taken before 999 was called: no readings, or fewer
+    // than the protocol asks for. Each reading taken must still be plausible.
+    let emergency = !check.red_flags.is_empty();
+    validate_readings(&check.readings, emergency, &mut errors);
+    if !emergency
+        && needs_pulse_recheck(&check.readings)
+        && check.pulse_irregular_on_repeat.is_none()
+    {
         errors.push(ValidationError::PulseRecheckMissing);
     }
     validate_area(check, &mut errors);
@@ -214,9 +220,11 @@ pub fn validate_reading(number: ReadingNumber, reading: &Reading) -> Vec<Validat
     errors
 }
 
-fn validate_readings(readings: &[Reading], errors: &mut Vec<ValidationError>) {
+fn validate_readings(readings: &[Reading], emergency: bool, errors: &mut Vec<ValidationError>) {
     if readings.is_empty() {
-        errors.push(ValidationError::NoReadings);
+        if !emergency {
+            errors.push(ValidationError::NoReadings);
+        }
         return;
     }
     if readings.len() > MAX_READINGS {
@@ -227,7 +235,7 @@ fn validate_readings(readings: &[Reading], errors: &mut Vec<ValidationError>) {
     for (index, reading) in readings.iter().enumerate() {
         errors.extend(validate_reading(index + 1, reading));
     }
-    if errors.len() > before {
+    if errors.len() > before || emergency {
         return;
     }
     let needed = readings_needed(readings);

@@ -20,6 +20,7 @@ fn good() -> CheckPart {
     check.lsoa = Some("E01000123".into());
     check.imd_decile = Some(2);
     check.goal = None;
+    check.red_flags.clear();
     check
 }
 
@@ -138,4 +139,20 @@ fn all_errors_are_reported_together() {
     let errors = validate(&check).unwrap_err();
     assert_eq!(errors.0.len(), 2);
     assert_eq!(errors.0[1].field(), "readings");
+}
+
+#[test]
+fn an_emergency_is_saved_with_what_was_taken_before_999() {
+    let mut check = good();
+    check.red_flags = vec![stallside_shared::record::RedFlag::ChestPain];
+    check.readings.clear();
+    assert_eq!(errors_of(&check), vec![], "no reading yet");
+    check.readings = vec![Reading::bp(150, 95)];
+    assert_eq!(errors_of(&check), vec![], "a second reading not taken");
+    check.readings = vec![Reading::bp(80, 90)];
+    assert_eq!(
+        errors_of(&check)[0].field(),
+        "readings",
+        "what was taken is still checked"
+    );
 }

@@ -55,3 +55,11 @@ fn records_round_trip_and_merge_in_the_browser() {
         assert!(edits.iter().all(|e| e.time_secs > 1_577_836_800));
     }
 }
+
+#[path = "common/wording_grid.rs"]
+mod wording_grid;
+
+#[wasm_bindgen_test]
+fn the_card_and_the_persons_screen_never_contradict_in_the_browser() {
+    assert!(wording_grid::check_grid(3) > 100_000);
+}

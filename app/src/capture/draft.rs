@@ -2,16 +2,22 @@
 //! the text typed. Turning it into a [`CheckPart`] is where the shared validation and triage
 //! run, so the phone and the server apply the same rules.
 
+use serde::{Deserialize, Serialize};
 use stallside_shared::area::Area;
-use stallside_shared::readings::{needs_pulse_recheck, next_reading, readings_needed, NextReading};
+use stallside_shared::readings::{
+    needs_pulse_recheck, next_reading, readings_needed, recorded_reading, NextReading,
+};
 use stallside_shared::record::*;
-use stallside_shared::triage::{assess, band, Assessment, ProgrammeSettings, TriageInput};
+use stallside_shared::triage::{
+    assess, band, is_low_reading, Assessment, Band, ProgrammeSettings, TriageInput,
+};
 use stallside_shared::validation::{normalise_phone, validate, validate_reading};
+use stallside_shared::wording::{advice_problem, default_advice, PersonScreen, VolunteerCard};
 
 use crate::components::Problem;
 
 /// One reading as typed.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReadingInput {
     /// Systolic, as typed.
     pub systolic: String,
@@ -38,8 +44,8 @@ pub struct Context {
     pub recorded_at_ms: i64,
 }
 
-/// The answers so far.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The answers so far; kept on the phone as the volunteer goes (see [`crate::store::draft`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     /// Consent to record.
     pub consent_to_record: Option<bool>,
@@ -73,6 +79,8 @@ pub struct Draft {
     pub smoking: Option<Smoking>,
     /// Advice given.
     pub advice: Vec<Advice>,
+    /// The band the advice was last ticked for: a new band ticks its own advice afresh.
+    pub advice_for: Option<Band>,
     /// Personal goal.
     pub goal: String,
     /// Barriers mentioned.
@@ -84,6 +92,29 @@ pub struct Draft {
     /// Correcting a check whose person already agreed to contact: the number given then
     /// stands unless a new one is typed.
     pub contact_on_file: bool,
+}
+
+/// The result of the answers so far, as the result screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultView {
+    /// The band.
+    pub band: Band,
+    /// The volunteer's card, from the shared wording table.
+    pub card: VolunteerCard,
+    /// The recorded reading, once there is one.
+    pub reading: Option<Reading>,
+    /// 140/90 or higher and not diagnosed before.
+    pub newly_identified: bool,
+    /// A supervisor will follow it up: contact is asked for.
+    pub flagged: bool,
+    assessment: Assessment,
+}
+
+impl ResultView {
+    /// Why the advice ticked is not enough for this result, if it is not.
+    pub fn advice_problem(&self, advice: &[Advice]) -> Option<&'static str> {
+        advice_problem(&self.assessment, advice)
+    }
 }
 
 /// What pressing "Continue" on the readings step leads to.
@@ -104,9 +135,9 @@ impl Draft {
         }
     }
 
-    /// A saved check, to correct.
+    /// A saved check, to correct (an emergency saved before any reading gets an empty one).
     pub fn from_check(check: &CheckPart) -> Self {
-        Draft {
+        let draft = Draft {
             consent_to_record: Some(check.consent_to_record),
             readings: check
                 .readings
@@ -138,11 +169,20 @@ impl Draft {
             other_conditions: check.other_conditions.clone(),
             smoking: Some(check.smoking),
             advice: check.advice.clone(),
+            advice_for: Some(check.band),
             goal: check.goal.clone().unwrap_or_default(),
             barriers: check.barriers.clone(),
             consent_to_contact: Some(check.consent_to_contact),
             phone: String::new(),
             contact_on_file: check.consent_to_contact,
+        };
+        if draft.readings.is_empty() {
+            Draft {
+                readings: vec![ReadingInput::default()],
+                ..draft
+            }
+        } else {
+            draft
         }
     }
 
@@ -228,19 +268,84 @@ impl Draft {
         self.readings.iter().any(|r| r.irregular)
     }
 
-    /// The triage of the answers so far (readings must parse).
-    pub fn assessment(&self, settings: &ProgrammeSettings) -> Option<Assessment> {
-        let readings = self.parsed_readings().ok()?;
-        let check = self.partial_check(readings);
-        Some(assess(&TriageInput::from_check(&check), settings))
-    }
-
     /// Whether the recorded reading is below 90/60, so low blood pressure symptoms are asked.
     pub fn is_low(&self) -> bool {
+        self.recorded().is_some_and(|r| is_low_reading(&r))
+    }
+
+    /// The recorded reading of the readings typed, once they all parse.
+    pub fn recorded(&self) -> Option<Reading> {
         self.parsed_readings()
             .ok()
-            .and_then(|r| stallside_shared::readings::recorded_reading(&r))
-            .is_some_and(|r| r.systolic < 90 || r.diastolic < 60)
+            .and_then(|r| recorded_reading(&r))
+    }
+
+    /// The result of the answers so far (readings that are complete and plausible).
+    pub fn result_view(&self, settings: &ProgrammeSettings) -> ResultView {
+        let check = self.partial_check(self.complete_readings());
+        let input = TriageInput::from_check(&check);
+        let assessment = assess(&input, settings);
+        ResultView {
+            band: assessment.band,
+            card: VolunteerCard::of(&input),
+            reading: input.recorded,
+            newly_identified: assessment.newly_identified,
+            flagged: assessment.is_flagged(),
+            assessment,
+        }
+    }
+
+    /// The person's own screen, from the same row of the wording table as the card.
+    pub fn person_screen(&self) -> PersonScreen {
+        let check = self.partial_check(self.complete_readings());
+        PersonScreen::of(&TriageInput::from_check(&check))
+    }
+
+    /// The readings typed so far that are complete and plausible, up to the first that is not.
+    fn complete_readings(&self) -> Vec<Reading> {
+        self.readings
+            .iter()
+            .map_while(|typed| {
+                Draft {
+                    readings: vec![typed.clone()],
+                    ..Draft::default()
+                }
+                .parsed_readings()
+                .ok()
+                .and_then(|r| r.first().copied())
+            })
+            .collect()
+    }
+
+    /// The known-hypertension answer, "not sure" until given.
+    pub fn known(&self) -> KnownHypertension {
+        self.known_hypertension.unwrap_or(KnownHypertension::Unsure)
+    }
+
+    /// Ticks the advice that goes with the band, unless it was already ticked for this band
+    /// (so the volunteer's own changes stand).
+    pub fn tick_advice_for(&mut self, band: Band) {
+        if self.advice_for != Some(band) {
+            self.advice = default_advice(band, self.known()).to_vec();
+            self.advice_for = Some(band);
+        }
+    }
+
+    /// Whether anything has been answered yet: an untouched form is not worth keeping.
+    pub fn is_started(&self) -> bool {
+        *self != Draft::new()
+    }
+
+    /// An emergency saved with what was taken before 999 was called: the red flags, the
+    /// readings that are complete and plausible, and "not said" for every question not yet
+    /// asked. The volunteer finishes it later by correcting it.
+    pub fn to_emergency_check(&self, context: &Context) -> Result<CheckPart, Vec<Problem>> {
+        let mut check = self.partial_check(self.complete_readings());
+        check.consent_to_record = true;
+        if !check.advice.contains(&Advice::Call999) {
+            check.advice.push(Advice::Call999);
+        }
+        self.finish(check, context)
     }
 
     /// The contact number, checked; `None` when none is to be sent.
@@ -306,7 +411,19 @@ impl Draft {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut check = self.partial_check(readings);
+        let check = self.partial_check(readings);
+        let assessment = assess(
+            &TriageInput::from_check(&check),
+            &ProgrammeSettings::default(),
+        );
+        if let Some(message) = advice_problem(&assessment, &check.advice) {
+            return Err(vec![Problem::new("advice", message)]);
+        }
+        self.finish(check, context)
+    }
+
+    /// Stamps where, when and by whom, triages, and runs the shared validation.
+    fn finish(&self, mut check: CheckPart, context: &Context) -> Result<CheckPart, Vec<Problem>> {
         check.event_id = context.event_id.clone();
         check.venue_type = context.venue_type;
         check.borough = context.borough.clone();
@@ -458,16 +575,52 @@ mod tests {
         draft.sex = None;
         assert_eq!(draft.to_check(&context()).unwrap_err()[0].field, "sex");
         draft.sex = Some(Sex::Male);
+        assert_eq!(
+            draft.to_check(&context()).unwrap_err()[0].field,
+            "advice",
+            "a flagged result needs signposting"
+        );
+        draft.advice = vec![Advice::Gp];
         let check = draft.to_check(&context()).unwrap();
         assert_eq!(check.band, stallside_shared::triage::Band::Severe);
-        let a = draft.assessment(&ProgrammeSettings::default()).unwrap();
-        assert!(a.is_flagged());
+        let view = draft.result_view(&ProgrammeSettings::default());
+        assert!(view.flagged);
+        assert_eq!(view.card.label, "Very high");
+        assert!(
+            view.advice_problem(&[Advice::Lifestyle]).is_some(),
+            "lifestyle advice is no signposting"
+        );
+        draft.advice.clear();
+        draft.tick_advice_for(view.band);
+        assert_eq!(draft.advice, vec![Advice::Gp, Advice::Nhs111]);
+        assert_eq!(view.advice_problem(&draft.advice), None);
         draft.consent_to_contact = Some(true);
         draft.phone = "0770 090 0123".into();
         assert_eq!(draft.contact(true), Ok(Some("07700900123".into())));
         assert_eq!(draft.contact(false), Ok(None));
         draft.phone = "nope".into();
         assert_eq!(draft.contact(true).unwrap_err().field, "phone");
+    }
+
+    #[test]
+    fn an_emergency_is_saved_with_what_there_is() {
+        let mut draft = Draft::new();
+        draft.consent_to_record = Some(true);
+        draft.any_red_flag = Some(true);
+        draft.red_flags = vec![RedFlag::ChestPain];
+        draft.readings[0] = typed("150", "");
+        let check = draft.to_emergency_check(&context()).unwrap();
+        assert_eq!(check.band, stallside_shared::triage::Band::Emergency);
+        assert!(
+            check.readings.is_empty(),
+            "a reading half typed is left out"
+        );
+        assert_eq!(check.advice, vec![Advice::Call999]);
+        assert_eq!(
+            check.age_band,
+            AgeBand::NotSaid,
+            "asked later, when it is corrected"
+        );
     }
 
     #[test]
@@ -483,6 +636,7 @@ mod tests {
             "low-symptoms"
         );
         draft.low_bp_symptoms = vec![LowBpSymptom::Fainting];
+        draft.tick_advice_for(stallside_shared::triage::Band::LowUrgent);
         assert_eq!(
             draft.to_check(&context()).unwrap().band,
             stallside_shared::triage::Band::LowUrgent

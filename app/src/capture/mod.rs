@@ -1,12 +1,18 @@
-//! The capture flow: consent, readings (with the protocol's prompts), red-flag questions, the
-//! triage result at once and the person's "your numbers" screen, then the rest of the record,
-//! and a save that says "saved" only once IndexedDB has committed it.
+//! The capture flow: consent, the red-flag symptoms before any reading, the questions asked
+//! while the person rests and the readings (with the protocol's prompts), the result with
+//! contact for a flagged reading straight after it, "Check your answers", and a save that says
+//! "saved" only once IndexedDB has committed it; then the person's own screen.
+//!
+//! The check being filled in is kept on the phone as the volunteer goes and restored after a
+//! reload, the browser's back button, another tab or a restart.
 
+mod answers;
 mod area;
 pub mod draft;
 mod steps;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ChangeMeta, RecordDoc};
 use stallside_shared::record::CheckRecord;
@@ -21,10 +27,28 @@ use crate::state::{app_state, AppState, Screen};
 use crate::store::{self, LocalRecord};
 use draft::{Context, Draft};
 pub use steps::Step;
+use steps::{Actions, YourNumbers};
 
 /// How long after taking a check a volunteer may correct it (the server's default).
 pub fn edit_window_ms() -> i64 {
     Policy::default().edit_window_ms
+}
+
+/// A check part-way through, as kept on the phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct KeptDraft {
+    /// The screen the volunteer was on.
+    step: Step,
+    /// The answers.
+    draft: Draft,
+}
+
+/// A check just saved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Saved {
+    id: Uuid,
+    /// Saved from the 999 screen with what there was.
+    emergency: bool,
 }
 
 /// The whole flow for one check; `correcting` is a saved check to change.
@@ -32,55 +56,101 @@ pub fn edit_window_ms() -> i64 {
 pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     let state = app_state();
     let draft = RwSignal::new(Draft::new());
-    let step = RwSignal::new(if correcting.is_some() {
-        Step::Readings
+    let first_step = if correcting.is_some() {
+        Step::About
     } else {
         Step::Consent
-    });
+    };
+    let step = RwSignal::new(first_step);
     let problems = RwSignal::new(Vec::<Problem>::new());
-    let saved = RwSignal::new(None::<Uuid>);
+    let saved = RwSignal::new(None::<Saved>);
     let saving = RwSignal::new(false);
     let original = StoredValue::new(None::<CheckRecord>);
-    // A correction's form is drawn only once the saved check is loaded into the draft.
-    let ready = RwSignal::new(correcting.is_none());
+    let restored = RwSignal::new(false);
+    // The form is drawn once a kept draft (or the check to correct) is loaded.
+    let ready = RwSignal::new(false);
 
-    if let Some(id) = correcting {
-        leptos::task::spawn_local(async move {
-            let loaded = match store::get().await {
-                Ok(store) => store
-                    .doc(id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .and_then(|d| d.record().ok()),
-                Err(_) => None,
-            };
-            match loaded {
+    let kept_as = store::draft::name_for(correcting);
+    let name = kept_as.clone();
+    leptos::task::spawn_local(async move {
+        let kept = store::draft::load(&name)
+            .await
+            .and_then(|text| serde_json::from_str::<KeptDraft>(&text).ok());
+        if let Some(id) = correcting {
+            match load_check(id).await {
                 Some(record) => {
                     draft.set(Draft::from_check(&record.check));
                     original.set_value(Some(record));
-                    ready.set(true);
                 }
-                None => problems.set(vec![Problem::new(
-                    "maincontent",
-                    "That check could not be opened",
-                )]),
+                None => {
+                    problems.set(vec![Problem::new(
+                        "maincontent",
+                        "That check could not be opened",
+                    )]);
+                    return;
+                }
             }
-        });
-    }
+        }
+        if let Some(kept) = kept {
+            draft.set(kept.draft);
+            step.set(kept.step);
+            restored.set(true);
+        }
+        ready.set(true);
+        new_screen();
+    });
+
+    // Keep every change on the phone as the volunteer goes.
+    Effect::new(move |_| {
+        let current = KeptDraft {
+            step: step.get(),
+            draft: draft.get(),
+        };
+        if !ready.get() || saved.get().is_some() {
+            return;
+        }
+        let started = current.draft.is_started() || correcting.is_some();
+        state.check_in_progress.set(started);
+        store::draft::keep(
+            &kept_as,
+            started
+                .then(|| serde_json::to_string(&current).ok())
+                .flatten(),
+        );
+    });
+    on_cleanup(move || state.participant_view.set(false));
 
     let go = move |next: Step| {
         problems.set(Vec::new());
+        restored.set(false);
         step.set(next);
-        scroll_to_top();
+        new_screen();
     };
+    let forward = move |next: Step| {
+        if next == step.get_untracked() {
+            // Another reading on the same screen: to its prompt, not back to the top.
+            problems.set(Vec::new());
+            request_animation_frame(|| crate::focus_first("[data-testid=reading-prompt]"));
+            return;
+        }
+        push_history();
+        go(next);
+    };
+    // The browser's back button goes back a screen, keeping every answer.
+    let back_listener = window_event_listener(leptos::ev::popstate, move |_| {
+        if saved.get_untracked().is_none() {
+            go(steps::previous(
+                step.get_untracked(),
+                &draft.get_untracked(),
+            ));
+        }
+    });
+    on_cleanup(move || back_listener.remove());
+
     let next = Callback::new(move |()| {
         match steps::advance(step.get_untracked(), draft, state.settings.get_untracked()) {
-            Ok(next) => go(next),
-            Err(found) => {
-                problems.set(found);
-                scroll_to_top();
-            }
+            Ok(next) => forward(next),
+            Err(found) => show_problems(problems, found),
         }
     });
     let back = Callback::new(move |()| {
@@ -89,31 +159,45 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
             &draft.get_untracked(),
         ))
     });
-    let save = Callback::new(move |()| {
+    let change = Callback::new(move |to: Step| forward(to));
+    let save_with = move |emergency: bool| {
         if saving.get_untracked() {
             return;
         }
         saving.set(true);
         leptos::task::spawn_local(async move {
-            match save_check(
+            let result = save_check(
                 state,
                 draft.get_untracked(),
                 correcting,
                 original.get_value(),
+                emergency,
             )
-            .await
-            {
+            .await;
+            match result {
                 Ok(id) => {
-                    saved.set(Some(id));
+                    store::draft::keep(&store::draft::name_for(correcting), None);
+                    state.check_in_progress.set(false);
+                    saved.set(Some(Saved { id, emergency }));
+                    state.participant_view.set(!emergency);
                     state.kick_sync();
+                    new_screen();
                 }
-                Err(found) => problems.set(found),
+                Err(found) => show_problems(problems, found),
             }
             saving.set(false);
-            scroll_to_top();
         });
-    });
+    };
+    let actions = Actions {
+        next,
+        back,
+        change,
+        save: Callback::new(move |()| save_with(false)),
+        save_emergency: Callback::new(move |()| save_with(true)),
+        saving,
+    };
     let again = Callback::new(move |()| {
+        state.participant_view.set(false);
         draft.set(Draft::new());
         saved.set(None);
         go(Step::Consent);
@@ -122,7 +206,8 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
 
     view! {
         {move || match saved.get() {
-            Some(id) => view! { <SavedPanel id=id again=again /> }.into_any(),
+            Some(Saved { id, emergency: true }) => view! { <SavedPanel id=id again=again /> }.into_any(),
+            Some(Saved { .. }) => view! { <PersonsScreen draft again=again /> }.into_any(),
             None if !ready.get() => view! {
                 <ErrorSummary problems=problems.into() />
                 <p class="nhsuk-body">"Opening the check…"</p>
@@ -130,14 +215,41 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
             .into_any(),
             None => view! {
                 <ErrorSummary problems=problems.into() />
-                {move || steps::render(step.get(), draft, problems, next, back, save, saving, correcting.is_some())}
+                {move || restored.get().then(|| view! {
+                    <div class="nhsuk-inset-text" role="status" data-testid="restored">
+                        <p>"Carrying on where you left off: your answers so far were kept on this phone."</p>
+                    </div>
+                })}
+                {move || steps::render(step.get(), draft, problems, actions, correcting.is_some())}
             }
             .into_any(),
         }}
     }
 }
 
-/// Shown once the browser has committed the check.
+/// Which stall this is, on every capture screen.
+#[component]
+fn StallName(correcting: bool) -> impl IntoView {
+    let state = app_state();
+    let name = move || match (correcting, state.stall.get()) {
+        (true, _) => "Correcting a saved check".to_owned(),
+        (false, Some(stall)) => stall.name,
+        (false, None) => "No stall chosen".to_owned(),
+    };
+    view! { <p class="nhsuk-caption-m stallside-stall-name" data-testid="stall-name">{name}</p> }
+}
+
+/// After saving: the person's own screen, then on to the next check.
+#[component]
+fn PersonsScreen(draft: RwSignal<Draft>, again: Callback<()>) -> impl IntoView {
+    view! {
+        <YourNumbers draft />
+        <p class="nhsuk-body-s" role="status" data-testid="saved">"Check saved on this phone."</p>
+        <button class="nhsuk-button" type="button" on:click=move |_| again.run(())>"Next check"</button>
+    }
+}
+
+/// Shown once the browser has committed a check saved from the 999 screen.
 #[component]
 fn SavedPanel(id: Uuid, again: Callback<()>) -> impl IntoView {
     let state = app_state();
@@ -147,18 +259,18 @@ fn SavedPanel(id: Uuid, again: Callback<()>) -> impl IntoView {
             .with(|all| {
                 all.iter()
                     .find(|r| r.id == id)
-                    .map(|r| r.summary.band.label())
+                    .map(|r| r.summary.result_label())
             })
             .unwrap_or_default()
     };
     view! {
         <div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="saved-title" data-testid="saved">
             <div class="nhsuk-notification-banner__header">
-                <h2 class="nhsuk-notification-banner__title" id="saved-title">"Saved"</h2>
+                <h1 class="nhsuk-notification-banner__title" id="saved-title">"Saved"</h1>
             </div>
             <div class="nhsuk-notification-banner__content">
                 <p class="nhsuk-notification-banner__heading">"Check saved on this phone"</p>
-                <p class="nhsuk-body">"Result: " {band} ". It will be sent to the server when there is signal."</p>
+                <p class="nhsuk-body">"Result: " {band} ". Finish the rest of the check later: open Checks and choose Correct."</p>
             </div>
         </div>
         <button class="nhsuk-button" type="button" on:click=move |_| again.run(())>"Record another check"</button>
@@ -168,12 +280,18 @@ fn SavedPanel(id: Uuid, again: Callback<()>) -> impl IntoView {
     }
 }
 
+async fn load_check(id: Uuid) -> Option<CheckRecord> {
+    let store = store::get().await.ok()?;
+    store.doc(id).await.ok().flatten()?.record().ok()
+}
+
 /// Builds, stores and indexes the check; resolves once IndexedDB has committed it.
 async fn save_check(
     state: AppState,
     draft: Draft,
     correcting: Option<Uuid>,
     original: Option<CheckRecord>,
+    emergency: bool,
 ) -> Result<Uuid, Vec<Problem>> {
     let started = now_ms();
     let fail = |m: &str| vec![Problem::new("maincontent", m)];
@@ -204,7 +322,11 @@ async fn save_check(
             }
         }
     };
-    let check = draft.to_check(&context)?;
+    let check = if emergency {
+        draft.to_emergency_check(&context)?
+    } else {
+        draft.to_check(&context)?
+    };
     let assessment = assess(&TriageInput::from_check(&check), &settings);
     let contact = draft
         .contact(assessment.is_flagged())
@@ -281,5 +403,25 @@ fn record_save_time(ms: i64) {
 fn scroll_to_top() {
     if let Some(window) = web_sys::window() {
         window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// The NHS error summary for what is wrong, with focus on it (it links to each field).
+fn show_problems(problems: RwSignal<Vec<Problem>>, found: Vec<Problem>) {
+    problems.set(found);
+    request_animation_frame(|| crate::focus_first(".nhsuk-error-summary"));
+}
+
+/// A new screen: to the top, and focus on its heading (never on the button pressed to get
+/// there, which on the next screen would be a different button).
+pub fn new_screen() {
+    scroll_to_top();
+    request_animation_frame(crate::focus_heading);
+}
+
+/// Lets the browser's back button step back through the check.
+fn push_history() {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", None);
     }
 }

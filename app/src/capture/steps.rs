@@ -1,41 +1,37 @@
 //! The screens of the capture flow, one small component each, and the rules for moving
-//! between them.
+//! between them. The order puts safety first: consent, then the red-flag symptoms (before any
+//! reading), then the questions asked while the person rests and the reading, then the result
+//! with contact for a flagged reading straight after it, then "Check your answers".
 
 use leptos::prelude::*;
-use stallside_shared::readings::recorded_reading;
+use serde::{Deserialize, Serialize};
 use stallside_shared::record::*;
-use stallside_shared::triage::{participant_message, Band, ProgrammeSettings};
+use stallside_shared::triage::{Band, ProgrammeSettings};
 
 use super::area;
-use super::draft::{toggle, Draft, ReadingsNext};
+use super::draft::{toggle, Draft, ReadingsNext, ResultView};
 use crate::components::{options, problem_for, Choice, Choices, Problem, TextField};
 
 /// The screens, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
     /// Consent to record.
     Consent,
     /// No consent: nothing is recorded.
     NoConsent,
-    /// One to three readings.
-    Readings,
+    /// Red-flag symptoms, asked before any reading.
+    RedFlags,
+    /// A red flag: call 999, save what there is.
+    Emergency,
+    /// The questions asked while the person rests, then one to three readings.
+    About,
     /// The pulse again after five minutes.
     PulseRecheck,
-    /// Red flags, diagnosis, low blood pressure symptoms.
-    Health,
-    /// What the volunteer should do now.
+    /// A low reading: fainting, falls and other symptoms.
+    LowSymptoms,
+    /// What to tell the person, contact for a flagged reading, the advice given.
     Result,
-    /// For the person: their numbers in plain English.
-    YourNumbers,
-    /// Demographics and area.
-    About,
-    /// Other conditions and smoking.
-    Lifestyle,
-    /// Advice, goal, barriers.
-    Advice,
-    /// Contact for a flagged reading.
-    Contact,
-    /// Check the answers and save.
+    /// Every answer, each with a Change link, and Save.
     Review,
 }
 
@@ -53,9 +49,16 @@ pub fn advance(
             Err(vec![Problem::new(field, message)])
         }
     };
-    Ok(match step {
+    let after_readings = |d: &Draft| {
+        if d.is_low() {
+            Step::LowSymptoms
+        } else {
+            Step::Result
+        }
+    };
+    let next = match step {
         Step::Consent => match d.consent_to_record {
-            Some(true) => Step::Readings,
+            Some(true) => Step::RedFlags,
             Some(false) => Step::NoConsent,
             None => {
                 return Err(vec![Problem::new(
@@ -64,57 +67,15 @@ pub fn advance(
                 )])
             }
         },
-        Step::NoConsent => Step::Consent,
-        Step::Readings => {
-            let mut updated = d.clone();
-            let next = updated.continue_readings()?;
-            draft.set(updated.clone());
-            match next {
-                ReadingsNext::Another(_) => Step::Readings,
-                ReadingsNext::Done if updated.needs_pulse_recheck() => Step::PulseRecheck,
-                ReadingsNext::Done => Step::Health,
-            }
+        Step::NoConsent => {
+            draft.set(Draft::new());
+            Step::Consent
         }
-        Step::PulseRecheck => {
-            require(
-                d.pulse_irregular_on_repeat.is_some(),
-                "pulse-repeat",
-                "Say whether the pulse is still irregular",
-            )?;
-            Step::Health
-        }
-        Step::Health => {
-            require(
-                d.any_red_flag.is_some(),
-                "any-red-flag",
-                "Say whether the person has any of these symptoms",
-            )?;
-            require(
-                d.any_red_flag != Some(true) || !d.red_flags.is_empty(),
-                "red-flags",
-                "Choose the symptoms the person has",
-            )?;
-            require(
-                d.known_hypertension.is_some(),
-                "known-hypertension",
-                "Say whether the person has been told they have high blood pressure",
-            )?;
-            if d.is_low() {
-                require(
-                    d.any_low_symptom.is_some(),
-                    "any-low-symptom",
-                    "The reading is low: say whether the person has had any of these symptoms",
-                )?;
-                require(
-                    d.any_low_symptom != Some(true) || !d.low_bp_symptoms.is_empty(),
-                    "low-symptoms",
-                    "Choose the symptoms the person has had",
-                )?;
-            }
-            Step::Result
-        }
-        Step::Result => Step::YourNumbers,
-        Step::YourNumbers => Step::About,
+        Step::RedFlags => match d.any_red_flag {
+            Some(true) => Step::Emergency,
+            _ => Step::About,
+        },
+        Step::Emergency => Step::About,
         Step::About => {
             let mut problems = Vec::new();
             for (missing, field, message) in [
@@ -126,100 +87,158 @@ pub fn advance(
                     "english",
                     "Say whether English is their first language",
                 ),
+                (
+                    d.known_hypertension.is_none(),
+                    "known-hypertension",
+                    "Say whether the person has been told they have high blood pressure",
+                ),
+                (d.smoking.is_none(), "smoking", "Choose a smoking status"),
             ] {
                 if missing {
                     problems.push(Problem::new(field, message));
                 }
             }
-            if !problems.is_empty() {
-                return Err(problems);
+            let mut updated = d.clone();
+            match updated.continue_readings() {
+                Err(found) => problems.extend(found),
+                Ok(_) if !problems.is_empty() => {}
+                Ok(ReadingsNext::Another(_)) => {
+                    draft.set(updated);
+                    return Ok(Step::About);
+                }
+                Ok(ReadingsNext::Done) => {
+                    draft.set(updated.clone());
+                    if updated.needs_pulse_recheck() {
+                        return Ok(Step::PulseRecheck);
+                    }
+                    return Ok(enter(after_readings(&updated), draft, settings));
+                }
             }
-            Step::Lifestyle
+            return Err(problems);
         }
-        Step::Lifestyle => {
-            require(d.smoking.is_some(), "smoking", "Choose a smoking status")?;
-            Step::Advice
-        }
-        Step::Advice if d.assessment(&settings).is_some_and(|a| a.is_flagged()) => Step::Contact,
-        Step::Advice => Step::Review,
-        Step::Contact => {
+        Step::PulseRecheck => {
             require(
-                d.consent_to_contact.is_some(),
-                "contact-consent",
-                "Say whether the person agrees to be contacted",
+                d.pulse_irregular_on_repeat.is_some(),
+                "pulse-repeat",
+                "Say whether the pulse is still irregular",
             )?;
-            d.contact(true).map_err(|p| vec![p])?;
+            after_readings(&d)
+        }
+        Step::LowSymptoms => {
+            require(
+                d.any_low_symptom.is_some(),
+                "any-low-symptom",
+                "Say whether the person has had any of these recently",
+            )?;
+            require(
+                d.any_low_symptom != Some(true) || !d.low_bp_symptoms.is_empty(),
+                "low-symptoms",
+                "Choose what the person has had",
+            )?;
+            Step::Result
+        }
+        Step::Result => {
+            let view = d.result_view(&settings);
+            if view.flagged {
+                require(
+                    d.consent_to_contact.is_some(),
+                    "contact-consent",
+                    "Say whether the person agrees to be contacted",
+                )?;
+                d.contact(true).map_err(|p| vec![p])?;
+            }
+            if let Some(message) = view.advice_problem(&d.advice) {
+                return Err(vec![Problem::new("advice", message)]);
+            }
             Step::Review
         }
         Step::Review => Step::Review,
-    })
+    };
+    Ok(enter(next, draft, settings))
+}
+
+/// Arriving at a screen: the result ticks the advice that goes with its band.
+fn enter(step: Step, draft: RwSignal<Draft>, settings: ProgrammeSettings) -> Step {
+    if step == Step::Result {
+        draft.update(|d| {
+            let band = d.result_view(&settings).band;
+            d.tick_advice_for(band);
+        });
+    }
+    step
 }
 
 /// The screen before this one.
 pub fn previous(step: Step, draft: &Draft) -> Step {
     match step {
-        Step::Consent | Step::NoConsent | Step::Readings => Step::Consent,
-        Step::PulseRecheck => Step::Readings,
-        Step::Health if draft.needs_pulse_recheck() => Step::PulseRecheck,
-        Step::Health => Step::Readings,
-        Step::Result => Step::Health,
-        Step::YourNumbers => Step::Result,
-        Step::About => Step::YourNumbers,
-        Step::Lifestyle => Step::About,
-        Step::Advice => Step::Lifestyle,
-        Step::Contact => Step::Advice,
-        Step::Review if draft.consent_to_contact.is_some() && !draft.phone.is_empty() => {
-            Step::Contact
-        }
-        Step::Review => Step::Advice,
+        Step::Consent | Step::NoConsent | Step::RedFlags => Step::Consent,
+        Step::Emergency | Step::About => Step::RedFlags,
+        Step::PulseRecheck => Step::About,
+        Step::LowSymptoms if draft.needs_pulse_recheck() => Step::PulseRecheck,
+        Step::LowSymptoms => Step::About,
+        Step::Result if draft.is_low() => Step::LowSymptoms,
+        Step::Result if draft.needs_pulse_recheck() => Step::PulseRecheck,
+        Step::Result => Step::About,
+        Step::Review => Step::Result,
     }
 }
 
+/// What a screen's buttons do.
+#[derive(Clone, Copy)]
+pub struct Actions {
+    /// Continue (checks the answers first).
+    pub next: Callback<()>,
+    /// The screen before.
+    pub back: Callback<()>,
+    /// Go straight to a screen (the Change links).
+    pub change: Callback<Step>,
+    /// Save the check.
+    pub save: Callback<()>,
+    /// Save an emergency with what there is.
+    pub save_emergency: Callback<()>,
+    /// A save is under way.
+    pub saving: RwSignal<bool>,
+}
+
 /// The view of one screen.
-#[allow(clippy::too_many_arguments)]
 pub fn render(
     step: Step,
     draft: RwSignal<Draft>,
     problems: RwSignal<Vec<Problem>>,
-    next: Callback<()>,
-    back: Callback<()>,
-    save: Callback<()>,
-    saving: RwSignal<bool>,
+    actions: Actions,
     correcting: bool,
 ) -> AnyView {
     let problems: Signal<Vec<Problem>> = problems.into();
+    let Actions {
+        next, back, save, ..
+    } = actions;
+    let saving = actions.saving;
     let body = match step {
-        Step::Consent => view! { <ConsentStep draft problems /> }.into_any(),
+        Step::Consent => view! { <ConsentStep draft next /> }.into_any(),
         Step::NoConsent => view! { <NoConsentStep /> }.into_any(),
-        Step::Readings => view! { <ReadingsStep draft problems /> }.into_any(),
-        Step::PulseRecheck => view! { <PulseRecheckStep draft problems /> }.into_any(),
-        Step::Health => view! { <HealthStep draft problems /> }.into_any(),
-        Step::Result => view! { <ResultStep draft /> }.into_any(),
-        Step::YourNumbers => view! { <YourNumbers draft /> }.into_any(),
+        Step::RedFlags => view! { <RedFlagsStep draft next /> }.into_any(),
+        Step::Emergency => view! { <EmergencyStep draft actions /> }.into_any(),
         Step::About => view! { <AboutStep draft problems /> }.into_any(),
-        Step::Lifestyle => view! { <LifestyleStep draft problems /> }.into_any(),
-        Step::Advice => view! { <AdviceStep draft /> }.into_any(),
-        Step::Contact => view! { <ContactStep draft problems /> }.into_any(),
-        Step::Review => view! { <ReviewStep draft /> }.into_any(),
+        Step::PulseRecheck => view! { <PulseRecheckStep draft problems /> }.into_any(),
+        Step::LowSymptoms => view! { <LowSymptomsStep draft problems /> }.into_any(),
+        Step::Result => view! { <ResultStep draft problems /> }.into_any(),
+        Step::Review => view! { <ReviewStep draft change=actions.change /> }.into_any(),
     };
-    let first = matches!(step, Step::Consent) || (correcting && step == Step::Readings);
+    let first = step == Step::Consent || (correcting && step == Step::About);
     let action = match step {
-        Step::Review => view! {
+        Step::Consent | Step::RedFlags | Step::Emergency => None,
+        Step::Review => Some(view! {
             <button class="nhsuk-button" type="button" data-testid="save" disabled=move || saving.get()
                 on:click=move |_| save.run(())>
                 {move || if saving.get() { "Saving…" } else if correcting { "Save correction" } else { "Save check" }}
             </button>
         }
-        .into_any(),
-        Step::NoConsent => view! {
+        .into_any()),
+        Step::NoConsent => Some(view! {
             <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| next.run(())>"Start again"</button>
         }
-        .into_any(),
-        Step::Result => view! {
-            <button class="nhsuk-button" type="button" on:click=move |_| next.run(())>"Show the person their numbers"</button>
-        }
-        .into_any(),
-        _ => view! { <button class="nhsuk-button" type="button" on:click=move |_| next.run(())>"Continue"</button> }.into_any(),
+        .into_any()),
+        _ => Some(view! { <button class="nhsuk-button" type="button" on:click=move |_| next.run(())>"Continue"</button> }.into_any()),
     };
     view! {
         {(!first).then(|| view! {
@@ -227,6 +246,7 @@ pub fn render(
                 <button class="nhsuk-back-link__link stallside-link-button" type="button" on:click=move |_| back.run(())>"Back"</button>
             </div>
         })}
+        <super::StallName correcting />
         {body}
         {action}
     }
@@ -243,20 +263,21 @@ fn yes_no_signal(
     Signal::derive(move || get().map(|b| if b { "yes" } else { "no" }))
 }
 
+/// Consent, answered with one tap: each answer is a button that moves on.
 #[component]
-fn ConsentStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
+    let answer = move |agrees: bool| {
+        draft.update(|d| d.consent_to_record = Some(agrees));
+        next.run(());
+    };
     view! {
         <h1>"New check"</h1>
-        <p class="nhsuk-body">"Explain what the check is and that the answers are kept by the NHS programme without their name."</p>
-        <Choice
-            legend="Does the person agree to this check being recorded?"
-            name="consent"
-            options=yes_no()
-            inline=true
-            selected=yes_no_signal(move || draft.with(|d| d.consent_to_record))
-            on_pick=Callback::new(move |code| draft.update(|d| d.consent_to_record = Some(code == "yes")))
-            error=problem_for(problems, "consent")
-        />
+        <p class="nhsuk-body">"Explain what the check is, and that the answers are kept by the NHS programme without their name."</p>
+        <h2 class="nhsuk-heading-m" id="consent">"Does the person agree to this check being recorded?"</h2>
+        <div class="stallside-answers">
+            <button class="nhsuk-button" type="button" on:click=move |_| answer(true)>"Yes, they agree"</button>
+            <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| answer(false)>"No, they do not agree"</button>
+        </div>
     }
 }
 
@@ -270,18 +291,165 @@ fn NoConsentStep() -> impl IntoView {
     }
 }
 
+/// The red flags, before any reading: "None of these" moves on in one tap; a ticked symptom
+/// turns the button into "Call 999 now".
 #[component]
-fn ReadingsStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+fn RedFlagsStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
+    let any = Memo::new(move |_| draft.with(|d| !d.red_flags.is_empty()));
+    let answer = move |present: bool| {
+        draft.update(|d| {
+            d.any_red_flag = Some(present);
+            if !present {
+                d.red_flags.clear();
+            }
+        });
+        next.run(());
+    };
+    view! {
+        <h1>"Symptoms now"</h1>
+        <Choices
+            legend="Does the person have any of these now?"
+            name="red-flags"
+            hint="Ask before taking any reading. Any one of them means call 999."
+            options=options(RedFlag::ALL, RedFlag::code, RedFlag::label)
+            selected=Signal::derive(move || draft.with(|d| d.red_flags.iter().map(|f| f.code()).collect()))
+            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(f) = RedFlag::from_code(code) { toggle(&mut d.red_flags, f, on) }))
+        />
+        {move || if any.get() {
+            view! { <button class="nhsuk-button stallside-button--emergency" type="button" on:click=move |_| answer(true)>"Call 999 now"</button> }.into_any()
+        } else {
+            view! { <button class="nhsuk-button" type="button" on:click=move |_| answer(false)>"None of these"</button> }.into_any()
+        }}
+    }
+}
+
+/// A red flag: what to say while calling 999, and a save of what there is, to finish later.
+#[component]
+fn EmergencyStep(draft: RwSignal<Draft>, actions: Actions) -> impl IntoView {
+    let state = crate::state::app_state();
+    let view = Memo::new(move |_| draft.with(|d| d.result_view(&state.settings.get())));
+    let symptoms = move || {
+        draft.with(|d| {
+            d.red_flags
+                .iter()
+                .map(|f| f.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let saving = actions.saving;
+    view! {
+        <h1>"Call 999 now"</h1>
+        <ResultCard view />
+        <p class="nhsuk-body">"Symptoms: " {symptoms}</p>
+        <button class="nhsuk-button" type="button" data-testid="save-emergency" disabled=move || saving.get()
+            on:click=move |_| actions.save_emergency.run(())>"Save what you have"</button>
+        <p class="nhsuk-body">"The check is kept with what you have so far. Finish it later from Checks."</p>
+        <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| actions.next.run(())>"Carry on with the check"</button>
+    }
+}
+
+/// The questions asked while the person rests for five minutes, then the readings.
+#[component]
+fn AboutStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
     // A memo, so typing (which updates the draft) does not rebuild the fields being typed in.
     let count = Memo::new(move |_| draft.with(|d| d.readings.len()));
     view! {
-        <h1>"Blood pressure"</h1>
+        <h1>"About the person"</h1>
+        <p class="nhsuk-body">"Ask these while the person sits and rests for 5 minutes before the reading."</p>
+        <Choice legend="Age" name="age-band" inline=true options=options(AgeBand::ALL, AgeBand::code, AgeBand::label)
+            selected=Signal::derive(move || draft.with(|d| d.age_band.map(|v| v.code())))
+            on_pick=Callback::new(move |c| draft.update(|d| d.age_band = AgeBand::from_code(c)))
+            error=problem_for(problems, "age-band") />
+        <Choice legend="Sex" name="sex" inline=true options=options(Sex::ALL, Sex::code, Sex::label)
+            selected=Signal::derive(move || draft.with(|d| d.sex.map(|v| v.code())))
+            on_pick=Callback::new(move |c| draft.update(|d| d.sex = Sex::from_code(c)))
+            error=problem_for(problems, "sex") />
+        <EthnicGroup draft problems />
+        <Choice legend="Is English their first language?" name="english" inline=true
+            options=options(EnglishFirstLanguage::ALL, EnglishFirstLanguage::code, EnglishFirstLanguage::label)
+            selected=Signal::derive(move || draft.with(|d| d.english_first_language.map(|v| v.code())))
+            on_pick=Callback::new(move |c| draft.update(|d| d.english_first_language = EnglishFirstLanguage::from_code(c)))
+            error=problem_for(problems, "english") />
+        <PostcodeArea draft />
+        <Choice
+            legend="Has a doctor or nurse told them they have high blood pressure?"
+            name="known-hypertension"
+            options=options(KnownHypertension::ALL, KnownHypertension::code, KnownHypertension::label)
+            selected=Signal::derive(move || draft.with(|d| d.known_hypertension.map(|k| k.code())))
+            on_pick=Callback::new(move |code| draft.update(|d| d.known_hypertension = KnownHypertension::from_code(code)))
+            error=problem_for(problems, "known-hypertension")
+        />
+        <Choices legend="Did they mention any other conditions?" name="conditions" hint="Select all that apply"
+            options=options(Condition::ALL, Condition::code, Condition::label)
+            selected=Signal::derive(move || draft.with(|d| d.other_conditions.iter().map(|c| c.code()).collect()))
+            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(c) = Condition::from_code(code) { toggle(&mut d.other_conditions, c, on) })) />
+        <Choice legend="Do they smoke?" name="smoking" inline=true options=options(Smoking::ALL, Smoking::code, Smoking::label)
+            selected=Signal::derive(move || draft.with(|d| d.smoking.map(|v| v.code())))
+            on_pick=Callback::new(move |c| draft.update(|d| d.smoking = Smoking::from_code(c)))
+            error=problem_for(problems, "smoking") />
+        <h2 class="nhsuk-heading-l">"Blood pressure"</h2>
         <p class="nhsuk-body">"Feel the pulse first. Then take the reading with the person seated and rested."</p>
         {move || draft.with(|d| d.reading_prompt()).map(|prompt| view! {
             <div class="nhsuk-inset-text" data-testid="reading-prompt"><p>{prompt}</p></div>
         })}
         {move || (1..=count.get()).map(|n| view! { <ReadingFields draft problems number=n /> }).collect_view()}
     }
+}
+
+#[component]
+fn EthnicGroup(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+    let error = problem_for(problems, "ethnicity");
+    view! {
+        <div class="nhsuk-form-group" class:nhsuk-form-group--error=move || error.get().is_some()>
+            <label class="nhsuk-label nhsuk-label--m" for="ethnicity">"Ethnic group"</label>
+            {move || error.get().map(|e| view! { <span class="nhsuk-error-message">{e}</span> })}
+            <select class="nhsuk-select" id="ethnicity" name="ethnicity"
+                on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.ethnicity = Ethnicity::from_code(&v)); }>
+                <option value="" selected=move || draft.with(|d| d.ethnicity.is_none())>"Choose"</option>
+                {Ethnicity::ALL.iter().map(|e| {
+                    let e = *e;
+                    view! { <option value=e.code() selected=move || draft.with(|d| d.ethnicity == Some(e))>{e.label()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The postcode, turned into an area on the phone and then forgotten.
+#[component]
+fn PostcodeArea(draft: RwSignal<Draft>) -> impl IntoView {
+    let postcode = RwSignal::new(String::new());
+    let lookup_message = RwSignal::new(draft.with_untracked(|d| d.area.as_ref().map(found_text)));
+    let find = move |_| {
+        let typed = postcode.get_untracked();
+        leptos::task::spawn_local(async move {
+            match area::lookup(&typed).await {
+                Ok(Some(found)) => {
+                    lookup_message.set(Some(found_text(&found)));
+                    draft.update(|d| d.area = Some(found));
+                    postcode.set(String::new());
+                }
+                Ok(None) => lookup_message.set(Some(
+                    "That postcode is not in the list. Check it, or carry on without it.".into(),
+                )),
+                Err(message) => lookup_message.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <TextField label="Postcode (optional)" id="postcode" value=postcode width="10" autocomplete="postal-code"
+            hint="Used on this phone to find the area, then forgotten" />
+        <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=find>"Find area"</button>
+        {move || lookup_message.get().map(|m| view! { <p class="nhsuk-body" role="status" data-testid="area">{m}</p> })}
+    }
+}
+
+fn found_text(found: &stallside_shared::area::Area) -> String {
+    format!(
+        "Area found: {} (deprivation decile {}). The postcode is not kept.",
+        found.lsoa, found.imd_decile
+    )
 }
 
 #[component]
@@ -345,7 +513,7 @@ fn ReadingFields(
     let irregular = move || draft.with(|d| d.readings.get(index).is_some_and(|r| r.irregular));
     view! {
         <fieldset class="nhsuk-fieldset stallside-reading">
-            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"><h2 class="nhsuk-fieldset__heading">{legend}</h2></legend>
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m"><h3 class="nhsuk-fieldset__heading">{legend}</h3></legend>
             <div class="stallside-reading__numbers">
                 <TextField label="Systolic (top)" id=ids[0] value=field("systolic") numeric=true width="3" error=problem_for(problems, ids[0]) />
                 <TextField label="Diastolic (bottom)" id=ids[1] value=field("diastolic") numeric=true width="3" error=problem_for(problems, ids[1]) />
@@ -382,217 +550,95 @@ fn PulseRecheckStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> i
     }
 }
 
+/// A low reading: symptoms in the recent past decide whether it matters. Fainting now is a
+/// red flag, asked before the reading.
 #[component]
-fn HealthStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
-    let flagged = Memo::new(move |_| draft.with(|d| d.any_red_flag) == Some(true));
-    let low = Memo::new(move |_| draft.with(|d| d.is_low()));
-    let low_symptoms =
-        Memo::new(move |_| draft.with(|d| d.is_low() && d.any_low_symptom == Some(true)));
+fn LowSymptomsStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+    let any = Memo::new(move |_| draft.with(|d| d.any_low_symptom) == Some(true));
     view! {
-        <h1>"Symptoms and history"</h1>
+        <h1>"Low blood pressure"</h1>
         <Choice
-            legend="Does the person have any of these now?"
-            name="any-red-flag"
-            hint="Chest pain, severe breathlessness, signs of stroke, collapse, or a severe headache with confusion or blurred vision"
+            legend="Has the person had any of these recently?"
+            name="any-low-symptom"
+            hint="Fainted, fallen, felt dizzy, sick or very tired. Collapsed or fainted now is a red flag: call 999."
             options=yes_no()
             inline=true
-            selected=yes_no_signal(move || draft.with(|d| d.any_red_flag))
-            on_pick=Callback::new(move |code| draft.update(|d| d.any_red_flag = Some(code == "yes")))
-            error=problem_for(problems, "any-red-flag")
+            selected=yes_no_signal(move || draft.with(|d| d.any_low_symptom))
+            on_pick=Callback::new(move |code| draft.update(|d| d.any_low_symptom = Some(code == "yes")))
+            error=problem_for(problems, "any-low-symptom")
         />
-        {move || flagged.get().then(|| view! {
-            <Choices
-                legend="Which symptoms?"
-                name="red-flags"
-                options=options(RedFlag::ALL, RedFlag::code, RedFlag::label)
-                selected=Signal::derive(move || draft.with(|d| d.red_flags.iter().map(|f| f.code()).collect()))
-                on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(f) = RedFlag::from_code(code) { toggle(&mut d.red_flags, f, on) }))
-            />
-        })}
-        <Choice
-            legend="Has a doctor or nurse told them they have high blood pressure?"
-            name="known-hypertension"
-            options=options(KnownHypertension::ALL, KnownHypertension::code, KnownHypertension::label)
-            selected=Signal::derive(move || draft.with(|d| d.known_hypertension.map(|k| k.code())))
-            on_pick=Callback::new(move |code| draft.update(|d| d.known_hypertension = KnownHypertension::from_code(code)))
-            error=problem_for(problems, "known-hypertension")
-        />
-        {move || low.get().then(|| view! {
-            <Choice
-                legend="The reading is low. Has the person fainted, fallen, or felt dizzy, sick or very tired?"
-                name="any-low-symptom"
-                options=yes_no()
-                inline=true
-                selected=yes_no_signal(move || draft.with(|d| d.any_low_symptom))
-                on_pick=Callback::new(move |code| draft.update(|d| d.any_low_symptom = Some(code == "yes")))
-                error=problem_for(problems, "any-low-symptom")
-            />
-        })}
-        {move || low_symptoms.get().then(|| view! {
+        {move || any.get().then(|| view! {
             <Choices
                 legend="Which?"
                 name="low-symptoms"
                 options=options(LowBpSymptom::ALL, LowBpSymptom::code, LowBpSymptom::label)
                 selected=Signal::derive(move || draft.with(|d| d.low_bp_symptoms.iter().map(|s| s.code()).collect()))
                 on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(s) = LowBpSymptom::from_code(code) { toggle(&mut d.low_bp_symptoms, s, on) }))
+                error=problem_for(problems, "low-symptoms")
             />
         })}
     }
 }
 
-fn recorded(draft: &Draft) -> Option<Reading> {
-    draft
-        .parsed_readings()
-        .ok()
-        .and_then(|r| recorded_reading(&r))
-}
-
-fn care_class(band: Band) -> &'static str {
+/// The card's colour: the urgency of the band.
+fn urgency_class(band: Band) -> &'static str {
     match band {
-        Band::Emergency => "nhsuk-card nhsuk-card--care nhsuk-card--care--emergency",
+        Band::Emergency => "stallside-result stallside-result--emergency",
         Band::Severe | Band::IrregularPulse | Band::LowUrgent => {
-            "nhsuk-card nhsuk-card--care nhsuk-card--care--urgent"
+            "stallside-result stallside-result--urgent"
         }
-        _ => "nhsuk-card nhsuk-card--care nhsuk-card--care--non-urgent",
+        Band::Stage2 => "stallside-result stallside-result--stage2",
+        Band::Stage1 => "stallside-result stallside-result--stage1",
+        Band::Low => "stallside-result stallside-result--low",
+        Band::Normal => "stallside-result stallside-result--normal",
     }
 }
 
+/// The volunteer's card: the result, coloured by urgency, and the words to say.
 #[component]
-fn ResultStep(draft: RwSignal<Draft>) -> impl IntoView {
-    let state = crate::state::app_state();
-    let view_of = move || {
-        let d = draft.get();
-        let assessment = d.assessment(&state.settings.get())?;
-        let known = d.known_hypertension.unwrap_or(KnownHypertension::Unsure);
-        let reading = recorded(&d)?;
-        Some(view! {
-            <h1>"Result"</h1>
-            <div class=care_class(assessment.band) data-testid="result" data-band=assessment.band.code()>
-                <div class="nhsuk-card--care__heading-container">
-                    <h2 class="nhsuk-card--care__heading">{assessment.band.label()}</h2>
-                    <span class="nhsuk-card--care__arrow" aria-hidden="true"></span>
-                </div>
-                <div class="nhsuk-card__content">
-                    <p class="nhsuk-body-l">{format!("{}/{} mmHg, pulse {}", reading.systolic, reading.diastolic, reading.pulse)}</p>
-                    <p class="nhsuk-body"><strong>"Tell the person: "</strong>{assessment.band.advice(known)}</p>
-                    {assessment.is_flagged().then(|| view! {
-                        <p class="nhsuk-body">"A supervisor will follow this up. Ask if they agree to be contacted."</p>
+fn ResultCard(view: Memo<ResultView>) -> impl IntoView {
+    move || {
+        let v = view.get();
+        view! {
+            <div class=urgency_class(v.band) data-testid="result" data-band=v.band.code()>
+                <h2 class="stallside-result__heading">{v.card.label}</h2>
+                <div class="stallside-result__body">
+                    {v.reading.map(|r| view! {
+                        <p class="nhsuk-body-l">{format!("{}/{} mmHg, pulse {}", r.systolic, r.diastolic, r.pulse)}</p>
                     })}
-                    {assessment.newly_identified.then(|| view! { <p class="nhsuk-body">"Newly identified high reading."</p> })}
+                    <p class="nhsuk-body nhsuk-u-margin-bottom-1"><strong>"Say this:"</strong></p>
+                    <p class="nhsuk-body stallside-say-this" data-testid="say-this">{v.card.say_this}</p>
+                    {v.card.safety_net.map(|line| view! {
+                        <p class="nhsuk-body" data-testid="safety-net"><strong>{line}</strong></p>
+                    })}
+                    {v.newly_identified.then(|| view! { <p class="nhsuk-body">"Newly identified high reading."</p> })}
+                    {v.flagged.then(|| view! { <p class="nhsuk-body">"A supervisor will follow this up."</p> })}
                 </div>
             </div>
-        })
-    };
-    view_of
-}
-
-#[component]
-fn YourNumbers(draft: RwSignal<Draft>) -> impl IntoView {
-    let view_of = move || {
-        let d = draft.get();
-        let reading = recorded(&d)?;
-        let known = d.known_hypertension.unwrap_or(KnownHypertension::Unsure);
-        let band = d.assessment(&ProgrammeSettings::default())?.band;
-        Some(view! {
-            <div class="stallside-your-numbers" data-testid="your-numbers">
-                <h1>"Your numbers"</h1>
-                <p class="stallside-your-numbers__reading">
-                    <span class="nhsuk-u-visually-hidden">"Blood pressure "</span>{format!("{}/{}", reading.systolic, reading.diastolic)}
-                </p>
-                <p class="nhsuk-body-s">"Top number (systolic) / bottom number (diastolic), in mmHg. Pulse " {reading.pulse} " beats a minute."</p>
-                <p class="nhsuk-body-l">{participant_message(band, known, Some(reading))}</p>
-                <p class="nhsuk-body">"A healthy blood pressure is usually between 90/60 and 120/80."</p>
-            </div>
-        })
-    };
-    view_of
-}
-
-#[component]
-fn AboutStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
-    let postcode = RwSignal::new(String::new());
-    let lookup_message = RwSignal::new(None::<String>);
-    let find = move |_| {
-        let typed = postcode.get_untracked();
-        leptos::task::spawn_local(async move {
-            match area::lookup(&typed).await {
-                Ok(Some(found)) => {
-                    lookup_message.set(Some(format!(
-                        "Area found: {} (deprivation decile {}). The postcode is not kept.",
-                        found.lsoa, found.imd_decile
-                    )));
-                    draft.update(|d| d.area = Some(found));
-                    postcode.set(String::new());
-                }
-                Ok(None) => lookup_message.set(Some(
-                    "That postcode is not in the list. Check it, or carry on without it.".into(),
-                )),
-                Err(message) => lookup_message.set(Some(message)),
-            }
-        });
-    };
-    view! {
-        <h1>"About the person"</h1>
-        <Choice legend="Age" name="age-band" options=options(AgeBand::ALL, AgeBand::code, AgeBand::label)
-            selected=Signal::derive(move || draft.with(|d| d.age_band.map(|v| v.code())))
-            on_pick=Callback::new(move |c| draft.update(|d| d.age_band = AgeBand::from_code(c)))
-            error=problem_for(problems, "age-band") />
-        <Choice legend="Sex" name="sex" options=options(Sex::ALL, Sex::code, Sex::label)
-            selected=Signal::derive(move || draft.with(|d| d.sex.map(|v| v.code())))
-            on_pick=Callback::new(move |c| draft.update(|d| d.sex = Sex::from_code(c)))
-            error=problem_for(problems, "sex") />
-        <div class="nhsuk-form-group" class:nhsuk-form-group--error=move || problem_for(problems, "ethnicity").get().is_some()>
-            <label class="nhsuk-label nhsuk-label--m" for="ethnicity">"Ethnic group"</label>
-            {move || problem_for(problems, "ethnicity").get().map(|e| view! { <span class="nhsuk-error-message">{e}</span> })}
-            <select class="nhsuk-select" id="ethnicity" name="ethnicity"
-                on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.ethnicity = Ethnicity::from_code(&v)); }>
-                <option value="" selected=move || draft.with(|d| d.ethnicity.is_none())>"Choose"</option>
-                {Ethnicity::ALL.iter().map(|e| {
-                    let e = *e;
-                    view! { <option value=e.code() selected=move || draft.with(|d| d.ethnicity == Some(e))>{e.label()}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-        <Choice legend="Is English their first language?" name="english" inline=true
-            options=options(EnglishFirstLanguage::ALL, EnglishFirstLanguage::code, EnglishFirstLanguage::label)
-            selected=Signal::derive(move || draft.with(|d| d.english_first_language.map(|v| v.code())))
-            on_pick=Callback::new(move |c| draft.update(|d| d.english_first_language = EnglishFirstLanguage::from_code(c)))
-            error=problem_for(problems, "english") />
-        <TextField label="Postcode (optional)" id="postcode" value=postcode width="10" autocomplete="postal-code"
-            hint="Used on this phone to find the area, then forgotten" />
-        <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=find>"Find area"</button>
-        {move || lookup_message.get().map(|m| view! { <p class="nhsuk-body" role="status" data-testid="area">{m}</p> })}
+        }
     }
 }
 
+/// The result, then (for a flagged reading) contact at once, then the advice given.
 #[component]
-fn LifestyleStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
-    view! {
-        <h1>"Health and lifestyle"</h1>
-        <Choices legend="Did they mention any other conditions?" name="conditions" hint="Select all that apply"
-            options=options(Condition::ALL, Condition::code, Condition::label)
-            selected=Signal::derive(move || draft.with(|d| d.other_conditions.iter().map(|c| c.code()).collect()))
-            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(c) = Condition::from_code(code) { toggle(&mut d.other_conditions, c, on) })) />
-        <Choice legend="Do they smoke?" name="smoking" options=options(Smoking::ALL, Smoking::code, Smoking::label)
-            selected=Signal::derive(move || draft.with(|d| d.smoking.map(|v| v.code())))
-            on_pick=Callback::new(move |c| draft.update(|d| d.smoking = Smoking::from_code(c)))
-            error=problem_for(problems, "smoking") />
-    }
-}
-
-#[component]
-fn AdviceStep(draft: RwSignal<Draft>) -> impl IntoView {
+fn ResultStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+    let state = crate::state::app_state();
+    let view = Memo::new(move |_| draft.with(|d| d.result_view(&state.settings.get())));
+    let flagged = Memo::new(move |_| view.get().flagged);
     let goal = RwSignal::new(draft.with_untracked(|d| d.goal.clone()));
     Effect::new(move |_| {
         let text = goal.get();
         draft.update(|d| d.goal = text);
     });
     view! {
-        <h1>"Advice and next steps"</h1>
-        <Choices legend="What advice or signposting did you give?" name="advice" hint="Select all that apply"
+        <h1>"Result"</h1>
+        <ResultCard view />
+        {move || flagged.get().then(|| view! { <FollowUpContact draft problems /> })}
+        <Choices legend="Advice and signposting given" name="advice" hint="Ticked for this result: change them to what you said"
             options=options(Advice::ALL, Advice::code, Advice::label)
             selected=Signal::derive(move || draft.with(|d| d.advice.iter().map(|a| a.code()).collect()))
-            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(a) = Advice::from_code(code) { toggle(&mut d.advice, a, on) })) />
+            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(a) = Advice::from_code(code) { toggle(&mut d.advice, a, on) }))
+            error=problem_for(problems, "advice") />
         <TextField label="Personal goal (optional)" id="goal" value=goal hint="In their words, for example: walk to the shops" />
         <Choices legend="Did they mention anything that gets in the way of care?" name="barriers" hint="Select all that apply"
             options=options(Barrier::ALL, Barrier::code, Barrier::label)
@@ -601,8 +647,10 @@ fn AdviceStep(draft: RwSignal<Draft>) -> impl IntoView {
     }
 }
 
+/// Contact for a flagged reading, asked straight after the result (before the person walks
+/// away).
 #[component]
-fn ContactStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+fn FollowUpContact(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
     let phone = RwSignal::new(draft.with_untracked(|d| d.phone.clone()));
     Effect::new(move |_| {
         let text = phone.get();
@@ -610,86 +658,72 @@ fn ContactStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl I
     });
     let consented = Memo::new(move |_| draft.with(|d| d.consent_to_contact) == Some(true));
     view! {
-        <h1>"Follow-up contact"</h1>
-        <p class="nhsuk-body">"This reading needs follow-up by a supervisor."</p>
-        <Choice legend="Does the person agree to be contacted by phone?" name="contact-consent" options=yes_no() inline=true
-            selected=yes_no_signal(move || draft.with(|d| d.consent_to_contact))
-            on_pick=Callback::new(move |c| draft.update(|d| d.consent_to_contact = Some(c == "yes")))
-            error=problem_for(problems, "contact-consent") />
-        {move || consented.get().then(|| view! {
-            <TextField label="Phone number" id="phone" value=phone kind="tel" autocomplete="tel" width="20"
-                hint="Only the supervisor sees it, and it is deleted when the follow-up closes"
-                error=problem_for(problems, "phone") />
-        })}
+        <div class="stallside-contact">
+            <Choice legend="Can a supervisor phone them about this result?" name="contact-consent" options=yes_no() inline=true
+                hint="This result needs follow-up. Ask now, before they leave."
+                selected=yes_no_signal(move || draft.with(|d| d.consent_to_contact))
+                on_pick=Callback::new(move |c| draft.update(|d| d.consent_to_contact = Some(c == "yes")))
+                error=problem_for(problems, "contact-consent") />
+            {move || consented.get().then(|| view! {
+                <TextField label="Phone number" id="phone" value=phone kind="tel" autocomplete="tel" width="20"
+                    hint="Only the supervisor sees it, and it is deleted when the follow-up closes"
+                    error=problem_for(problems, "phone") />
+            })}
+        </div>
     }
 }
 
+/// Every answer, each with a Change link (the NHS "check your answers" pattern).
 #[component]
-fn ReviewStep(draft: RwSignal<Draft>) -> impl IntoView {
-    let row = |key: &'static str, value: String| {
-        view! {
-            <div class="nhsuk-summary-list__row">
-                <dt class="nhsuk-summary-list__key">{key}</dt>
-                <dd class="nhsuk-summary-list__value">{value}</dd>
-            </div>
-        }
-    };
+fn ReviewStep(draft: RwSignal<Draft>, change: Callback<Step>) -> impl IntoView {
+    let state = crate::state::app_state();
     let rows = move || {
         let d = draft.get();
-        let reading = recorded(&d)
-            .map(|r| format!("{}/{}, pulse {}", r.systolic, r.diastolic, r.pulse))
-            .unwrap_or_default();
-        let band = d
-            .assessment(&ProgrammeSettings::default())
-            .map(|a| a.band.label())
-            .unwrap_or_default();
-        let join = |items: Vec<&'static str>| {
-            if items.is_empty() {
-                "None".to_owned()
-            } else {
-                items.join(", ")
-            }
-        };
-        vec![
-            row("Recorded reading", reading),
-            row("Result", band.to_owned()),
-            row(
-                "Age",
-                d.age_band.map(|v| v.label()).unwrap_or_default().to_owned(),
-            ),
-            row(
-                "Ethnic group",
-                d.ethnicity
-                    .map(|v| v.label())
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
-            row(
-                "Area",
-                d.area
-                    .as_ref()
-                    .map(|a| format!("{} (decile {})", a.lsoa, a.imd_decile))
-                    .unwrap_or_else(|| "Not given".into()),
-            ),
-            row(
-                "Advice given",
-                join(d.advice.iter().map(|a| a.label()).collect()),
-            ),
-            row(
-                "Barriers",
-                join(d.barriers.iter().map(|b| b.label()).collect()),
-            ),
-            row(
-                "Contact",
-                match d.consent_to_contact {
-                    Some(true) if !d.phone.is_empty() => "Agreed, number taken".to_owned(),
-                    _ => "No".to_owned(),
-                },
-            ),
-        ]
+        super::answers::answers(&d, &state.settings.get())
+            .into_iter()
+            .map(|(key, value, step)| {
+                view! {
+                    <div class="nhsuk-summary-list__row" class:nhsuk-summary-list__row--no-actions=step.is_none()>
+                        <dt class="nhsuk-summary-list__key">{key}</dt>
+                        <dd class="nhsuk-summary-list__value">{value}</dd>
+                        {step.map(|step| view! {
+                            <dd class="nhsuk-summary-list__actions">
+                                <button class="stallside-link-button stallside-change" type="button" on:click=move |_| change.run(step)>
+                                    "Change"<span class="nhsuk-u-visually-hidden">{format!(" {}", key.to_lowercase())}</span>
+                                </button>
+                            </dd>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view()
     };
     view! {
         <h1>"Check your answers"</h1>
-        <dl class="nhsuk-summary-list">{rows}</dl>
+        <dl class="nhsuk-summary-list" data-testid="answers">{rows}</dl>
+    }
+}
+
+/// The person's own screen, with no app around it: their numbers and what they mean, in the
+/// same words the volunteer said.
+#[component]
+pub fn YourNumbers(draft: RwSignal<Draft>) -> impl IntoView {
+    move || {
+        let screen = draft.with(|d| d.person_screen());
+        view! {
+            <div class="stallside-your-numbers" data-testid="your-numbers">
+                <h1>"Your numbers"</h1>
+                {screen.reading.map(|r| view! {
+                    <p class="stallside-your-numbers__reading">
+                        <span class="nhsuk-u-visually-hidden">"Blood pressure "</span>{format!("{}/{}", r.systolic, r.diastolic)}
+                    </p>
+                    <p class="nhsuk-body-s">"Top number (systolic) / bottom number (diastolic), in mmHg. Pulse " {r.pulse} " beats a minute."</p>
+                })}
+                <p class="nhsuk-body-l" data-testid="person-message">{screen.message}</p>
+                {screen.safety_net.map(|line| view! {
+                    <p class="nhsuk-body stallside-safety-net" data-testid="person-safety-net"><strong>{line}</strong></p>
+                })}
+            </div>
+        }
     }
 }

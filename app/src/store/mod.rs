@@ -4,6 +4,7 @@
 //! Writers take [`write_lock`] so that a save at the stall and a sync applying the server's
 //! answer never overwrite each other's view of a record.
 
+pub mod draft;
 pub mod idb;
 
 use std::cell::RefCell;
@@ -15,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::readings::recorded_reading;
-use stallside_shared::record::{CheckRecord, FollowUpState, Outcome, ReviewState};
+use stallside_shared::record::{CheckRecord, FollowUpState, Outcome, Reading, ReviewState};
 use stallside_shared::sync::client::{heads_hex, SyncState};
 use stallside_shared::sync::wire::ContactDetails;
 use stallside_shared::triage::Band;
@@ -56,6 +57,13 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The result in the same words as the result card: the wording table's label for the
+    /// band and the recorded reading (none for an emergency saved before any reading).
+    pub fn result_label(&self) -> &'static str {
+        let reading = (self.systolic > 0).then(|| Reading::bp(self.systolic, self.diastolic));
+        stallside_shared::wording::label_of(self.band, reading)
+    }
+
     /// The summary of a record.
     pub fn of(record: &CheckRecord) -> Self {
         let reading = recorded_reading(&record.check.readings);
@@ -249,6 +257,13 @@ impl Store {
         actors.insert(user_id.to_owned(), actor.to_hex_string());
         self.set_meta("actors", &actors).await?;
         Ok(actor)
+    }
+
+    /// Removes a named value (committed before this resolves).
+    pub async fn delete_meta(&self, name: &str) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[META], IdbTransactionMode::Readwrite)?;
+        store(&tx, META)?.delete(&JsValue::from_str(name))?;
+        committed(&tx).await
     }
 
     /// Sets a named value (committed before this resolves).

@@ -89,19 +89,32 @@ vocab! {
         ChestPain = "chest_pain" => "Chest pain",
         Breathlessness = "breathlessness" => "Severe breathlessness",
         StrokeSigns = "stroke_signs" => "Signs of stroke (face, arms, speech)",
-        Collapse = "collapse" => "Collapse or fainting now",
+        Collapse = "collapse" => "Collapsed or fainted now",
         SevereHeadacheConfusion = "severe_headache_confusion" => "Severe headache with confusion or vision change",
     }
 }
 
 vocab! {
     /// Symptoms asked about when a reading is low: they decide whether low blood pressure matters.
+    /// All are "recently", never "now": fainting or collapse now is the red flag
+    /// [`RedFlag::Collapse`], so one person cannot get 999 or a GP depending on which is ticked.
     LowBpSymptom {
-        Fainting = "fainting" => "Fainting",
-        Falls = "falls" => "Falls",
-        Dizziness = "dizziness" => "Dizziness",
+        Fainting = "fainting" => "Fainted recently (not now)",
+        Falls = "falls" => "Fallen recently",
+        Dizziness = "dizziness" => "Dizzy or light-headed",
         Nausea = "nausea" => "Feeling sick",
-        Tiredness = "tiredness" => "Tiredness",
+        Tiredness = "tiredness" => "Very tired",
+    }
+}
+
+impl KnownHypertension {
+    /// Already diagnosed (on medication or not): stage 1–2 wording says "review", and a raised
+    /// reading is not "newly identified".
+    pub fn is_diagnosed(self) -> bool {
+        matches!(
+            self,
+            KnownHypertension::YesOnMedication | KnownHypertension::YesNotOnMedication
+        )
     }
 }
 
