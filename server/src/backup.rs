@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use metrics::{counter, gauge, histogram};
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::db::SCHEMA_VERSION;
@@ -27,6 +27,9 @@ const PREFIX: &str = "stallside-";
 const SUFFIX: &str = ".sqlite";
 /// The end of a copy being written or verified.
 const PARTIAL: &str = ".partial";
+/// How often a backup step that finds the database locked is tried again, and the pause.
+const BUSY_RETRIES: usize = 2_000;
+const BUSY_PAUSE: Duration = Duration::from_millis(5);
 /// Tables every Stallside database has, from the first schema on.
 const STALLSIDE_TABLES: &[&str] = &["users", "sessions", "actors", "documents", "checks"];
 
@@ -42,8 +45,16 @@ fn copy(source: &Path, target: &Path) -> Result<(), ApiError> {
     let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut to = Connection::open(target)?;
     let backup = Backup::new(&from, &mut to)?;
-    backup.run_to_completion(-1, Duration::from_millis(5), None)?;
-    Ok(())
+    for _ in 0..BUSY_RETRIES {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ => std::thread::sleep(BUSY_PAUSE),
+        }
+    }
+    Err(ApiError::Internal(
+        "the database stayed busy during the backup",
+    ))
 }
 
 /// Checks that `path` is a sound Stallside database this server can open: SQLite's
