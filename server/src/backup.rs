@@ -44,7 +44,16 @@ pub fn run(source: &Path, target: &Path) -> Result<(), ApiError> {
 fn copy(source: &Path, target: &Path) -> Result<(), ApiError> {
     let from = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut to = Connection::open(target)?;
-    let backup = Backup::new(&from, &mut to)?;
+    copy_pages(&from, &mut to)?;
+    // A single self-contained file: no write-ahead log beside it to lose when it is copied
+    // or renamed (the server turns WAL on again when it opens a restored copy).
+    to.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}
+
+/// Every page of `from` into `to` in one step, retrying while the database is locked.
+fn copy_pages(from: &Connection, to: &mut Connection) -> Result<(), ApiError> {
+    let backup = Backup::new(from, to)?;
     for _ in 0..BUSY_RETRIES {
         match backup.step(-1)? {
             StepResult::Done => return Ok(()),
@@ -149,7 +158,11 @@ impl Schedule {
     pub fn spawn(self, database: PathBuf) -> Result<(), ApiError> {
         std::fs::create_dir_all(&self.dir)
             .map_err(|_| ApiError::Internal("cannot create the backup directory"))?;
-        for stale in files_ending(&self.dir, PARTIAL) {
+        for stale in files_ending(&self.dir, PARTIAL)
+            .into_iter()
+            .chain(files_ending(&self.dir, &format!("{PARTIAL}-wal")))
+            .chain(files_ending(&self.dir, &format!("{PARTIAL}-shm")))
+        {
             let _ = std::fs::remove_file(stale);
         }
         tokio::spawn(async move {

@@ -14,10 +14,14 @@ use stallside_shared::crdt::Role;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let logs = tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env()
-            .unwrap_or_else(|_| "stallside_server=info".into()),
-    );
+    // Logs to standard error: standard output carries the start-up banner, so a collector
+    // reading JSON logs never meets a line that is not JSON.
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "stallside_server=info".into()),
+        );
     match cli.log_format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),

@@ -1,10 +1,13 @@
 //! Operations endpoints on the real server: `/healthz` and `/readyz` for supervisors and load
 //! balancers, and `/metrics`, which only the configured addresses may read and whose counters
-//! move with real syncs.
+//! move with real syncs; logs in JSON when asked.
 
 mod common;
 
+use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::checks::{healthy, severe};
@@ -131,4 +134,47 @@ fn counters_move_after_a_sync() {
     for id in phone.records.keys() {
         assert!(!after.contains(&id.to_string()));
     }
+}
+
+#[test]
+fn logs_are_json_objects_when_asked() {
+    let dir = fresh_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stallside-server"))
+        .args(["--demo", "--bind", "127.0.0.1:0", "--log-format", "json"])
+        .args(["--backup-every", "1s", "--backup-dir"])
+        .arg(dir.join("backups"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--dist")
+        .arg(dir.join("no-dist"))
+        .env("RUST_LOG", "stallside_server=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start stallside-server");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let backup = loop {
+        let line = received
+            .recv_timeout(Duration::from_secs(30))
+            .expect("a backup logged within 30 s");
+        let object: serde_json::Value = serde_json::from_str(&line).expect("a JSON object a line");
+        if object["fields"]["message"] == "backup taken and verified" {
+            break object;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(backup["level"], "INFO");
+    assert!(backup["fields"]["file"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("stallside-")));
+    let _ = std::fs::remove_dir_all(dir);
 }
