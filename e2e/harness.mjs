@@ -17,19 +17,19 @@ export const PHONE = { width: 390, height: 844 };
 /** The same phone turned sideways. */
 export const LANDSCAPE = { width: 844, height: 390 };
 
-/** Starts the server; resolves with { url, dataDir, stop(), kill() }. */
-export async function startServer({ dataDir, port = 0 } = {}) {
+/** Starts the server (with extra flags `args`); resolves with { url, dataDir, stop(), kill() }. */
+export async function startServer({ dataDir, port = 0, args = [] } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'stallside-e2e-'));
   const child = spawn(
     path.join(root, 'target', 'release', 'stallside-server'),
-    ['--data-dir', dir, '--bind', `127.0.0.1:${port}`, '--dist', path.join(root, 'dist'), '--demo'],
+    ['--data-dir', dir, '--bind', `127.0.0.1:${port}`, '--dist', path.join(root, 'dist'), '--demo', ...args],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise((resolve, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk) => {
       seen += chunk;
-      const match = seen.match(/running at (http:\/\/[\d.:]+)/);
+      const match = seen.match(/running at (https?:\/\/[\d.:]+)/);
       if (match) resolve(match[1]);
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -50,13 +50,14 @@ export async function startServer({ dataDir, port = 0 } = {}) {
   };
 }
 
-/** Launches Chromium (Debian's) headless with a fresh profile. */
-export async function launchBrowser() {
+/** Launches Chromium (Debian's) headless with a fresh profile, with extra flags `args`. */
+export async function launchBrowser(args = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...args,
     ],
   });
 }

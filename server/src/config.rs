@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use stallside_shared::sync::judge::Policy;
 use stallside_shared::triage::ProgrammeSettings;
 
+use crate::backup::Schedule;
 use crate::listen::Limits;
+use crate::metrics::Cidr;
 
 /// Stallside's server.
 #[derive(Debug, Parser)]
@@ -33,6 +35,24 @@ pub struct Cli {
         global = true
     )]
     pub data_dir: PathBuf,
+    /// How to write logs: `text` for people, `json` (one object a line) for a log collector.
+    /// Logs hold no personal data either way.
+    #[arg(
+        long,
+        env = "STALLSIDE_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// The server's commands.
@@ -53,10 +73,17 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Copies the live database to PATH with SQLite's online backup.
+    /// Copies the live database to PATH with SQLite's online backup, and verifies the copy.
     Backup {
         /// The file to write.
         path: PathBuf,
+    },
+    /// Restores a backup into --data-dir, which must be new or empty; refuses a copy that
+    /// fails SQLite's integrity check or is not a Stallside database.
+    Restore {
+        /// The backup to restore.
+        #[arg(long)]
+        from: PathBuf,
     },
 }
 
@@ -101,6 +128,30 @@ pub struct ServeArgs {
     /// (`ulimit -n`), keeping files for SQLite and the app's files.
     #[arg(long, env = "STALLSIDE_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
+    /// PEM certificate chain: serve HTTPS (with HSTS) instead of HTTP. Read again on SIGHUP
+    /// and when the file changes.
+    #[arg(long, env = "STALLSIDE_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the certificate.
+    #[arg(long, env = "STALLSIDE_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Addresses (address/prefix, comma-separated) that may read /metrics.
+    #[arg(
+        long,
+        env = "STALLSIDE_METRICS_ALLOW",
+        value_delimiter = ',',
+        default_value = "127.0.0.1/32,::1/128"
+    )]
+    pub metrics_allow: Vec<Cidr>,
+    /// Folder for scheduled, verified backups (none are taken without it).
+    #[arg(long, env = "STALLSIDE_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Time between two scheduled backups: a number and s, m, h or d (30m, 1h, 1d).
+    #[arg(long, env = "STALLSIDE_BACKUP_EVERY", default_value = "1h", value_parser = parse_every)]
+    pub backup_every: Duration,
+    /// How many scheduled backups to keep; older ones are deleted.
+    #[arg(long, env = "STALLSIDE_BACKUP_KEEP", default_value_t = 48)]
+    pub backup_keep: usize,
 }
 
 impl ServeArgs {
@@ -116,6 +167,15 @@ impl ServeArgs {
         .within_file_limit()
     }
 
+    /// The backup schedule these flags set, if any.
+    pub fn backups(&self) -> Option<Schedule> {
+        self.backup_dir.as_ref().map(|dir| Schedule {
+            dir: dir.clone(),
+            every: self.backup_every,
+            keep: self.backup_keep.max(1),
+        })
+    }
+
     /// The sync policy these flags set.
     pub fn policy(&self) -> Policy {
         Policy {
@@ -127,6 +187,25 @@ impl ServeArgs {
                 stage1_new_minutes: self.stage1_days * 24 * 60,
             },
         }
+    }
+}
+
+/// A duration written as a whole number and a unit: `s`, `m`, `h` or `d`.
+fn parse_every(text: &str) -> Result<Duration, String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(format!("{text}: write a number and s, m, h or d (30m, 1h)")),
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Duration::from_secs(n.saturating_mul(seconds))),
+        _ => Err(format!("{text}: the number must be a whole number above 0")),
     }
 }
 
@@ -145,4 +224,21 @@ pub struct AddUserArgs {
     /// Borough ONS codes, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub areas: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_intervals_read_as_written() {
+        assert_eq!(parse_every("1s"), Ok(Duration::from_secs(1)));
+        assert_eq!(parse_every("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_every("1h"), Ok(Duration::from_secs(3_600)));
+        assert_eq!(parse_every("2d"), Ok(Duration::from_secs(172_800)));
+        assert!(parse_every("0s").is_err());
+        assert!(parse_every("10").is_err());
+        assert!(parse_every("m").is_err());
+        assert!(parse_every("1.5h").is_err());
+    }
 }

@@ -10,12 +10,15 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod flags;
+pub mod health;
 pub mod listen;
+pub mod metrics;
 pub mod records;
 pub mod reports;
 pub mod security_headers;
 pub mod static_files;
 pub mod sync;
+pub mod tls;
 pub mod users;
 
 use std::sync::Arc;
@@ -53,6 +56,8 @@ pub struct AppState {
     pub passwords: Arc<Verifier>,
     /// The dashboard's in-memory facts.
     pub facts: Arc<std::sync::Mutex<reports::facts::FactCache>>,
+    /// Health, readiness and metrics.
+    pub ops: Arc<metrics::Ops>,
 }
 
 #[derive(OpenApi)]
@@ -109,13 +114,17 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         "/api/{*rest}",
         axum::routing::any(|| async { ApiError::NotFound }),
     )
+    .route("/healthz", axum::routing::get(health::healthz))
+    .route("/readyz", axum::routing::get(health::readyz))
+    .route("/metrics", axum::routing::get(metrics::page))
     .with_state(state)
     .fallback_service(app_files)
     .layer(axum::middleware::from_fn(static_files::cache_headers))
     .layer(axum::middleware::from_fn_with_state(
-        Arc::new(SecurityHeaders::from_dist(&args.dist)),
+        Arc::new(SecurityHeaders::from_dist(&args.dist).with_hsts(args.tls_cert.is_some())),
         security_headers::add,
     ))
+    .layer(axum::middleware::from_fn(metrics::count_sync))
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
     .layer(RequestDecompressionLayer::new())
     .layer(CompressionLayer::new())
@@ -125,7 +134,8 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
 pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), ApiError> {
     std::fs::create_dir_all(data_dir)
         .map_err(|_| ApiError::Internal("cannot create the data directory"))?;
-    let db = Db::open(&data_dir.join("stallside.sqlite"))?;
+    let database = data_dir.join("stallside.sqlite");
+    let db = Db::open(&database)?;
     {
         let mut conn = db.writer_blocking();
         if args.demo {
@@ -140,13 +150,29 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         login_limiter: Arc::new(RateLimiter::default()),
         passwords: Arc::new(Verifier::new()?),
         facts: Arc::default(),
+        ops: Arc::new(metrics::Ops::install(
+            args.metrics_allow.clone(),
+            database.clone(),
+        )?),
     };
     warm_reports(&state);
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let tls = Arc::new(tls::Tls::load(cert, key)?);
+            Arc::clone(&tls).watch();
+            Some(tls)
+        }
+        _ => None,
+    };
+    if let Some(schedule) = args.backups() {
+        schedule.spawn(database)?;
+    }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|_| ApiError::Internal("cannot listen on the bind address"))?;
     let url = format!(
-        "http://{}",
+        "{}://{}",
+        if tls.is_some() { "https" } else { "http" },
         listener
             .local_addr()
             .map_err(|_| ApiError::Internal("no address"))?
@@ -158,7 +184,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
     }
     let limits = args.limits();
     let app = limits.apply(router(state, &args));
-    listen::serve(listener, app, limits, async {
+    listen::serve(listener, app, limits, tls, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
@@ -168,6 +194,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
 fn warm_reports(state: &AppState) {
     let cache = Arc::clone(&state.facts);
     let db = state.db.clone();
+    let ops = Arc::clone(&state.ops);
     tokio::spawn(async move {
         let loaded = db
             .read(move |conn| {
@@ -175,8 +202,11 @@ fn warm_reports(state: &AppState) {
                 cache.refresh(conn)
             })
             .await;
-        if let Err(error) = loaded {
-            tracing::warn!(%error, "report facts not preloaded");
+        match loaded {
+            Ok(_) => ops
+                .facts_loaded
+                .store(true, std::sync::atomic::Ordering::Release),
+            Err(error) => tracing::warn!(%error, "report facts not preloaded"),
         }
     });
 }

@@ -5,8 +5,9 @@
 //! wait in the kernel's queue, not in the server.
 //!
 //! `axum::serve` sets none of these, so this is its accept loop with hyper's HTTP/1 builder,
-//! configured (the app speaks HTTP/1.1; TLS, and HTTP/2 with it, belong to the proxy in front);
-//! ctrl-c stops accepting and lets open requests finish.
+//! configured (the app speaks HTTP/1.1), over TLS when the server has a certificate (the TLS
+//! handshake gets the header deadline too); ctrl-c stops accepting and lets open requests
+//! finish.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,12 +23,14 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::ApiError;
+use crate::tls::Tls;
 
 /// How long open requests may run on after ctrl-c.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -102,12 +105,13 @@ fn open_file_limit() -> Option<usize> {
         .ok()
 }
 
-/// Serves `app` on `listener` within `limits` until `shutdown` completes, then waits up to
-/// [`SHUTDOWN_GRACE`] for open requests.
+/// Serves `app` on `listener` within `limits` (over TLS when `tls` is given) until `shutdown`
+/// completes, then waits up to [`SHUTDOWN_GRACE`] for open requests.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    tls: Option<Arc<Tls>>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ApiError> {
     let mut http = http1::Builder::new();
@@ -140,10 +144,32 @@ pub async fn serve(
                 request.map(Body::new)
             },
         ));
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let (http, watcher) = (http.clone(), graceful.watcher());
+        let acceptor = tls.as_ref().map(|tls| tls.acceptor());
+        let handshake = limits.header_timeout;
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended");
+            let stream: Option<Box<dyn Stream>> = match acceptor {
+                None => Some(Box::new(stream)),
+                Some(acceptor) => {
+                    match tokio::time::timeout(handshake, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => Some(Box::new(stream)),
+                        Ok(Err(error)) => {
+                            tracing::debug!(%error, "TLS handshake failed");
+                            None
+                        }
+                        Err(_) => {
+                            tracing::debug!("TLS handshake timed out");
+                            None
+                        }
+                    }
+                }
+            };
+            if let Some(stream) = stream {
+                let connection =
+                    watcher.watch(http.serve_connection(TokioIo::new(stream), service));
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, "connection ended");
+                }
             }
             drop(permit);
         });
@@ -157,3 +183,8 @@ pub async fn serve(
     }
     Ok(())
 }
+
+/// A connection's byte stream, plain TCP or TLS over it.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}

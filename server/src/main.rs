@@ -1,11 +1,11 @@
-//! The `stallside-server` command: serve, add a user, or back up.
+//! The `stallside-server` command: serve, add a user, back up or restore.
 
 use std::io::BufRead;
 use std::process::ExitCode;
 
 use clap::Parser;
 use stallside_server::auth::password;
-use stallside_server::config::{Cli, Command};
+use stallside_server::config::{Cli, Command, LogFormat};
 use stallside_server::db::Db;
 use stallside_server::error::ApiError;
 use stallside_server::users::{self, NewUser};
@@ -13,13 +13,19 @@ use stallside_shared::crdt::Role;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    // Logs to standard error: standard output carries the start-up banner, so a collector
+    // reading JSON logs never meets a line that is not JSON.
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "stallside_server=info".into()),
-        )
-        .init();
-    let cli = Cli::parse();
+        );
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let result = match cli.command {
         None => stallside_server::serve(&cli.data_dir, cli.serve).await,
         Some(Command::AddUser(args)) => add_user(&cli.data_dir, args),
@@ -31,6 +37,7 @@ async fn main() -> ExitCode {
         Some(Command::Backup { path }) => {
             stallside_server::backup::run(&cli.data_dir.join("stallside.sqlite"), &path)
         }
+        Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,6 +79,20 @@ fn add_user(
     };
     let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
     println!("Added {} ({}) with id {id}", user.username, role.label());
+    Ok(())
+}
+
+/// Restores `from` into `data_dir` and says how long it took.
+fn restore(from: &std::path::Path, data_dir: &std::path::Path) -> Result<(), ApiError> {
+    let started = std::time::Instant::now();
+    stallside_server::backup::restore(from, data_dir)?;
+    println!(
+        "Restored {} into {} in {:.2} s (integrity check ok); start the server with --data-dir {}",
+        from.display(),
+        data_dir.display(),
+        started.elapsed().as_secs_f64(),
+        data_dir.display()
+    );
     Ok(())
 }
 

@@ -14,8 +14,8 @@ use std::time::SystemTime;
 
 use axum::extract::{Request, State};
 use axum::http::header::{
-    HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    HeaderName, HeaderValue, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::Response;
@@ -26,6 +26,9 @@ use sha2::{Digest, Sha256};
 pub const API_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/// HSTS for a server that serves TLS: a year, the common preload-ready minimum.
+const HSTS: &str = "max-age=31536000";
+
 /// The built pages whose inline scripts the policy allows, relative to the dist folder.
 const PAGES: &[&str] = &["index.html", "staff/index.html"];
 
@@ -34,6 +37,7 @@ const PAGES: &[&str] = &["index.html", "staff/index.html"];
 pub struct SecurityHeaders {
     dist: PathBuf,
     current: Mutex<Current>,
+    hsts: bool,
 }
 
 /// The policy and the pages' modification times it was made from.
@@ -53,7 +57,14 @@ impl SecurityHeaders {
                 stamps,
             }),
             dist: dist.to_owned(),
+            hsts: false,
         }
+    }
+
+    /// Adds `Strict-Transport-Security` (a year) when `on`: only a server that serves TLS
+    /// itself may tell browsers to insist on HTTPS for it (behind a TLS proxy, the proxy does).
+    pub fn with_hsts(self, on: bool) -> Self {
+        SecurityHeaders { hsts: on, ..self }
     }
 
     /// The app's policy, remade first if a page changed since it was made.
@@ -134,6 +145,9 @@ pub async fn add(
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
+    if headers.hsts {
+        set.insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     response
 }
 

@@ -27,6 +27,22 @@ pub fn is_date(text: &str) -> bool {
         && date(days_from_civil(i64::from(year), month, day) * 86_400_000) == text
 }
 
+/// Milliseconds since the Unix epoch at the start (UTC) of the day written "YYYY-MM-DD", if
+/// it is a real calendar day: backups are named by date and read back by it.
+pub fn day_ms(text: &str) -> Option<i64> {
+    let number = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
+    is_date(text)
+        .then(|| {
+            Some(days_from_civil(
+                i64::from(number(0..4)?),
+                number(5..7)?,
+                number(8..10)?,
+            ))
+        })
+        .flatten()
+        .map(|days| days * 86_400_000)
+}
+
 /// The ISO 8601 week, "YYYY-Www", of a timestamp in milliseconds since the Unix epoch.
 pub fn iso_week(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
@@ -103,5 +119,10 @@ mod tests {
         assert_eq!(iso_week(days_from_civil(2021, 1, 4) * DAY), "2021-W01");
         assert_eq!(iso_week(days_from_civil(2024, 12, 30) * DAY), "2025-W01");
         assert_eq!(date(days_from_civil(2024, 2, 29) * DAY), "2024-02-29");
+        assert_eq!(
+            day_ms("2024-02-29"),
+            Some(days_from_civil(2024, 2, 29) * DAY)
+        );
+        assert_eq!(day_ms("2026-02-29"), None);
     }
 }

@@ -18,6 +18,10 @@ const MIGRATIONS: &[&str] = &[
 ];
 const READERS: usize = 4;
 
+/// The schema version (`PRAGMA user_version`) this server migrates databases to: a backup
+/// restores only if its version is at most this.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
 /// The database handle shared by every request.
 #[derive(Clone)]
 pub struct Db {

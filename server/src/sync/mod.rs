@@ -70,15 +70,21 @@ async fn sync(
             .read(move |conn| push::load_stored(conn, &ids))
             .await?;
         let judge_as = pusher.clone();
+        let judging = std::time::Instant::now();
         let judged = tokio::task::spawn_blocking(move || {
             push::judge_push(request.push, stored, &judge_as, &policy, now_ms())
         })
         .await
         .map_err(|_| ApiError::Internal("judging failed"))??;
-        state
+        crate::metrics::judged(judging);
+        let committing = std::time::Instant::now();
+        let results = state
             .db
             .write(move |conn| push::commit(conn, &pusher, judged, &policy, now_ms()))
-            .await?
+            .await?;
+        crate::metrics::committed(committing);
+        crate::metrics::pushed(&results);
+        results
     };
     let cursor = request.cursor;
     let settings = state.policy.settings;

@@ -10,6 +10,7 @@ pub mod raw;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -79,7 +80,7 @@ impl Server {
                 .next()
                 .expect("server exited before it was ready")
                 .expect("read stdout");
-            if let Some(at) = line.find("http://") {
+            if let Some(at) = line.find("https://").or_else(|| line.find("http://")) {
                 break line[at..].trim().to_owned();
             }
         };
@@ -243,13 +244,39 @@ pub fn request(
     (status, value)
 }
 
-/// A client that returns error statuses instead of raising them.
+/// Certificates (DER) that [`agent`] trusts besides the public roots: the test's own.
+static TRUSTED: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+/// Makes every later [`agent`] of this test process trust the certificate `der`.
+pub fn trust(der: &[u8]) {
+    TRUSTED.lock().expect("trust list").push(der.to_vec());
+}
+
+/// A client that returns error statuses instead of raising them, and trusts the
+/// certificates given to [`trust`].
 pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
+    let trusted = TRUSTED.lock().expect("trust list").clone();
+    agent_trusting(&trusted)
+}
+
+/// A client that returns error statuses instead of raising them and trusts only `roots`
+/// for HTTPS (the public roots when `roots` is empty).
+pub fn agent_trusting(roots: &[Vec<u8>]) -> ureq::Agent {
+    let mut config = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .build()
-        .into()
+        .timeout_global(Some(std::time::Duration::from_secs(60)));
+    if !roots.is_empty() {
+        let certificates = roots
+            .iter()
+            .map(|der| ureq::tls::Certificate::from_der(der).to_owned())
+            .collect();
+        config = config.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .root_certs(ureq::tls::RootCerts::Specific(Arc::new(certificates)))
+                .build(),
+        );
+    }
+    config.build().into()
 }
 
 /// A new empty directory under the system temp dir.
