@@ -9,7 +9,6 @@ use stallside_shared::record::FollowUpState;
 use stallside_shared::sync::client::{status, Status};
 use stallside_shared::triage::Band;
 
-use crate::capture::edit_window_ms;
 use crate::state::{app_state, Screen};
 use crate::store::LocalRecord;
 
@@ -84,7 +83,10 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
     };
     let result = s.result_label();
     let time = time_of_day(s.recorded_at_ms);
-    let correctable = now_ms() - s.recorded_at_ms <= edit_window_ms();
+    let edit_window_ms = state
+        .settings
+        .with_untracked(|settings| settings.edit_window_ms());
+    let correctable = now_ms() - s.recorded_at_ms <= edit_window_ms;
     let id = record.id;
     let outcome = match (s.follow_up_state, s.outcome) {
         (FollowUpState::Closed, Some(outcome)) => Some(format!("Supervisor: {}", outcome.label())),

@@ -179,12 +179,12 @@ impl ServeArgs {
     /// The sync policy these flags set.
     pub fn policy(&self) -> Policy {
         Policy {
-            edit_window_ms: i64::from(self.edit_window_hours) * 3_600_000,
             settings: ProgrammeSettings {
                 emergency_minutes: self.emergency_minutes,
                 same_day_minutes: self.same_day_hours * 60,
                 stage2_minutes: self.stage2_days * 24 * 60,
                 stage1_new_minutes: self.stage1_days * 24 * 60,
+                edit_window_hours: self.edit_window_hours,
             },
         }
     }

@@ -290,6 +290,35 @@ fn a_volunteer_cannot_correct_after_the_edit_window() {
 }
 
 #[test]
+fn the_servers_edit_window_reaches_the_phone_and_is_the_one_enforced() {
+    let server = Server::start_in(
+        common::fresh_dir(),
+        &["--demo", "--edit-window-hours", "48"],
+    );
+    let volunteer = server.demo("volunteer", "phone-a");
+    let response: serde_json::Value =
+        volunteer.post("/api/sync", &json!({ "cursor": 0, "push": [] }));
+    assert_eq!(response["settings"]["edit_window_hours"], 48);
+
+    let mut phone = Phone::new(volunteer);
+    let mut recent = checks(&phone, 1, 700).remove(0);
+    recent.recorded_at_ms = now() - 24 * 3_600_000;
+    let mut older = checks(&phone, 1, 701).remove(0);
+    older.recorded_at_ms = now() - 3 * 24 * 3_600_000;
+    let (recent, older) = (phone.record(recent, None), phone.record(older, None));
+    assert_eq!(phone.sync().unwrap().accepted, 2);
+    phone.correct(recent, |c| c.goal = Some("within two days".into()));
+    phone.correct(older, |c| c.goal = Some("three days on".into()));
+    let report = phone.sync().unwrap();
+    assert_eq!(report.accepted, 1, "{report:?}");
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(
+        (report.rejected[0].0, report.rejected[0].1.as_str()),
+        (older, "edit_window_closed")
+    );
+}
+
+#[test]
 fn expired_and_revoked_tokens_are_refused() {
     let server = Server::start();
     let volunteer = server.demo("volunteer", "phone-a");

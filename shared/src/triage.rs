@@ -134,7 +134,9 @@ pub fn assess(input: &TriageInput, settings: &ProgrammeSettings) -> Assessment {
     }
 }
 
-/// Programme settings a coordinator may change: the supervisor deadlines per band.
+/// Programme settings a coordinator may change: the supervisor deadlines per band, and how
+/// long a volunteer may correct a check. They ride along with every sync, so the phone and
+/// the server apply the same values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgrammeSettings {
@@ -146,6 +148,15 @@ pub struct ProgrammeSettings {
     pub stage2_minutes: u32,
     /// Stage 1, only when newly identified.
     pub stage1_new_minutes: u32,
+    /// How long after taking a check its volunteer may still correct it. Settings stored by
+    /// an older phone lack it and take the default.
+    #[serde(default = "default_edit_window_hours")]
+    pub edit_window_hours: u32,
+}
+
+/// Seven days to correct a check.
+fn default_edit_window_hours() -> u32 {
+    7 * 24
 }
 
 impl Default for ProgrammeSettings {
@@ -156,11 +167,17 @@ impl Default for ProgrammeSettings {
             same_day_minutes: 24 * 60,
             stage2_minutes: 7 * 24 * 60,
             stage1_new_minutes: 21 * 24 * 60,
+            edit_window_hours: default_edit_window_hours(),
         }
     }
 }
 
 impl ProgrammeSettings {
+    /// The edit window in milliseconds.
+    pub fn edit_window_ms(&self) -> i64 {
+        i64::from(self.edit_window_hours) * 3_600_000
+    }
+
     /// The follow-up deadline for a band; `None` means no follow-up.
     pub fn deadline_minutes(&self, band: Band, newly_identified: bool) -> Option<u32> {
         match band {

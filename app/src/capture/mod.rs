@@ -17,7 +17,6 @@ use stallside_shared::clock::{now_ms, now_secs};
 use stallside_shared::crdt::{ChangeMeta, RecordDoc};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::sync::client::SyncState;
-use stallside_shared::sync::judge::Policy;
 use stallside_shared::sync::wire::ContactDetails;
 use stallside_shared::triage::{assess, TriageInput};
 use uuid::Uuid;
@@ -28,11 +27,6 @@ use crate::store::{self, LocalRecord};
 use draft::{Context, Draft};
 pub use steps::Step;
 use steps::{Actions, YourNumbers};
-
-/// How long after taking a check a volunteer may correct it (the server's default).
-pub fn edit_window_ms() -> i64 {
-    Policy::default().edit_window_ms
-}
 
 /// A check part-way through, as kept on the phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

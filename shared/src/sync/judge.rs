@@ -52,22 +52,10 @@ pub enum ActorOwner {
 }
 
 /// The rules the server applies that a coordinator may tune.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// How long after a check was taken its volunteer may still correct it.
-    pub edit_window_ms: i64,
-    /// Triage deadlines.
+    /// Triage deadlines and the edit window, as the phones receive them.
     pub settings: ProgrammeSettings,
-}
-
-impl Default for Policy {
-    /// Seven days to correct a check.
-    fn default() -> Self {
-        Policy {
-            edit_window_ms: 7 * 24 * 60 * 60 * 1000,
-            settings: ProgrammeSettings::default(),
-        }
-    }
 }
 
 /// An accepted document, ready to store.
@@ -258,7 +246,9 @@ pub fn judge(
         // A correction of a check the server already holds, after the window. Corrections
         // made before the first sync (however late it comes) are part of the new record.
         if let Some(before) = &before {
-            if writes_check && now_ms - before.check.recorded_at_ms > policy.edit_window_ms {
+            if writes_check
+                && now_ms - before.check.recorded_at_ms > policy.settings.edit_window_ms()
+            {
                 return Err(Rejection::EditWindowClosed);
             }
         }
