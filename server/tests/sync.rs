@@ -290,6 +290,31 @@ fn a_volunteer_cannot_correct_after_the_edit_window() {
 }
 
 #[test]
+fn a_check_corrected_into_a_flagged_band_can_be_worked() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = phone.record(healthy(&phone, 800), None);
+    phone.sync().unwrap();
+    phone.correct(id, |c| {
+        c.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+    });
+    assert_eq!(phone.sync().unwrap().accepted, 1);
+    let supervisor = server.demo("supervisor", "laptop-s");
+    let (status, body) = supervisor.get_raw("/api/flags");
+    assert_eq!(status, 200);
+    assert!(body.to_string().contains(&id.to_string()), "in the queue");
+    for step in ["claim", "attempts", "close"] {
+        let body = match step {
+            "attempts" => json!({ "reached": true }),
+            "close" => json!({ "outcome": "advised_gp" }),
+            _ => json!({}),
+        };
+        let (status, answer) = supervisor.post_raw(&format!("/api/flags/{id}/{step}"), &body);
+        assert_eq!(status, 200, "{step}: {answer}");
+    }
+}
+
+#[test]
 fn the_servers_edit_window_reaches_the_phone_and_is_the_one_enforced() {
     let server = Server::start_in(
         common::fresh_dir(),

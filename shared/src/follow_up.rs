@@ -48,6 +48,10 @@ pub struct FollowUpContext<'a> {
     pub recorded_at_ms: i64,
     /// The server's clock.
     pub now_ms: i64,
+    /// Whether the reading is flagged now, by the server's triage. A check corrected into a
+    /// flagged band still carries the `not_needed` follow-up its phone created it with; it
+    /// must be workable all the same.
+    pub flagged: bool,
 }
 
 /// Why a move was refused; the message is for the supervisor.
@@ -87,9 +91,9 @@ pub fn apply(
     ctx: &FollowUpContext<'_>,
 ) -> Result<(), FollowUpError> {
     match part.state {
-        FollowUpState::NotNeeded => return Err(FollowUpError::NotFlagged),
+        _ if !ctx.flagged => return Err(FollowUpError::NotFlagged),
         FollowUpState::Closed => return Err(FollowUpError::AlreadyClosed),
-        FollowUpState::Open | FollowUpState::Claimed => {}
+        FollowUpState::NotNeeded | FollowUpState::Open | FollowUpState::Claimed => {}
     }
     match action {
         FollowUpAction::Claim => {
@@ -178,16 +182,16 @@ fn require_claimed(part: &FollowUpPart, me: &str) -> Result<(), FollowUpError> {
     }
 }
 
-/// A move happens after the check, after the last attempt, and not in the future.
+/// A move happens after the check (give or take a phone's clock skew), after the last
+/// attempt, and not in the future.
 fn check_time(
     part: &FollowUpPart,
     at_ms: i64,
     ctx: &FollowUpContext<'_>,
 ) -> Result<(), FollowUpError> {
-    let earliest = part
-        .attempts
-        .last()
-        .map_or(ctx.recorded_at_ms, |a| a.at_ms.max(ctx.recorded_at_ms));
+    // The check's time came from a phone whose clock may run up to the skew ahead.
+    let taken = ctx.recorded_at_ms - CLOCK_SKEW_MS;
+    let earliest = part.attempts.last().map_or(taken, |a| a.at_ms.max(taken));
     if at_ms < earliest || at_ms > ctx.now_ms + CLOCK_SKEW_MS {
         return Err(FollowUpError::ImplausibleTime);
     }
@@ -206,6 +210,7 @@ mod tests {
             me,
             recorded_at_ms: T0,
             now_ms: NOW,
+            flagged: true,
         }
     }
 
@@ -270,12 +275,8 @@ mod tests {
                 "ann",
                 Err(FollowUpError::ClaimedByOther),
             ),
-            (
-                not_needed.clone(),
-                Claim,
-                "ann",
-                Err(FollowUpError::NotFlagged),
-            ),
+            // Created unflagged, corrected into a flagged band: workable.
+            (not_needed.clone(), Claim, "ann", Ok(())),
             (
                 closed("ann", Outcome::AdvisedGp, false),
                 Claim,
@@ -302,7 +303,7 @@ mod tests {
                 claimed("ann"),
                 Attempt {
                     reached: true,
-                    at_ms: T0 - 1,
+                    at_ms: T0 - CLOCK_SKEW_MS - 1,
                 },
                 "ann",
                 Err(FollowUpError::ImplausibleTime),
@@ -380,6 +381,36 @@ mod tests {
                 assert_eq!(part, before, "a refused move changes nothing");
             }
         }
+    }
+
+    /// A reading that is not flagged (now) takes no move, whatever its follow-up says.
+    #[test]
+    fn an_unflagged_reading_takes_no_move() {
+        let unflagged = FollowUpContext {
+            flagged: false,
+            ..ctx("ann")
+        };
+        for part in [FollowUpPart::default(), open(), claimed("ann")] {
+            let mut moved = part.clone();
+            let refused = apply(&mut moved, FollowUpAction::Claim, &unflagged);
+            assert_eq!(refused, Err(FollowUpError::NotFlagged));
+            assert_eq!(
+                replay(&part, &closed("ann", Outcome::AdvisedGp, false), &unflagged),
+                Err(FollowUpError::NotFlagged)
+            );
+        }
+    }
+
+    /// A phone's clock may run ahead: an attempt just before the check's recorded time is
+    /// still plausible.
+    #[test]
+    fn a_fast_phone_clock_does_not_block_an_attempt() {
+        let mut part = claimed("ann");
+        let action = FollowUpAction::Attempt {
+            reached: true,
+            at_ms: T0 - CLOCK_SKEW_MS,
+        };
+        assert_eq!(apply(&mut part, action, &ctx("ann")), Ok(()));
     }
 
     /// Pushed follow-ups, judged by replaying them as moves: (before, after, who, expected).
@@ -461,12 +492,7 @@ mod tests {
                 "ann",
                 Err(FollowUpError::AlreadyClosed),
             ),
-            (
-                FollowUpPart::default(),
-                claimed("ann"),
-                "ann",
-                Err(FollowUpError::NotFlagged),
-            ),
+            (FollowUpPart::default(), claimed("ann"), "ann", Ok(())),
         ];
         for (before, after, me, expected) in cases {
             assert_eq!(

@@ -53,6 +53,10 @@ pub enum Situation {
     LowNoSymptoms,
     /// Above 120/80 but below 140/90.
     AtRisk,
+    /// Between 90/60 and 140/90 in a person already diagnosed: at the usual treatment target,
+    /// which is neither "healthy" nor "at risk" for them, and needs their reviews, not a
+    /// five-year recheck.
+    AtTargetDiagnosed,
     /// Between 90/60 and 120/80.
     Healthy,
     /// No reading taken (only before the first reading; a saved check has one unless it is
@@ -176,6 +180,14 @@ pub const WORDING: &[Wording] = &[
         when: "once a year",
     },
     Wording {
+        situation: Situation::AtTargetDiagnosed,
+        label: "Below 140/90, already diagnosed",
+        say_this: "Your blood pressure is below 140/90 today, which is the usual target for people with high blood pressure. Keep taking any medicines as prescribed, and keep going to your reviews with your GP or practice nurse.",
+        for_person: "Your blood pressure is below 140/90 today, the usual target for people with high blood pressure. Keep taking any medicines as prescribed, and keep going to your reviews with your GP or practice nurse.",
+        safety_net: None,
+        when: "your reviews",
+    },
+    Wording {
         situation: Situation::Healthy,
         label: "Healthy range",
         say_this: "Your blood pressure is in the healthy range. Keep active and eat well, and have it checked again in 5 years.",
@@ -210,6 +222,7 @@ impl Situation {
             Band::Normal => match recorded {
                 None => Situation::NoReading,
                 Some(r) if is_low_reading(&r) => Situation::LowNoSymptoms,
+                Some(_) if diagnosed => Situation::AtTargetDiagnosed,
                 Some(r) if is_healthy_reading(&r) => Situation::Healthy,
                 Some(_) => Situation::AtRisk,
             },

@@ -176,7 +176,14 @@ impl World {
         check.goal = Some(format!("Goal {}", rng.below(100)));
         if elsewhere {
             check.borough = CAMDEN.into();
+        } else if rng.below(3) == 0 {
+            // A reading typed wrong: corrected into a flagged band after it was saved.
+            check.readings = vec![Reading::bp(190, 125), Reading::bp(186, 121)];
+            check.red_flags.clear();
+            check.low_bp_symptoms.clear();
+            check.pulse_irregular_on_repeat = None;
         }
+        check.band = assess(&TriageInput::from_check(&check), &Default::default()).band;
         held.doc.write_check(&check, &meta).expect("correct");
     }
 
@@ -204,10 +211,12 @@ impl World {
             (
                 self.supervisor.clone(),
                 Box::new(move |record: &mut CheckRecord| {
+                    let triage = TriageInput::from_check(&record.check);
                     let ctx = FollowUpContext {
                         me: &me,
                         recorded_at_ms: record.check.recorded_at_ms,
                         now_ms: now,
+                        flagged: assess(&triage, &Default::default()).is_flagged(),
                     };
                     follow_up::apply(&mut record.follow_up, action, &ctx).is_ok()
                 }),
@@ -513,15 +522,18 @@ impl Server {
             now_ms,
         )
         .and_then(|verdict| {
-            let owners: Vec<ActorOwner> = verdict
+            let owners: Vec<(ActorId, ActorOwner)> = verdict
                 .actors
                 .iter()
-                .map(|a| match self.actors.get(&a.to_hex_string()) {
-                    Some((user_id, device_id)) => ActorOwner::Bound {
-                        user_id: user_id.clone(),
-                        device_id: device_id.clone(),
-                    },
-                    None => ActorOwner::Unbound,
+                .map(|a| {
+                    let owner = match self.actors.get(&a.to_hex_string()) {
+                        Some((user_id, device_id)) => ActorOwner::Bound {
+                            user_id: user_id.clone(),
+                            device_id: device_id.clone(),
+                        },
+                        None => ActorOwner::Unbound,
+                    };
+                    (a.clone(), owner)
                 })
                 .collect();
             settle(verdict, &owners, None, pusher, pushed.contact.as_ref())

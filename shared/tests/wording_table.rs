@@ -50,6 +50,53 @@ fn the_issue_examples_read_as_the_nhs_says() {
 }
 
 #[test]
+fn every_situation_has_a_row() {
+    use Situation::*;
+    let all = [
+        Emergency,
+        VeryHigh,
+        IrregularPulse,
+        LowWithFaintingOrFall,
+        Stage2,
+        Stage2Diagnosed,
+        Stage1,
+        Stage1Diagnosed,
+        LowWithSymptoms,
+        LowNoSymptoms,
+        AtRisk,
+        AtTargetDiagnosed,
+        Healthy,
+        NoReading,
+    ];
+    for situation in all {
+        // Exhaustive: a new situation does not compile until it is listed above.
+        match situation {
+            Emergency
+            | VeryHigh
+            | IrregularPulse
+            | LowWithFaintingOrFall
+            | Stage2
+            | Stage2Diagnosed
+            | Stage1
+            | Stage1Diagnosed
+            | LowWithSymptoms
+            | LowNoSymptoms
+            | AtRisk
+            | AtTargetDiagnosed
+            | Healthy
+            | NoReading => {}
+        }
+        assert_eq!(
+            situation.wording().situation,
+            situation,
+            "{situation:?} has no row"
+        );
+    }
+    let treated = Situation::of(Band::Normal, YesOnMedication, recorded(&[(118, 76)])).wording();
+    assert!(!treated.say_this.contains("5 years") && treated.say_this.contains("reviews"));
+}
+
+#[test]
 fn every_row_is_in_the_table_once() {
     use std::collections::HashSet;
     let rows: HashSet<Situation> = stallside_shared::wording::WORDING

@@ -10,6 +10,7 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::{CheckRecord, Outcome};
+use stallside_shared::triage::{assess, TriageInput};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -262,12 +263,14 @@ async fn edit(
     action: impl FnOnce(i64) -> FollowUpAction + Send + 'static,
 ) -> Result<(), ApiError> {
     session.require(Role::Supervisor)?;
+    let settings = state.policy.settings;
     edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
         let now_ms = now_ms();
         let ctx = FollowUpContext {
             me,
             recorded_at_ms: record.check.recorded_at_ms,
             now_ms,
+            flagged: assess(&TriageInput::from_check(&record.check), &settings).is_flagged(),
         };
         Ok(follow_up::apply(
             &mut record.follow_up,

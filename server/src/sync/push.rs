@@ -184,8 +184,8 @@ fn settle(
     let owners = verdict
         .actors
         .iter()
-        .map(|actor| actor_owner(conn, actor))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|actor| Ok((actor.clone(), actor_owner(conn, actor)?)))
+        .collect::<Result<Vec<_>, ApiError>>()?;
     let event_borough = event_borough(conn, &verdict.record.check.event_id)?;
     match settle_verdict(
         verdict,

@@ -283,20 +283,26 @@ pub struct Settled {
     pub warning: Option<String>,
 }
 
-/// The second half of judging, for what depends on other rows: given the owners of the
-/// verdict's actors (in the verdict's order) and the borough of the event the check names (if
+/// The second half of judging, for what depends on other rows: given whom each of the
+/// verdict's actors is bound to and the borough of the event the check names (if
 /// the server knows it), refuses a foreign actor or another borough's event, and says what to
 /// bind and what becomes of the contact number. Sans-IO: the store looks these up and applies
 /// the result.
 pub fn settle(
     verdict: Verdict,
-    owners: &[ActorOwner],
+    owners: &[(ActorId, ActorOwner)],
     event_borough: Option<&str>,
     pusher: &Pusher,
     contact: Option<&ContactDetails>,
 ) -> Result<Settled, Rejection> {
     let mut bind = Vec::new();
-    for (actor, owner) in verdict.actors.iter().zip(owners) {
+    for actor in &verdict.actors {
+        // An actor the store did not look up is treated as foreign: fail closed.
+        let owner = owners
+            .iter()
+            .find(|(a, _)| a == actor)
+            .map(|(_, owner)| owner)
+            .ok_or(Rejection::ForeignActor)?;
         if check_actor(owner, pusher)? {
             bind.push(actor.clone());
         }
@@ -438,6 +444,7 @@ fn check_part_rules(
             me: &pusher.user_id,
             recorded_at_ms: after.check.recorded_at_ms,
             now_ms,
+            flagged: true,
         };
         follow_up::replay(&before.follow_up, &after.follow_up, &ctx)?;
     }

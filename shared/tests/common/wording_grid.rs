@@ -72,11 +72,22 @@ fn check_one(input: &TriageInput) {
         screen.message.contains(row.when),
         "the person's message carries it",
     );
-    let healthy = input.recorded.is_some_and(|r| is_healthy_reading(&r)) && band == Band::Normal;
+    let diagnosed = input.known_hypertension.is_diagnosed();
+    let healthy = input.recorded.is_some_and(|r| is_healthy_reading(&r))
+        && band == Band::Normal
+        && !diagnosed;
+    ensure(
+        !(diagnosed && band == Band::Normal)
+            || input
+                .recorded
+                .is_none_or(|r| r.systolic < 90 || r.diastolic < 60)
+            || (card.say_this.contains("reviews") && !card.say_this.contains("5 years")),
+        "a diagnosed person at target is sent to their reviews, not a five-year recheck",
+    );
     for text in [card.label, card.say_this, screen.message] {
         ensure(
             text.to_lowercase().contains("healthy") == healthy,
-            "\"healthy\" only between 90/60 and 120/80 with nothing else wrong",
+            "\"healthy\" only between 90/60 and 120/80, undiagnosed, with nothing else wrong",
         );
     }
     let needs_999 = matches!(
