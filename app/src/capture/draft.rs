@@ -341,7 +341,6 @@ impl Draft {
     /// asked. The volunteer finishes it later by correcting it.
     pub fn to_emergency_check(&self, context: &Context) -> Result<CheckPart, Vec<Problem>> {
         let mut check = self.partial_check(self.complete_readings());
-        check.consent_to_record = true;
         if !check.advice.contains(&Advice::Call999) {
             check.advice.push(Advice::Call999);
         }

@@ -192,9 +192,13 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     };
     let again = Callback::new(move |()| {
         state.participant_view.set(false);
-        draft.set(Draft::new());
-        saved.set(None);
-        go(Step::Consent);
+        // After a correction the next check is a new one, opened afresh: resetting this form
+        // would keep a blank draft under the corrected check's name.
+        if correcting.is_none() {
+            draft.set(Draft::new());
+            saved.set(None);
+            go(Step::Consent);
+        }
         state.screen.set(Screen::Capture(None));
     });
 

@@ -44,25 +44,38 @@ pub async fn load(name: &str) -> Option<String> {
     store.meta::<String>(name).await.ok().flatten()
 }
 
+/// Writes what waits, newest value per draft, until nothing does. A write that fails puts its
+/// value back (unless a newer one arrived) and stops: the page says "failed", and the next
+/// keep tries again. Only when everything is committed does it say "saved".
 async fn flush() {
+    let mut failed = false;
     loop {
         let batch = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
         if batch.is_empty() {
             break;
         }
-        let Ok(store) = super::get().await else {
-            break;
-        };
+        let store = super::get().await.ok();
         for (name, next) in batch {
-            let _ = match next {
-                Some(text) => store.set_meta(&name, &text).await,
-                None => store.delete_meta(&name).await,
+            let written = match (&store, &next) {
+                (Some(store), Some(text)) => store.set_meta(&name, text).await.is_ok(),
+                (Some(store), None) => store.delete_meta(&name).await.is_ok(),
+                (None, _) => false,
             };
+            if !written {
+                failed = true;
+                PENDING.with(|p| {
+                    p.borrow_mut().entry(name).or_insert(next);
+                });
+            }
+        }
+        if failed {
+            break;
         }
     }
     WRITING.with(|w| w.set(false));
-    mark("saved");
+    mark(if failed { "failed" } else { "saved" });
 }
+
 /// `data-draft` on the page's body says whether the newest draft is committed, for the
 /// browser tests (which reload the page only once it is).
 fn mark(state: &str) {
