@@ -52,6 +52,18 @@ pub enum Decision {
     Refuse,
 }
 
+/// The address a counter is kept for: an IPv4 address, or an IPv6 address's /64 (one
+/// subscriber's network, whose 2^64 addresses would otherwise each get a fresh count).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+    }
+}
+
 /// Which counter a key belongs to.
 #[derive(Hash)]
 enum Key<'a> {
@@ -119,7 +131,7 @@ impl RateLimiter {
     pub fn attempt(&self, address: IpAddr, username: Option<&str>, now_ms: i64) -> Decision {
         let pair = username.map(|u| self.hash(&Key::Pair(address, u)));
         let user = username.map(|u| self.hash(&Key::Username(u)));
-        let address = self.hash(&Key::Address(address));
+        let address = self.hash(&Key::Address(network_of(address)));
         let mut inner = self.lock();
         inner.sweep(now_ms);
         let keys = [Some(address), pair, user];
@@ -128,9 +140,7 @@ impl RateLimiter {
             .flatten()
             .filter(|k| !inner.windows.contains_key(k))
             .count();
-        if inner.windows.len() + new_keys > MAX_KEYS {
-            return Decision::Refuse;
-        }
+        inner.make_room(new_keys);
         let address_over = inner.count(address, now_ms) > ADDRESS_LIMIT;
         let pair_over = pair.is_some_and(|key| inner.count(key, now_ms) > PAIR_LIMIT);
         if address_over || pair_over {
@@ -157,9 +167,10 @@ impl RateLimiter {
     pub fn failed(&self, username: &str, now_ms: i64) {
         let user = self.hash(&Key::Username(username));
         let mut inner = self.lock();
-        if inner.windows.len() < MAX_KEYS || inner.windows.contains_key(&user) {
-            inner.count(user, now_ms);
+        if !inner.windows.contains_key(&user) {
+            inner.make_room(1);
         }
+        inner.count(user, now_ms);
     }
 
     /// How many windows are held (for tests and metrics).
@@ -197,6 +208,28 @@ impl Inner {
         let window = self.window(key, now_ms);
         window.count = window.count.saturating_add(1);
         window.count
+    }
+
+    /// Frees room for `needed` new windows when the limiter is full, by forgetting the tenth
+    /// of windows that started longest ago. A flood of new keys (many addresses, many made-up
+    /// names) so costs the flooder's own oldest windows first, and never locks everyone out.
+    fn make_room(&mut self, needed: usize) {
+        if self.windows.len() + needed <= MAX_KEYS {
+            return;
+        }
+        let mut starts: Vec<i64> = self.windows.values().map(|w| w.start_ms).collect();
+        let cut = (MAX_KEYS / 10).max(needed).min(starts.len() - 1);
+        let (_, oldest_kept, _) = starts.select_nth_unstable(cut);
+        let threshold = *oldest_kept;
+        let mut to_free = self.windows.len() + needed - MAX_KEYS + MAX_KEYS / 10;
+        self.windows.retain(|_, w| {
+            if to_free > 0 && w.start_ms <= threshold {
+                to_free -= 1;
+                false
+            } else {
+                true
+            }
+        });
     }
 
     fn sweep(&mut self, now_ms: i64) {
@@ -268,6 +301,22 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let limiter = RateLimiter::default();
+        for n in 0..ADDRESS_LIMIT {
+            let address: IpAddr = format!("2001:db8:1:2::{:x}", n + 1).parse().unwrap();
+            assert_eq!(limiter.attempt(address, Some(&format!("user{n}")), 0), GO);
+        }
+        let same_network: IpAddr = "2001:db8:1:2:ffff::1".parse().unwrap();
+        assert_eq!(
+            limiter.attempt(same_network, Some("new"), 0),
+            Decision::Refuse
+        );
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(limiter.attempt(other, Some("new"), 0), GO);
+    }
+
+    #[test]
     fn memory_is_bounded_and_expired_windows_are_dropped() {
         let limiter = RateLimiter::default();
         let long = "x".repeat(100);
@@ -276,8 +325,13 @@ mod tests {
             limiter.attempt(address, Some(&long), 0);
         }
         assert!(limiter.len() <= MAX_KEYS);
-        assert_eq!(limiter.attempt(A, Some("ana"), 1), Decision::Refuse, "full");
-        assert_eq!(limiter.attempt(A, Some("ana"), WINDOW_MS), GO);
-        assert_eq!(limiter.len(), 3, "only the new windows remain");
+        assert_eq!(
+            limiter.attempt(A, Some("ana"), 1),
+            GO,
+            "a full limiter makes room instead of refusing everyone"
+        );
+        assert!(limiter.len() <= MAX_KEYS);
+        assert_eq!(limiter.attempt(A, Some("ana"), WINDOW_MS + 1), GO);
+        assert_eq!(limiter.len(), 3, "only the live windows remain");
     }
 }
