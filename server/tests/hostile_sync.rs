@@ -386,6 +386,30 @@ fn a_small_push_cannot_buy_seconds_of_cpu() {
 }
 
 #[test]
+fn changes_that_panic_the_crdt_library_fail_only_their_own_document() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let honest = phone.record(check(&phone, 9), None);
+    let doc = &mut phone.records.get_mut(&honest).unwrap().doc;
+    let honest_push = json!({
+        "id": honest,
+        "changes": base64(&doc.changes_since(&[])),
+        "heads": stallside_shared::sync::client::heads_hex(doc),
+    });
+    // Found by `bash .ci/fuzz`: Automerge 0.12 panics merging these ("InvalidActorIndex").
+    let crash = include_bytes!("../../shared/tests/fixtures/automerge-invalid-actor-index.bin");
+    let hostile_push = json!({ "id": Uuid::nil(), "changes": base64(crash), "heads": [] });
+    let (status, response) = phone.client.post_raw(
+        "/api/sync",
+        &json!({ "cursor": 0, "push": [hostile_push, honest_push] }),
+    );
+    assert_eq!(status, 200, "{response}");
+    assert_eq!(response["results"][0]["code"], "undecodable");
+    assert_eq!(response["results"][1]["status"], "accepted");
+    assert_eq!(server.count("SELECT COUNT(*) FROM documents"), 1);
+}
+
+#[test]
 fn a_check_cannot_join_another_boroughs_event() {
     let server = Server::start();
     add_user(

@@ -10,7 +10,9 @@ use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, ROOT};
 use proptest::prelude::*;
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role};
 use stallside_shared::record::CheckRecord;
-use stallside_shared::sync::judge::{judge, Policy, Pusher, Rejection, MAX_OPS_PER_PUSH};
+use stallside_shared::sync::judge::{
+    judge, judge_contained, Policy, Pusher, Rejection, MAX_OPS_PER_PUSH,
+};
 use stallside_shared::synthetic::{self, Stall};
 use uuid::Uuid;
 
@@ -105,6 +107,25 @@ fn put_extra(doc: &mut AutoCommit, parent: &str, key: &str, extra: &Extra) {
         Extra::Map => doc.put_object(&obj, key, ObjType::Map).map(|_| ()),
     }
     .expect("write extra");
+}
+
+/// What the cargo-fuzz judge target found: changes that make Automerge 0.12 panic while
+/// merging ("InvalidActorIndex"). The judge refuses that document and goes on.
+#[test]
+fn a_change_that_panics_automerge_is_refused_not_fatal() {
+    let crash = include_bytes!("fixtures/automerge-invalid-actor-index.bin");
+    let rejection = judge_contained(
+        Uuid::nil(),
+        None,
+        crash,
+        &[],
+        &pusher(),
+        &Policy::default(),
+        NOW_MS,
+    )
+    .err()
+    .expect("refused");
+    assert_eq!(rejection.code(), "undecodable");
 }
 
 proptest! {

@@ -6,8 +6,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
-    judge, settle as settle_verdict, ActorOwner, ContactEffect, Policy, Pusher, Rejection, Settled,
-    Verdict,
+    judge_contained, settle as settle_verdict, ActorOwner, ContactEffect, Policy, Pusher,
+    Rejection, Settled, Verdict,
 };
 use stallside_shared::sync::wire::{PushDoc, PushResult};
 use uuid::Uuid;
@@ -113,7 +113,7 @@ fn judge_all(
     now_ms: i64,
 ) -> Result<Vec<JudgedDoc>, ApiError> {
     let one = |(pushed, (stored, judged_against)): (PushDoc, Stored)| -> JudgedDoc {
-        let verdict = judge(
+        let verdict = judge_contained(
             pushed.id,
             stored,
             &pushed.changes,

@@ -136,6 +136,12 @@ pub enum Rejection {
     /// A review change that breaks a review rule (the same rules as the review screen).
     #[error("{0}.")]
     Review(#[from] ReviewError),
+    /// Changes that made the CRDT library itself fail (fuzzing found malformed changes that
+    /// make Automerge panic while merging).
+    #[error(
+        "The record's changes could not be read. Keep the phone's copy and tell your coordinator."
+    )]
+    Malformed,
     /// A check at an event of another borough.
     #[error("This event is in another borough: choose one of your own stalls.")]
     EventOutsideArea,
@@ -154,7 +160,7 @@ impl Rejection {
             Rejection::Undecodable(error) if matches!(**error, DocError::UnknownField(_)) => {
                 "unknown_field"
             }
-            Rejection::Undecodable(_) => "undecodable",
+            Rejection::Undecodable(_) | Rejection::Malformed => "undecodable",
             Rejection::MissingHistory => super::client::MISSING_HISTORY,
             Rejection::IdMismatch => "id_mismatch",
             Rejection::Invalid(_) => "invalid",
@@ -315,6 +321,26 @@ pub fn settle(
         contact,
         warning,
     })
+}
+
+/// [`judge`], with a panic inside the CRDT library turned into a refusal of this one document,
+/// so that one malformed record (fuzzing found changes that make Automerge 0.12 panic with an
+/// actor index out of range) cannot fail the rest of a push. The stored document was moved
+/// in, so nothing the panic interrupted is used afterwards.
+#[allow(clippy::too_many_arguments)]
+pub fn judge_contained(
+    id: Uuid,
+    stored: Option<RecordDoc>,
+    changes: &[u8],
+    client_heads: &[String],
+    pusher: &Pusher,
+    policy: &Policy,
+    now_ms: i64,
+) -> Result<Verdict, Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        judge(id, stored, changes, client_heads, pusher, policy, now_ms)
+    }))
+    .unwrap_or(Err(Rejection::Malformed))
 }
 
 /// Whether a change by `actor`, bound as `owner`, may be stored for `pusher`: an actor id
