@@ -123,8 +123,7 @@ fn a_change_that_panics_automerge_is_refused_not_fatal() {
         &Policy::default(),
         NOW_MS,
     )
-    .err()
-    .expect("refused");
+    .expect_err("refused");
     assert_eq!(rejection.code(), "undecodable");
 }
 
