@@ -96,10 +96,13 @@ fn readings(rng: &mut SplitMix) -> Vec<Reading> {
 }
 
 /// SplitMix64: a tiny, well-known generator; good enough for test data and dependency-free.
-struct SplitMix(u64);
+/// SplitMix64: a small seedable generator, the same on every platform, so a seed names one
+/// exact run (synthetic checks here, the sync simulation's faults in its test).
+pub struct SplitMix(pub u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -107,8 +110,9 @@ impl SplitMix {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    /// A number below `n` (which must not be 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {

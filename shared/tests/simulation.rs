@@ -28,7 +28,7 @@ use stallside_shared::sync::replica::{Held, Replica};
 use stallside_shared::sync::wire::{
     ContactDetails, PulledDoc, PushDoc, PushResult, SyncRequest, SyncResponse,
 };
-use stallside_shared::synthetic::{self, Stall};
+use stallside_shared::synthetic::{self, SplitMix as Rng, Stall};
 use stallside_shared::triage::{assess, TriageInput};
 use uuid::Uuid;
 
@@ -141,7 +141,7 @@ impl World {
     /// A volunteer saves a check (a third of them severe, with a number to call).
     fn record(&mut self, rng: &mut Rng) {
         let now = self.now_ms;
-        let seed = rng.next();
+        let seed = rng.next_u64();
         let severe = rng.below(3) == 0;
         let phone = self.phone(rng);
         let at = now + phone.clock_skew_ms;
@@ -675,21 +675,4 @@ fn actor_of(user: &Pusher) -> ActorId {
 fn pick<V>(map: &BTreeMap<Uuid, V>, rng: &mut Rng) -> Option<Uuid> {
     let n = map.len() as u64;
     (n > 0).then(|| *map.keys().nth(rng.below(n) as usize).expect("in range"))
-}
-
-/// SplitMix64: small, seedable, and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
