@@ -201,6 +201,15 @@ impl AppState {
             }
         });
     }
+
+    /// Removes records erased on request from the records signal.
+    pub fn drop_records(&self, ids: &[Uuid]) {
+        if ids.is_empty() {
+            return;
+        }
+        self.records
+            .update(|all| all.retain(|r| !ids.contains(&r.id)));
+    }
 }
 
 impl Default for AppState {

@@ -69,6 +69,9 @@ pub struct SyncResponse {
     pub events: Vec<Event>,
     /// The programme settings in force.
     pub settings: ProgrammeSettings,
+    /// Records erased on request after the cursor: every phone drops them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erased: Vec<Uuid>,
 }
 
 /// The server's answer for one pushed document.
