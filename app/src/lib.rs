@@ -21,6 +21,7 @@ use capture::CheckForm;
 use records::RecordsList;
 use signin::SignIn;
 use stall::StallPicker;
+use stallside_shared::crdt::Role;
 use state::{app_state, AppState, Screen};
 
 /// The whole app: the NHS header with the sync status, and the screen for where the person
@@ -143,7 +144,7 @@ fn Header(staff: bool) -> impl IntoView {
     let role = Memo::new(move |_| {
         state
             .session
-            .with(|s| s.as_ref().map(|s| s.user.role.clone()))
+            .with(|s| s.as_ref().map(|s| s.user.role))
             .filter(|_| !state.signed_out.get())
     });
     let nav = move |label: &'static str, screen: Screen| {
@@ -164,16 +165,16 @@ fn Header(staff: bool) -> impl IntoView {
                 {(!staff).then(|| view! { <SyncStatus /> })}
             </div>
             {move || role.get().map(|role| {
-                let items = match role.as_str() {
-                    _ if staff != (role != "volunteer") => Vec::new(),
-                    "supervisor" => vec![nav("Flags", Screen::Flags)],
-                    "coordinator" => vec![
+                let items = match role {
+                    _ if staff != (role != Role::Volunteer) => Vec::new(),
+                    Role::Supervisor => vec![nav("Flags", Screen::Flags)],
+                    Role::Coordinator => vec![
                         nav("Dashboard", Screen::Dashboard),
                         nav("Review", Screen::Review),
                         nav("Events", Screen::Events),
                         nav("Volunteers", Screen::Volunteers),
                     ],
-                    _ => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
+                    Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };
                 view! {
                     <nav class="nhsuk-header__navigation" aria-label="Menu">
@@ -217,7 +218,7 @@ fn SyncStatus() -> impl IntoView {
     let visible = Memo::new(move |_| {
         state
             .session
-            .with(|s| s.as_ref().is_some_and(|s| s.user.role == "volunteer"))
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Volunteer))
             || unsynced.get() > 0
     });
     view! {

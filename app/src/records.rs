@@ -7,7 +7,7 @@ use stallside_shared::calendar::date;
 use stallside_shared::clock::now_ms;
 use stallside_shared::record::FollowUpState;
 use stallside_shared::sync::client::{status, Status};
-use stallside_shared::triage::Band;
+use stallside_shared::triage::Tone;
 
 use crate::state::{app_state, Screen};
 use crate::store::LocalRecord;
@@ -72,14 +72,12 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
         Status::OnPhone => ("nhsuk-tag nhsuk-tag--grey", "On this phone"),
         Status::Rejected(_) => ("nhsuk-tag nhsuk-tag--red", "Not accepted"),
     };
-    let band_tag = match s.band {
-        Band::Emergency | Band::Severe | Band::IrregularPulse | Band::LowUrgent => {
-            "nhsuk-tag nhsuk-tag--red"
-        }
-        Band::Stage2 => "nhsuk-tag nhsuk-tag--orange",
-        Band::Stage1 => "nhsuk-tag nhsuk-tag--yellow",
-        Band::Low => "nhsuk-tag nhsuk-tag--blue",
-        Band::Normal => "nhsuk-tag nhsuk-tag--green",
+    let band_tag = match s.band.tone() {
+        Tone::Emergency | Tone::Urgent => "nhsuk-tag nhsuk-tag--red",
+        Tone::High => "nhsuk-tag nhsuk-tag--orange",
+        Tone::Raised => "nhsuk-tag nhsuk-tag--yellow",
+        Tone::Low => "nhsuk-tag nhsuk-tag--blue",
+        Tone::Normal => "nhsuk-tag nhsuk-tag--green",
     };
     let result = s.result_label();
     let time = time_of_day(s.recorded_at_ms);

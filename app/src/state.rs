@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use stallside_shared::api::LoginResponse;
+use stallside_shared::crdt::Role;
 use stallside_shared::sync::client::{status, Status};
 use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::ProgrammeSettings;
@@ -10,29 +12,9 @@ use uuid::Uuid;
 
 use crate::store::{self, LocalRecord, StoreError};
 
-/// A signed-in user, as the device keeps them (the token works offline until it expires).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    /// Bearer token.
-    pub token: String,
-    /// When it stops working.
-    pub expires_at_ms: i64,
-    /// Who.
-    pub user: User,
-}
-
-/// The signed-in user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    /// User id.
-    pub id: String,
-    /// Name to show.
-    pub display_name: String,
-    /// volunteer, coordinator or supervisor.
-    pub role: String,
-    /// Boroughs.
-    pub areas: Vec<String>,
-}
+/// A signed-in user, as the device keeps them: the server's sign-in answer as it came (the
+/// token works offline until it expires).
+pub type Session = LoginResponse;
 
 /// This phone's identity: made once, kept for ever. (Its Automerge actor ids are per user:
 /// see [`crate::store::Store::actor_for`].)
@@ -69,12 +51,12 @@ pub enum Screen {
 
 impl Screen {
     /// The first screen for a role after signing in.
-    pub fn home(role: &str, stall_chosen: bool) -> Screen {
+    pub fn home(role: Role, stall_chosen: bool) -> Screen {
         match (role, stall_chosen) {
-            ("supervisor", _) => Screen::Flags,
-            ("coordinator", _) => Screen::Dashboard,
-            (_, false) => Screen::Stall,
-            (_, true) => Screen::Capture(None),
+            (Role::Supervisor, _) => Screen::Flags,
+            (Role::Coordinator, _) => Screen::Dashboard,
+            (Role::Volunteer, false) => Screen::Stall,
+            (Role::Volunteer, true) => Screen::Capture(None),
         }
     }
 }
@@ -265,7 +247,7 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
         .is_some_and(|s| s.expires_at_ms <= stallside_shared::clock::now_ms());
     state.signed_out.set(expired);
     state.screen.set(match (&session, expired) {
-        (Some(session), false) => Screen::home(&session.user.role, stall.is_some()),
+        (Some(session), false) => Screen::home(session.user.role, stall.is_some()),
         _ => Screen::SignIn,
     });
     state.session.set(session);

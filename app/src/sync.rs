@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Session, SessionError};
@@ -74,7 +75,7 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
     let Some(session) = state
         .session
         .get_untracked()
-        .filter(|s| s.user.role == "volunteer")
+        .filter(|s| s.user.role == Role::Volunteer)
     else {
         return Ok(());
     };

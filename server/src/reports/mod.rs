@@ -22,6 +22,7 @@ use utoipa_axum::routes;
 
 use crate::audit::{self, Action};
 use crate::auth::Session;
+use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
 use crate::AppState;
 
@@ -79,15 +80,25 @@ async fn export_records(
             let mut out = RECORD_COLUMNS.join(",");
             out.push('\n');
             let mut statement = conn.prepare(&format!(
-                "SELECT {} FROM checks c WHERE c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
+                "SELECT {} FROM checks c WHERE {}
                    AND (?2 IS NULL OR c.borough = ?2) AND (?3 IS NULL OR c.event_id = ?3)
                    AND (?4 IS NULL OR c.volunteer_id = ?4) AND (?5 IS NULL OR c.week = ?5)
                    AND (?6 IS NULL OR c.venue_type = ?6)
                  ORDER BY c.recorded_at_ms",
-                RECORD_COLUMNS.iter().map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ")
+                RECORD_COLUMNS
+                    .iter()
+                    .map(|c| format!("c.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                in_areas_of("c.borough", "?1")
             ))?;
             let mut rows = statement.query(params![
-                session.user_id, query.borough, query.event, query.volunteer, query.week, query.venue_type
+                session.user_id,
+                query.borough,
+                query.event,
+                query.volunteer,
+                query.week,
+                query.venue_type
             ])?;
             let mut count = 0;
             while let Some(row) = rows.next()? {
@@ -95,7 +106,9 @@ async fn export_records(
                 let fields: Vec<String> = (0..RECORD_COLUMNS.len())
                     .map(|i| match row.get_ref(i) {
                         Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
-                        Ok(rusqlite::types::ValueRef::Text(t)) => csv_field(&String::from_utf8_lossy(t)),
+                        Ok(rusqlite::types::ValueRef::Text(t)) => {
+                            csv_field(&String::from_utf8_lossy(t))
+                        }
                         _ => String::new(),
                     })
                     .collect();
