@@ -120,7 +120,12 @@ fn CurrentScreen() -> impl IntoView {
         Screen::Stall => view! { <StallPicker /> }.into_any(),
         Screen::Capture(correcting) => view! { <CheckForm correcting=correcting /> }.into_any(),
         Screen::Records => view! { <RecordsList /> }.into_any(),
-        Screen::Flags | Screen::Dashboard | Screen::Events | Screen::Volunteers | Screen::Review => {
+        Screen::Flags
+        | Screen::Dashboard
+        | Screen::Events
+        | Screen::Volunteers
+        | Screen::Review
+        | Screen::Phones => {
             view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
         }
     }
@@ -173,6 +178,7 @@ fn Header(staff: bool) -> impl IntoView {
                         nav("Review", Screen::Review),
                         nav("Events", Screen::Events),
                         nav("Volunteers", Screen::Volunteers),
+                        nav("Phones", Screen::Phones),
                     ],
                     Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };

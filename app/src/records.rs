@@ -80,7 +80,7 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
         Tone::Normal => "nhsuk-tag nhsuk-tag--green",
     };
     let result = s.result_label();
-    let time = time_of_day(s.recorded_at_ms);
+    let time = crate::components::time_of_day(s.recorded_at_ms);
     let edit_window_ms = state
         .settings
         .with_untracked(|settings| settings.edit_window_ms());
@@ -112,10 +112,4 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
             })}
         </li>
     }
-}
-
-/// "14:05" in the phone's time zone.
-fn time_of_day(ms: i64) -> String {
-    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{:02}:{:02}", at.get_hours(), at.get_minutes())
 }

@@ -47,6 +47,7 @@ pub fn SignIn() -> impl IntoView {
                             );
                             state.session.set(Some(session));
                             state.signed_out.set(false);
+                            state.stopped.set(false);
                             password.set(String::new());
                             state.screen.set(home);
                             state.kick_sync();
@@ -69,6 +70,12 @@ pub fn SignIn() -> impl IntoView {
     };
     view! {
         <h1>"Sign in"</h1>
+        {move || state.stopped.get().then(|| view! {
+            <div class="nhsuk-inset-text" data-testid="stopped">
+                <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                <p>"A coordinator stopped this phone. Its checks were sent to the server, then everything on it was erased."</p>
+            </div>
+        })}
         {move || (waiting.get() > 0).then(|| view! {
             <div class="nhsuk-warning-callout">
                 <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Checks waiting"</span></h2>

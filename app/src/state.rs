@@ -47,6 +47,8 @@ pub enum Screen {
     Volunteers,
     /// Coordinator: record review.
     Review,
+    /// Coordinator: volunteers' phones, and stopping a lost one.
+    Phones,
 }
 
 impl Screen {
@@ -103,6 +105,8 @@ pub struct AppState {
     pub check_in_progress: RwSignal<bool>,
     /// Where the volunteer asked to go from a check part-way through, while the app asks.
     pub leaving: RwSignal<Option<Screen>>,
+    /// A coordinator stopped this phone and it erased itself: the sign-in screen says so.
+    pub stopped: RwSignal<bool>,
 }
 
 impl AppState {
@@ -123,6 +127,7 @@ impl AppState {
             participant_view: RwSignal::new(false),
             check_in_progress: RwSignal::new(false),
             leaving: RwSignal::new(None),
+            stopped: RwSignal::new(false),
         }
     }
 
@@ -200,6 +205,15 @@ impl Default for AppState {
     }
 }
 
+/// A new identity for this phone, stored: at first start, and after a coordinator stopped it.
+pub async fn new_device(store: &store::Store) -> Result<Device, StoreError> {
+    let device = Device {
+        device_id: Uuid::new_v4().to_string(),
+    };
+    store.set_meta("device", &device).await?;
+    Ok(device)
+}
+
 /// The state from context.
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
@@ -212,13 +226,7 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
     store::idb::request_persistence();
     let device = match store.meta::<Device>("device").await? {
         Some(device) => device,
-        None => {
-            let device = Device {
-                device_id: Uuid::new_v4().to_string(),
-            };
-            store.set_meta("device", &device).await?;
-            device
-        }
+        None => new_device(&store).await?,
     };
     state.device.set(Some(device));
     if with_records {

@@ -9,8 +9,8 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
-use stallside_shared::sync::session::{Effect, Limits, Session, SessionError};
-use stallside_shared::sync::wire::{Event, SyncResponse};
+use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
+use stallside_shared::sync::wire::{DeviceReport, Event, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -127,9 +127,17 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 contact: r.contact.clone(),
             })
         });
-        let Some(request) = session.poll_request(outgoing) else {
-            return Ok(());
+        let Some(mut request) = session.poll_request(outgoing) else {
+            break;
         };
+        request.device = Some(DeviceReport {
+            unsynced: state
+                .records
+                .with_untracked(|all| all.iter().filter(|r| needs_push(&r.sync, &r.heads)).count())
+                .try_into()
+                .unwrap_or(u32::MAX),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        });
         let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
             Ok(response) => response,
             Err(e) => {
@@ -140,6 +148,27 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         let effects = session.handle_response(&response)?;
         apply(state, &store, effects).await?;
     }
+    if session.phase() == Phase::Stopped {
+        erase_phone(state, &store).await?;
+    }
+    Ok(())
+}
+
+/// A coordinator stopped this phone (lost or stolen) and it has sent what it held: erase its
+/// records, drafts and session, and give it a new identity, so whoever holds it finds nothing.
+async fn erase_phone(state: AppState, store: &store::Store) -> Result<(), SyncFailure> {
+    let _guard = store::write_lock().await;
+    store.erase_all().await?;
+    store::draft::forget_all();
+    let device = crate::state::new_device(store).await?;
+    state.device.set(Some(device));
+    state.records.set(Vec::new());
+    state.events.set(Vec::new());
+    state.stall.set(None);
+    state.session.set(None);
+    state.stopped.set(true);
+    state.screen.set(crate::state::Screen::SignIn);
+    Ok(())
 }
 
 /// Stores one response's effects in one transaction, under the write lock, starting from the

@@ -22,6 +22,8 @@ pub enum Action {
     AccountChange,
     /// A coordinator created or changed an event.
     EventChange,
+    /// A coordinator stopped a phone.
+    DeviceStop,
 }
 
 impl Action {
@@ -34,6 +36,7 @@ impl Action {
             Action::ContactRead => "contact_read",
             Action::AccountChange => "account_change",
             Action::EventChange => "event_change",
+            Action::DeviceStop => "device_stop",
         }
     }
 }

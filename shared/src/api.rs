@@ -220,3 +220,25 @@ pub struct NewEvent {
     #[serde(default)]
     pub volunteer_ids: Vec<String>,
 }
+
+/// A volunteer's phone as a coordinator oversees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceView {
+    /// The volunteer's id.
+    pub user_id: String,
+    /// The volunteer's name.
+    pub display_name: String,
+    /// The phone's id (made by the phone at first start).
+    pub device_id: String,
+    /// Its last sync, milliseconds since the Unix epoch.
+    pub last_sync_ms: i64,
+    /// Checks it still held after its last sync.
+    pub unsynced: u32,
+    /// The app version it runs.
+    pub app_version: Option<String>,
+    /// When a coordinator asked it to stop.
+    pub stop_requested_at_ms: Option<i64>,
+    /// When it was first told to stop, at a sync: it sent what it held, then erased itself.
+    pub stopped_at_ms: Option<i64>,
+}

@@ -66,6 +66,7 @@ fn accept_all(request: &SyncRequest, cursor: u64, more: bool) -> SyncResponse {
         events: Vec::new(),
         settings: ProgrammeSettings::default(),
         erased: Vec::new(),
+        stop: false,
     }
 }
 
@@ -318,4 +319,33 @@ fn a_new_session_starts_from_the_stored_cursor() {
     let session = Session::new(77, LIMITS);
     assert_eq!(session.cursor(), 77);
     assert_eq!(session.phase(), Phase::Ready);
+}
+
+#[test]
+fn a_stopped_phone_sends_what_it_holds_then_stops_without_pulling_more() {
+    let mut replica = replica_with(3);
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    assert_eq!(first.push.len(), 2);
+    let mut answer = accept_all(&first, 4, true);
+    answer.stop = true;
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    let second = replica
+        .poll_request(&mut session)
+        .expect("the last record still goes");
+    assert_eq!(second.push.len(), 1);
+    let mut answer = accept_all(&second, 5, true);
+    answer.stop = true;
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    assert_eq!(
+        replica.poll_request(&mut session),
+        None,
+        "no further page is pulled"
+    );
+    assert_eq!(session.phase(), Phase::Stopped);
+    assert!(!replica.has_unsent(), "everything was sent before stopping");
 }

@@ -267,6 +267,7 @@ impl World {
                 contact: None,
             }],
             page_size: None,
+            device: None,
         };
         let response = self.server.sync(&pusher, &request, now);
         assert!(
@@ -521,6 +522,7 @@ impl Server {
             events: Vec::new(),
             settings: Default::default(),
             erased: Vec::new(),
+            stop: false,
         }
     }
 

@@ -1,15 +1,18 @@
 //! The screens of the people behind the volunteers, online against the server: the
-//! supervisors' flag queue and the coordinators' dashboard, events, volunteers and review.
+//! supervisors' flag queue and the coordinators' dashboard, events, volunteers, phones and
+//! review.
 
 mod dashboard;
 mod events;
 mod flags;
+mod phones;
 mod review;
 mod volunteers;
 
 use dashboard::DashboardScreen;
 use events::EventsScreen;
 use flags::FlagQueue;
+use phones::PhonesScreen;
 use review::ReviewScreen;
 use volunteers::VolunteersScreen;
 
@@ -53,6 +56,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Events => view! { <EventsScreen /> }.into_any(),
         Screen::Volunteers => view! { <VolunteersScreen /> }.into_any(),
         Screen::Review => view! { <ReviewScreen /> }.into_any(),
+        Screen::Phones => view! { <PhonesScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }

@@ -237,6 +237,20 @@ impl Store {
         committed(&tx).await
     }
 
+    /// Erases every record, document and named value (session, drafts, cursor) at once:
+    /// what a phone a coordinator stopped does once it has sent what it held.
+    pub async fn erase_all(&self) -> Result<(), StoreError> {
+        let tx = transaction(
+            &self.db,
+            &[DOCS, RECORDS, META],
+            IdbTransactionMode::Readwrite,
+        )?;
+        for name in [DOCS, RECORDS, META] {
+            store(&tx, name)?.clear()?;
+        }
+        committed(&tx).await
+    }
+
     /// A named value.
     pub async fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
         let tx = transaction(&self.db, &[META], IdbTransactionMode::Readonly)?;

@@ -159,6 +159,26 @@ pub fn areas(conn: &Connection, user_id: &str) -> Result<Vec<String>, ApiError> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Refuses unless `id` is a volunteer in one of the coordinator's boroughs: what a
+/// coordinator may manage (an account elsewhere is not found, a staff account is forbidden).
+pub fn volunteer_of(conn: &Connection, coordinator: &Session, id: &str) -> Result<(), ApiError> {
+    let role: Option<Role> = conn
+        .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
+            crate::db::coded(r, 0)
+        })
+        .optional()?;
+    let target_areas = areas(conn, id)?;
+    if role.is_none() || !target_areas.iter().any(|a| coordinator.areas.contains(a)) {
+        return Err(ApiError::NotFound);
+    }
+    if role != Some(Role::Volunteer) {
+        return Err(ApiError::Forbidden(
+            "Coordinators manage volunteer accounts only",
+        ));
+    }
+    Ok(())
+}
+
 /// The accounts that work in the coordinator's boroughs.
 #[utoipa::path(get, path = "/api/users", tag = "users",
     responses((status = 200, body = Vec<Account>), (status = 403, body = crate::error::ErrorBody)),
@@ -289,20 +309,7 @@ async fn change_account(
         .db
         .write(move |conn| {
             let tx = conn.transaction()?;
-            let role: Option<String> = tx
-                .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            let target_areas = areas(&tx, &id)?;
-            if role.is_none() || !target_areas.iter().any(|a| session.areas.contains(a)) {
-                return Err(ApiError::NotFound);
-            }
-            if role.as_deref() != Some(Role::Volunteer.code()) {
-                return Err(ApiError::Forbidden(
-                    "Coordinators manage volunteer accounts only",
-                ));
-            }
+            volunteer_of(&tx, &session, &id)?;
             if what == "disable" {
                 tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", params![id])?;
             }

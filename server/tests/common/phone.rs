@@ -10,8 +10,10 @@ use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, Reading, ReviewPart};
 use stallside_shared::sync::client::{heads_hex, status, Status};
 use stallside_shared::sync::replica::Replica;
-use stallside_shared::sync::session::Limits;
-use stallside_shared::sync::wire::{ContactDetails, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS};
+use stallside_shared::sync::session::{Limits, Phase};
+use stallside_shared::sync::wire::{
+    ContactDetails, DeviceReport, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
+};
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
 
@@ -27,6 +29,7 @@ pub struct SyncReport {
     pub rejected: Vec<(Uuid, String, String)>,
     pub pulled: usize,
     pub erased: usize,
+    pub stopped: bool,
     pub bytes_sent: usize,
     pub bytes_received: usize,
 }
@@ -163,7 +166,11 @@ impl Phone {
     pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         let mut session = self.replica.session(self.limits);
-        while let Some(request) = self.replica.poll_request(&mut session) {
+        while let Some(mut request) = self.replica.poll_request(&mut session) {
+            request.device = Some(DeviceReport {
+                unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
+                app_version: "test-phone".into(),
+            });
             let body = serde_json::to_vec(&request).expect("encode");
             let (response, sent, received) = match post_gzip(&self.client, "/api/sync", &body) {
                 Ok(answer) => answer,
@@ -183,6 +190,10 @@ impl Phone {
             report.pulled += applied.pulled;
             report.erased += applied.erased;
             report.rejected.extend(applied.rejected);
+        }
+        if session.phase() == Phase::Stopped {
+            self.replica = Replica::default();
+            report.stopped = true;
         }
         Ok(report)
     }

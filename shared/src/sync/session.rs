@@ -52,6 +52,9 @@ pub enum Phase {
     /// Ended early: the request or its answer was lost, or the round limit was reached.
     /// Everything stored so far stands; a new session from the stored cursor resumes.
     Interrupted,
+    /// A coordinator stopped this phone, and it has sent everything the server would take:
+    /// the driver now erases the phone's records and its session.
+    Stopped,
 }
 
 /// Something the driver must store, in order, and all of one response's effects together
@@ -148,6 +151,7 @@ pub struct Session {
     phase: Phase,
     in_flight: InFlight,
     page_waiting: bool,
+    stopping: bool,
     rounds: u32,
 }
 
@@ -174,6 +178,7 @@ impl Session {
             phase: Phase::Ready,
             in_flight: InFlight::default(),
             page_waiting: true,
+            stopping: false,
             rounds: 0,
         }
     }
@@ -196,6 +201,7 @@ impl Session {
             cursor: self.cursor,
             push: Vec::new(),
             page_size: Some(self.limits.page_size),
+            device: None,
         };
         let mut in_flight = InFlight::default();
         for item in outgoing {
@@ -227,7 +233,11 @@ impl Session {
             );
         }
         if request.push.is_empty() && !self.page_waiting {
-            self.phase = Phase::Done;
+            self.phase = if self.stopping {
+                Phase::Stopped
+            } else {
+                Phase::Done
+            };
             return None;
         }
         self.in_flight = in_flight;
@@ -282,7 +292,10 @@ impl Session {
         effects.push(Effect::Settings(response.settings));
         effects.push(Effect::Cursor(response.cursor));
         self.cursor = response.cursor;
-        self.page_waiting = response.more;
+        // A stopped phone still sends what it holds, but pulls nothing more: it is about to
+        // erase what it has.
+        self.stopping |= response.stop;
+        self.page_waiting = response.more && !self.stopping;
         self.phase = Phase::Ready;
         Ok(effects)
     }
@@ -302,7 +315,10 @@ impl Session {
 
     /// Whether the session has ended, finished or not.
     pub fn is_over(&self) -> bool {
-        matches!(self.phase, Phase::Done | Phase::Interrupted)
+        matches!(
+            self.phase,
+            Phase::Done | Phase::Interrupted | Phase::Stopped
+        )
     }
 
     /// The cursor of the last answer taken (the stored one before any).
