@@ -89,11 +89,18 @@ test('from event to outcome, with the dashboard and export matching the records'
   await axe.check(supervisor, 'flags');
   await severe.getByRole('button', { name: 'Claim' }).click();
   await severe.getByRole('button', { name: 'Show contact number' }).click();
-  await severe.getByTestId('contact').filter({ hasText: '07700900456' }).waitFor();
+  const call = severe.getByTestId('contact').getByRole('link');
+  await call.filter({ hasText: '07700 900456' }).waitFor();
+  assert.equal(await call.getAttribute('href'), 'tel:+447700900456', 'the number is a link that calls');
   await severe.getByRole('button', { name: 'Spoke to them' }).click();
   await axe.check(supervisor, 'flag claimed');
+  await severe.getByRole('button', { name: 'Close flag' }).click();
+  await severe.getByText('Choose an outcome from the list').waitFor();
   await severe.getByLabel('Outcome').selectOption('urgent_care');
   await severe.getByRole('button', { name: 'Close flag' }).click();
+  await severe.getByTestId('confirm-close').waitFor();
+  await axe.check(supervisor, 'confirm close');
+  await severe.getByRole('button', { name: 'Yes, close the flag' }).click();
   await supervisor.locator('[data-testid="flag"][data-band="severe"][data-state="closed"]').waitFor();
   await supervisor.screenshot({ path: path.join(artifacts, 'flags-phone.png'), fullPage: true });
 

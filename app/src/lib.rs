@@ -8,6 +8,7 @@ mod capture;
 mod components;
 mod records;
 mod signin;
+mod signout;
 mod staff;
 pub use staff::StaffApp;
 mod stall;
@@ -20,6 +21,7 @@ use leptos::prelude::*;
 use capture::CheckForm;
 use records::RecordsList;
 use signin::SignIn;
+use signout::SignOutItem;
 use stall::StallPicker;
 use stallside_shared::crdt::Role;
 use state::{app_state, AppState, Screen};
@@ -182,10 +184,11 @@ fn Header(staff: bool) -> impl IntoView {
                     ],
                     Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };
+                let sign_out = (!items.is_empty()).then(|| view! { <SignOutItem /> });
                 view! {
                     <nav class="nhsuk-header__navigation" aria-label="Menu">
                         <div class="nhsuk-header__navigation-container nhsuk-width-container">
-                            <ul class="nhsuk-header__navigation-list">{items}</ul>
+                            <ul class="nhsuk-header__navigation-list">{items}{sign_out}</ul>
                         </div>
                     </nav>
                 }

@@ -24,6 +24,8 @@ pub enum Action {
     EventChange,
     /// A coordinator stopped a phone.
     DeviceStop,
+    /// A supervisor handed a flag back to the queue.
+    FlagRelease,
 }
 
 impl Action {
@@ -37,6 +39,7 @@ impl Action {
             Action::AccountChange => "account_change",
             Action::EventChange => "event_change",
             Action::DeviceStop => "device_stop",
+            Action::FlagRelease => "flag_release",
         }
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
 use stallside_shared::clock::now_ms;
 use stallside_shared::record::{borough_name, FollowUpState, Outcome};
+use stallside_shared::validation::{phone_for_reading, phone_link};
 
 use super::{countdown, failure_text, token, Notice};
 use crate::api;
@@ -67,7 +68,8 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
         "nhsuk-tag nhsuk-tag--orange"
     };
     let id = flag.id.clone();
-    let contact = RwSignal::new(None::<String>);
+    let contact = RwSignal::new(None::<Result<String, String>>);
+    let confirming = RwSignal::new(None::<Outcome>);
     let outcome = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
     let due = match (flag.state, flag.deadline_at_ms) {
@@ -82,8 +84,8 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
             let url = path("contact");
             leptos::task::spawn_local(async move {
                 let shown = match api::get::<ContactView>(&url, token(&state).as_deref()).await {
-                    Ok(c) => c.phone,
-                    Err(e) => failure_text(&state, &e),
+                    Ok(c) => Ok(c.phone),
+                    Err(e) => Err(failure_text(&state, &e)),
                 };
                 contact.set(Some(shown));
             });
@@ -97,15 +99,23 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
         let path = path.clone();
         move |reached: bool| act.run((path("attempts"), body(&AttemptRequest { reached })))
     };
+    let ask_to_close = move |_| match Outcome::from_code(&outcome.get_untracked()) {
+        Some(outcome) => {
+            problem.set(None);
+            confirming.set(Some(outcome));
+        }
+        None => problem.set(Some("Choose an outcome from the list")),
+    };
     let close = {
         let path = path.clone();
-        move |_| match Outcome::from_code(&outcome.get_untracked()) {
-            Some(outcome) => {
-                problem.set(None);
-                act.run((path("close"), body(&CloseRequest { outcome })));
-            }
-            None => problem.set(Some("Choose an outcome from the list")),
+        move |outcome: Outcome| {
+            confirming.set(None);
+            act.run((path("close"), body(&CloseRequest { outcome })));
         }
+    };
+    let release = {
+        let path = path.clone();
+        move |_| act.run((path("release"), serde_json::json!({})))
     };
     let select_id = format!("outcome-{}", flag.id);
     view! {
@@ -129,7 +139,14 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=show_contact.clone()>"Show contact number"</button>
                     })}
                     {(!flag.has_contact).then(|| view! { <p class="nhsuk-body-s">"No contact details: the person did not agree to be contacted."</p> })}
-                    {move || contact.get().map(|c| view! { <p class="nhsuk-body" data-testid="contact"><strong>{c}</strong></p> })}
+                    {move || contact.get().map(|shown| match shown {
+                        Ok(number) => view! {
+                            <p class="nhsuk-body" data-testid="contact">
+                                <a class="nhsuk-link" href=phone_link(&number)><strong>{phone_for_reading(&number)}</strong><span class="nhsuk-u-visually-hidden">": call"</span></a>
+                            </p>
+                        }.into_any(),
+                        Err(text) => view! { <p class="nhsuk-body" data-testid="contact">{text}</p> }.into_any(),
+                    })}
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(true)}>"Spoke to them"</button>
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(false)}>"No answer"</button>
                     <div class="nhsuk-form-group">
@@ -140,7 +157,25 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
                             {Outcome::ALL.iter().map(|o| view! { <option value=o.code()>{o.label()}</option> }).collect_view()}
                         </select>
                     </div>
-                    <button class="nhsuk-button nhsuk-button--small" type="button" on:click=close>"Close flag"</button>
+                    {move || match confirming.get() {
+                        Some(chosen) => {
+                            let close = close.clone();
+                            view! {
+                                <div class="nhsuk-warning-callout" data-testid="confirm-close">
+                                    <h3 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Close this flag?"</span></h3>
+                                    <p>{format!("Outcome: {}. The person's contact number is deleted when the flag closes.", chosen.label())}</p>
+                                    <button class="nhsuk-button nhsuk-button--small" type="button" on:click=move |_| close(chosen)>"Yes, close the flag"</button>
+                                    " "
+                                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        None => view! {
+                            <button class="nhsuk-button nhsuk-button--small" type="button" on:click=ask_to_close>"Close flag"</button>
+                        }.into_any(),
+                    }}
+                    " "
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=release.clone()>"Release to the queue"</button>
                 </div>
             })}
         </li>

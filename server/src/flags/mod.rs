@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(queue))
         .routes(routes!(claim))
+        .routes(routes!(release))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
@@ -101,6 +102,27 @@ async fn claim(
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     edit(&state, &session, id, |_| FollowUpAction::Claim).await?;
+    queue(State(state), session).await
+}
+
+/// Releases this supervisor's claim: the flag goes back to the queue with its attempts, for
+/// another supervisor to claim.
+#[utoipa::path(post, path = "/api/flags/{id}/release", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn release(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    edit(&state, &session, id, |_| FollowUpAction::Release).await?;
+    let by = session.user_id.clone();
+    state
+        .db
+        .write(move |conn| audit::record(conn, Some(&by), Action::FlagRelease, &id.to_string()))
+        .await?;
     queue(State(state), session).await
 }
 
