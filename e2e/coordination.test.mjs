@@ -94,6 +94,13 @@ test('from event to outcome, with the dashboard and export matching the records'
   assert.equal(await call.getAttribute('href'), 'tel:+447700900456', 'the number is a link that calls');
   await severe.getByRole('button', { name: 'Spoke to them' }).click();
   await axe.check(supervisor, 'flag claimed');
+  await severe.getByText('The check').click();
+  const context = severe.getByTestId('flag-context');
+  await context.getByTestId('attempts').waitFor();
+  assert.equal(await context.getByTestId('attempts').locator('li').count(), 1, 'the attempt stays listed');
+  assert.match(await context.textContent(), /Amina \(volunteer\)/, 'who took the check');
+  assert.match(await context.textContent(), /Readings.*\d+\/\d+ \(pulse/, 'every reading');
+  await axe.check(supervisor, 'flag context');
   await severe.getByRole('button', { name: 'Close flag' }).click();
   await severe.getByText('Choose an outcome from the list').waitFor();
   await severe.getByLabel('Outcome').selectOption('urgent_care');

@@ -3,10 +3,11 @@
 
 mod common;
 
-use common::checks::severe;
+use common::checks::{healthy, severe};
 use common::phone::Phone;
 use common::{add_user, Server, ISLINGTON};
 use serde_json::{json, Value};
+use stallside_shared::api::FlagDetail;
 use stallside_shared::record::FollowUpState;
 
 #[test]
@@ -62,5 +63,45 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
     assert_eq!(
         follow_up.claimed_by.as_deref(),
         Some(second.user_id.as_str())
+    );
+}
+
+#[test]
+fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let mut check = severe(&volunteer);
+    check.red_flags = vec![stallside_shared::record::RedFlag::ChestPain];
+    let id = volunteer.record(check.clone(), Some("07700 900123"));
+    let normal = volunteer.record(healthy(&volunteer, 7), None);
+    volunteer.sync().unwrap();
+    let supervisor = server.demo("supervisor", "laptop-1");
+    let _: Value = supervisor.post(&format!("/api/flags/{id}/claim"), &json!({}));
+    let _: Value = supervisor.post(
+        &format!("/api/flags/{id}/attempts"),
+        &json!({ "reached": false }),
+    );
+
+    let (status, detail) = supervisor.get_raw(&format!("/api/flags/{id}"));
+    assert_eq!(status, 200, "{detail}");
+    let detail: FlagDetail = serde_json::from_value(detail).unwrap();
+    assert_eq!(detail.readings, check.readings, "every reading");
+    assert_eq!(detail.red_flags, vec!["Chest pain".to_owned()]);
+    assert_eq!(detail.age_band, check.age_band.label());
+    assert_eq!(detail.sex, check.sex.label());
+    assert_eq!(detail.known_hypertension, check.known_hypertension.label());
+    assert_eq!(detail.volunteer_name.as_deref(), Some("Amina (volunteer)"));
+    assert_eq!(detail.attempts.len(), 1);
+    assert!(!detail.attempts[0].reached);
+    let text = serde_json::to_string(&detail).unwrap();
+    assert!(!text.contains("900123"), "never the number");
+
+    assert_eq!(volunteer.client.get_raw(&format!("/api/flags/{id}")).0, 403);
+    let coordinator = server.demo("coordinator", "laptop-c");
+    assert_eq!(coordinator.get_raw(&format!("/api/flags/{id}")).0, 403);
+    assert_eq!(
+        supervisor.get_raw(&format!("/api/flags/{normal}")).0,
+        404,
+        "a reading that is not flagged"
     );
 }

@@ -242,3 +242,33 @@ pub struct DeviceView {
     /// When it was first told to stop, at a sync: it sent what it held, then erased itself.
     pub stopped_at_ms: Option<i64>,
 }
+
+/// Everything a supervisor needs before calling the person about a flag: the readings, what
+/// the person said, when and where, and who took it. Never the person's number (that is read
+/// separately, by the claimer only, and audited).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagDetail {
+    /// Every reading taken, in order.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub readings: Vec<crate::record::Reading>,
+    /// Whether an irregular pulse was still irregular on repeat.
+    pub pulse_irregular_on_repeat: Option<bool>,
+    /// Red-flag symptoms, as labels.
+    pub red_flags: Vec<String>,
+    /// Low blood pressure symptoms, as labels.
+    pub low_bp_symptoms: Vec<String>,
+    /// Known high blood pressure and medication, as a label.
+    pub known_hypertension: String,
+    /// Age band, as a label.
+    pub age_band: String,
+    /// Sex, as a label.
+    pub sex: String,
+    /// The stall's name, when the server knows the event.
+    pub event_name: Option<String>,
+    /// The volunteer who took the check.
+    pub volunteer_name: Option<String>,
+    /// Contact attempts so far, oldest first.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub attempts: Vec<crate::record::ContactAttempt>,
+}

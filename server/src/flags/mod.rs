@@ -5,8 +5,9 @@
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, FlagDetail};
 use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::{CheckRecord, FollowUpState, Outcome};
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(claim))
         .routes(routes!(release))
+        .routes(routes!(detail))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
@@ -103,6 +105,63 @@ async fn claim(
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     edit(&state, &session, id, |_| FollowUpAction::Claim).await?;
     queue(State(state), session).await
+}
+
+/// The whole context of a flag in the supervisor's boroughs, read from its document.
+#[utoipa::path(get, path = "/api/flags/{id}", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = FlagDetail), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<FlagDetail>, ApiError> {
+    session.require(Role::Supervisor)?;
+    state
+        .db
+        .read(move |conn| {
+            let found = conn
+                .query_row(
+                    &format!(
+                        "SELECT d.doc, e.name, u.display_name FROM checks c
+                         JOIN documents d ON d.id = c.id
+                         LEFT JOIN events e ON e.id = c.event_id
+                         LEFT JOIN users u ON u.id = c.volunteer_id
+                         WHERE c.id = ?1 AND c.flagged = 1 AND {}",
+                        in_areas_of("c.borough", "?2")
+                    ),
+                    params![id.to_string(), session.user_id],
+                    |r| {
+                        Ok((
+                            r.get::<_, Vec<u8>>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
+            let record = RecordDoc::load(&doc)
+                .and_then(|doc| doc.record())
+                .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
+            let check = record.check;
+            let labels = |list: Vec<&'static str>| list.into_iter().map(str::to_owned).collect();
+            Ok(ApiJson(FlagDetail {
+                readings: check.readings,
+                pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
+                red_flags: labels(check.red_flags.iter().map(|f| f.label()).collect()),
+                low_bp_symptoms: labels(check.low_bp_symptoms.iter().map(|s| s.label()).collect()),
+                known_hypertension: check.known_hypertension.label().to_owned(),
+                age_band: check.age_band.label().to_owned(),
+                sex: check.sex.label().to_owned(),
+                event_name,
+                volunteer_name,
+                attempts: record.follow_up.attempts,
+            }))
+        })
+        .await
 }
 
 /// Releases this supervisor's claim: the flag goes back to the queue with its attempts, for
