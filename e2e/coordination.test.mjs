@@ -75,6 +75,14 @@ test('from event to outcome, with the dashboard and export matching the records'
   await nav(coordinator, 'Review');
   await coordinator.getByTestId('review-row').first().waitFor();
   await axe.check(coordinator, 'review');
+  const firstRow = coordinator.getByTestId('review-row').first();
+  await firstRow.getByText('The check').click();
+  await firstRow.getByTestId('record-context').getByText('Readings').waitFor();
+  await axe.check(coordinator, 'review row opened');
+  const rowsBefore = await coordinator.getByTestId('review-row').count();
+  await firstRow.getByRole('button', { name: 'Approve' }).click();
+  await coordinator.waitForFunction((n) => document.querySelectorAll('[data-testid="review-row"]').length === n - 1, rowsBefore);
+  assert.equal(await coordinator.evaluate(() => document.activeElement?.id), 'notice', 'focus leaves the rows, so a second press marks nothing');
   await nav(coordinator, 'Volunteers');
   await coordinator.getByRole('heading', { name: 'Invite a volunteer' }).waitFor();
   await axe.check(coordinator, 'volunteers');
@@ -95,7 +103,7 @@ test('from event to outcome, with the dashboard and export matching the records'
   await severe.getByRole('button', { name: 'Spoke to them' }).click();
   await axe.check(supervisor, 'flag claimed');
   await severe.getByText('The check').click();
-  const context = severe.getByTestId('flag-context');
+  const context = severe.getByTestId('record-context');
   await context.getByTestId('attempts').waitFor();
   assert.equal(await context.getByTestId('attempts').locator('li').count(), 1, 'the attempt stays listed');
   assert.match(await context.textContent(), /Amina \(volunteer\)/, 'who took the check');

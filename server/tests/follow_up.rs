@@ -7,7 +7,7 @@ use common::checks::{healthy, severe};
 use common::phone::Phone;
 use common::{add_user, Server, ISLINGTON};
 use serde_json::{json, Value};
-use stallside_shared::api::FlagDetail;
+use stallside_shared::api::RecordDetail;
 use stallside_shared::record::FollowUpState;
 
 #[test]
@@ -84,7 +84,7 @@ fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
 
     let (status, detail) = supervisor.get_raw(&format!("/api/flags/{id}"));
     assert_eq!(status, 200, "{detail}");
-    let detail: FlagDetail = serde_json::from_value(detail).unwrap();
+    let detail: RecordDetail = serde_json::from_value(detail).unwrap();
     assert_eq!(detail.readings, check.readings, "every reading");
     assert_eq!(detail.red_flags, vec!["Chest pain".to_owned()]);
     assert_eq!(detail.age_band, check.age_band.label());

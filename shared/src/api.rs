@@ -243,12 +243,12 @@ pub struct DeviceView {
     pub stopped_at_ms: Option<i64>,
 }
 
-/// Everything a supervisor needs before calling the person about a flag: the readings, what
-/// the person said, when and where, and who took it. Never the person's number (that is read
-/// separately, by the claimer only, and audited).
+/// The whole check behind a flag or a review row: what a supervisor needs before calling the
+/// person, and what a coordinator reviews. Never the person's number (that is read
+/// separately, by the supervisor who claimed the flag only, and audited).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FlagDetail {
+pub struct RecordDetail {
     /// Every reading taken, in order.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub readings: Vec<crate::record::Reading>,

@@ -2,11 +2,12 @@
 //! counting down; claim, see the contact number (claimed flags only), record attempts, close.
 
 use leptos::prelude::*;
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, FlagDetail};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
 use stallside_shared::clock::now_ms;
 use stallside_shared::record::{borough_name, FollowUpState, Outcome};
 use stallside_shared::validation::{phone_for_reading, phone_link};
 
+use super::context::RecordContext;
 use super::{countdown, failure_text, token, Notice};
 use crate::api;
 use crate::components::time_of_day;
@@ -179,120 +180,8 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=release.clone()>"Release to the queue"</button>
                 </div>
             })}
-            <FlagContext id=flag.id.clone() has_contact=flag.has_contact />
+            <RecordContext url=format!("/api/flags/{}", flag.id) has_contact=Some(flag.has_contact) />
         </li>
-    }
-}
-
-/// The check behind a flag, read when the supervisor opens it: every reading, what the person
-/// said, the stall and the volunteer, and the attempts so far.
-#[component]
-fn FlagContext(id: String, has_contact: bool) -> impl IntoView {
-    let state = app_state();
-    let detail = RwSignal::new(None::<Result<FlagDetail, String>>);
-    let load = move |_| {
-        if detail.get_untracked().is_some() {
-            return;
-        }
-        let url = format!("/api/flags/{id}");
-        leptos::task::spawn_local(async move {
-            let read = api::get::<FlagDetail>(&url, token(&state).as_deref())
-                .await
-                .map_err(|e| failure_text(&state, &e));
-            detail.set(Some(read));
-        });
-    };
-    view! {
-        <details class="nhsuk-details" on:toggle=load>
-            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"The check"</span></summary>
-            <div class="nhsuk-details__text" data-testid="flag-context">
-                {move || detail.get().map(|read| match read {
-                    Ok(d) => view! { <ContextList detail=d has_contact=has_contact /> }.into_any(),
-                    Err(text) => view! { <p class="nhsuk-body-s">{text}</p> }.into_any(),
-                })}
-            </div>
-        </details>
-    }
-}
-
-/// The context as a summary list.
-#[component]
-fn ContextList(detail: FlagDetail, has_contact: bool) -> impl IntoView {
-    let readings = detail
-        .readings
-        .iter()
-        .map(|r| {
-            let irregular = if r.irregular { ", irregular" } else { "" };
-            format!(
-                "{}/{} (pulse {}{irregular})",
-                r.systolic, r.diastolic, r.pulse
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let or_none = |list: &[String]| {
-        if list.is_empty() {
-            "None".to_owned()
-        } else {
-            list.join(", ")
-        }
-    };
-    let rows = [
-        ("Readings", readings),
-        ("Red flags", or_none(&detail.red_flags)),
-        (
-            "Low blood pressure symptoms",
-            or_none(&detail.low_bp_symptoms),
-        ),
-        (
-            "Known high blood pressure",
-            detail.known_hypertension.clone(),
-        ),
-        ("Age", detail.age_band.clone()),
-        ("Sex", detail.sex.clone()),
-        (
-            "Stall",
-            detail
-                .event_name
-                .clone()
-                .unwrap_or_else(|| "Started on a phone".into()),
-        ),
-        (
-            "Volunteer",
-            detail.volunteer_name.clone().unwrap_or_default(),
-        ),
-        (
-            "Contact number",
-            (if has_contact {
-                "Held: claim the flag to see it"
-            } else {
-                "None: the person did not agree to be contacted"
-            })
-            .to_owned(),
-        ),
-    ];
-    let attempts = detail.attempts.clone();
-    view! {
-        <dl class="nhsuk-summary-list">
-            {rows.into_iter().map(|(key, value)| view! {
-                <div class="nhsuk-summary-list__row">
-                    <dt class="nhsuk-summary-list__key">{key}</dt>
-                    <dd class="nhsuk-summary-list__value">{value}</dd>
-                </div>
-            }).collect_view()}
-        </dl>
-        <h3 class="nhsuk-heading-xs">"Contact attempts"</h3>
-        {if attempts.is_empty() {
-            view! { <p class="nhsuk-body-s">"None yet."</p> }.into_any()
-        } else {
-            view! {
-                <ol class="nhsuk-list nhsuk-list--number" data-testid="attempts">
-                    {attempts.into_iter().map(|a| view! {
-                        <li>{format!("{} {}: {}", stallside_shared::calendar::date(a.at_ms), time_of_day(a.at_ms), if a.reached { "spoke to them" } else { "no answer" })}</li>
-                    }).collect_view()}
-                </ol>
-            }.into_any()
-        }}
     }
 }
 

@@ -8,7 +8,8 @@ use stallside_shared::record::ReviewState;
 use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::Band;
 
-use super::{failure_text, token, Notice};
+use super::context::RecordContext;
+use super::{failure_text, focus_notice, token, Notice};
 use crate::api;
 use crate::state::app_state;
 
@@ -80,6 +81,7 @@ pub fn ReviewScreen() -> impl IntoView {
                         notice.set(Some(
                             "Review saved. The volunteer sees it after their next sync.".into(),
                         ));
+                        focus_notice();
                         load();
                     }
                     Err(e) => notice.set(Some(failure_text(&state, &e))),
@@ -152,6 +154,7 @@ fn ReviewItem(
             " "
             <button class="nhsuk-button nhsuk-button--small" type="button"
                 on:click=move |_| review.run((id_ok.clone(), ReviewState::Approved, None))>"Approve"</button>
+            <RecordContext url=format!("/api/records/{}", row.id) has_contact=None />
         </li>
     }
 }

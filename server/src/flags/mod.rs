@@ -5,9 +5,8 @@
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, FlagDetail};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, RecordDetail};
 use stallside_shared::clock::now_ms;
-use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::{CheckRecord, FollowUpState, Outcome};
@@ -20,6 +19,7 @@ use crate::audit::{self, Action};
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
+use crate::records::record_detail;
 use crate::sync::edit::edit_own_part;
 use crate::AppState;
 
@@ -107,60 +107,21 @@ async fn claim(
     queue(State(state), session).await
 }
 
-/// The whole context of a flag in the supervisor's boroughs, read from its document.
+/// The whole check behind a flag in the supervisor's boroughs.
 #[utoipa::path(get, path = "/api/flags/{id}", tag = "flags",
     params(("id" = String, Path, description = "Record id")),
-    responses((status = 200, body = FlagDetail), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 async fn detail(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<Uuid>,
-) -> Result<ApiJson<FlagDetail>, ApiError> {
+) -> Result<ApiJson<RecordDetail>, ApiError> {
     session.require(Role::Supervisor)?;
     state
         .db
-        .read(move |conn| {
-            let found = conn
-                .query_row(
-                    &format!(
-                        "SELECT d.doc, e.name, u.display_name FROM checks c
-                         JOIN documents d ON d.id = c.id
-                         LEFT JOIN events e ON e.id = c.event_id
-                         LEFT JOIN users u ON u.id = c.volunteer_id
-                         WHERE c.id = ?1 AND c.flagged = 1 AND {}",
-                        in_areas_of("c.borough", "?2")
-                    ),
-                    params![id.to_string(), session.user_id],
-                    |r| {
-                        Ok((
-                            r.get::<_, Vec<u8>>(0)?,
-                            r.get::<_, Option<String>>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
-            let record = RecordDoc::load(&doc)
-                .and_then(|doc| doc.record())
-                .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
-            let check = record.check;
-            let labels = |list: Vec<&'static str>| list.into_iter().map(str::to_owned).collect();
-            Ok(ApiJson(FlagDetail {
-                readings: check.readings,
-                pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
-                red_flags: labels(check.red_flags.iter().map(|f| f.label()).collect()),
-                low_bp_symptoms: labels(check.low_bp_symptoms.iter().map(|s| s.label()).collect()),
-                known_hypertension: check.known_hypertension.label().to_owned(),
-                age_band: check.age_band.label().to_owned(),
-                sex: check.sex.label().to_owned(),
-                event_name,
-                volunteer_name,
-                attempts: record.follow_up.attempts,
-            }))
-        })
+        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, true)?)))
         .await
 }
 

@@ -3,9 +3,10 @@
 //! phone, or "approved". The review is a CRDT edit of the record's review part.
 
 use axum::extract::{Path, Query, State};
-use rusqlite::params;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
-use stallside_shared::api::{RecordRow, ReviewRequest};
+use stallside_shared::api::{RecordDetail, RecordRow, ReviewRequest};
+use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::{CheckRecord, Outcome, ReviewState};
 use stallside_shared::review;
@@ -25,6 +26,7 @@ use crate::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_records))
+        .routes(routes!(detail))
         .routes(routes!(review))
 }
 
@@ -110,6 +112,24 @@ async fn list_records(
         .await
 }
 
+/// The whole check behind a review row, in the coordinator's boroughs.
+#[utoipa::path(get, path = "/api/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<RecordDetail>, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, false)?)))
+        .await
+}
+
 /// Reviews a record; the comment reaches the volunteer's phone with the next sync.
 #[utoipa::path(post, path = "/api/records/{id}/review", tag = "records", request_body = ReviewRequest,
     params(("id" = String, Path, description = "Record id")),
@@ -134,4 +154,59 @@ async fn review(
     })
     .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Reads the whole check of a record in the user's boroughs from its document (flagged ones
+/// only, for a supervisor); not found otherwise.
+pub fn record_detail(
+    conn: &Connection,
+    id: Uuid,
+    user_id: &str,
+    flagged_only: bool,
+) -> Result<RecordDetail, ApiError> {
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT d.doc, e.name, u.display_name FROM checks c
+                 JOIN documents d ON d.id = c.id
+                 LEFT JOIN events e ON e.id = c.event_id
+                 LEFT JOIN users u ON u.id = c.volunteer_id
+                 WHERE c.id = ?1 AND (?3 = 0 OR c.flagged = 1) AND {}",
+                in_areas_of("c.borough", "?2")
+            ),
+            params![id.to_string(), user_id, flagged_only],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
+    let record = RecordDoc::load(&doc)
+        .and_then(|doc| doc.record())
+        .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
+    let check = record.check;
+    Ok(RecordDetail {
+        readings: check.readings,
+        pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
+        red_flags: check
+            .red_flags
+            .iter()
+            .map(|f| f.label().to_owned())
+            .collect(),
+        low_bp_symptoms: check
+            .low_bp_symptoms
+            .iter()
+            .map(|s| s.label().to_owned())
+            .collect(),
+        known_hypertension: check.known_hypertension.label().to_owned(),
+        age_band: check.age_band.label().to_owned(),
+        sex: check.sex.label().to_owned(),
+        event_name,
+        volunteer_name,
+        attempts: record.follow_up.attempts,
+    })
 }
