@@ -185,9 +185,11 @@ pub fn record_detail(
         )
         .optional()?;
     let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
+    let unreadable = |_| ApiError::Internal("a stored document could not be read");
     let record = RecordDoc::load(&doc)
-        .and_then(|doc| doc.record())
-        .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
+        .map_err(unreadable)?
+        .record()
+        .map_err(unreadable)?;
     let check = record.check;
     Ok(RecordDetail {
         readings: check.readings,
