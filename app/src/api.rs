@@ -90,6 +90,19 @@ pub async fn download(path: &str, token: &str, filename: &str) -> Result<(), Api
     Ok(())
 }
 
+/// Opens a long-lived GET (a server-sent event stream) and hands back the response once the
+/// server has answered, for the caller to read as it arrives.
+pub async fn open_stream(path: &str, token: &str) -> Result<Response, ApiError> {
+    let response = send("GET", path, Some(token), None).await?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        read::<serde_json::Value>(response)
+            .await
+            .and(Err(ApiError::Garbled))
+    }
+}
+
 async fn send(
     method: &str,
     path: &str,

@@ -59,6 +59,9 @@ pub struct AppState {
     pub facts: Arc<std::sync::Mutex<reports::facts::FactCache>>,
     /// Health, readiness and metrics.
     pub ops: Arc<metrics::Ops>,
+    /// Bumped after every commit of a record change, so live screens (the supervisors'
+    /// queue) look again at once instead of polling.
+    pub commits: tokio::sync::watch::Sender<u64>,
 }
 
 #[derive(OpenApi)]
@@ -156,6 +159,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
             args.metrics_allow.clone(),
             database.clone(),
         )?),
+        commits: tokio::sync::watch::Sender::new(0),
     };
     warm_reports(&state);
     let tls = match (&args.tls_cert, &args.tls_key) {

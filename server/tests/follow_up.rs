@@ -105,3 +105,62 @@ fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
         "a reading that is not flagged"
     );
 }
+
+#[test]
+fn the_queue_is_live_a_new_flag_is_announced_without_a_refresh() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let server = Server::start();
+    let supervisor = server.demo("supervisor", "laptop-1");
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    assert_eq!(
+        volunteer.client.get_raw("/api/flags/live").0,
+        403,
+        "volunteers are not told of flags"
+    );
+
+    let (lines, received) = mpsc::channel();
+    let url = format!("{}/api/flags/live", server.url);
+    let token = supervisor.token.clone();
+    std::thread::spawn(move || {
+        let response = common::agent()
+            .get(&url)
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .expect("stream opens");
+        assert_eq!(response.status().as_u16(), 200);
+        for line in BufReader::new(response.into_body().into_reader()).lines() {
+            let Ok(line) = line else { return };
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let mut event = Vec::new();
+    while let Ok(line) = received.recv_timeout(Duration::from_secs(10)) {
+        let done = line.starts_with("data:");
+        event.push(line);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(
+        event.first().map(String::as_str),
+        Some("event: flag"),
+        "{event:?}"
+    );
+    let data: Value =
+        serde_json::from_str(event.last().unwrap().trim_start_matches("data:").trim()).unwrap();
+    assert_eq!(data["id"], id.to_string());
+    assert_eq!(data["band"], "severe");
+    assert!(
+        !event.concat().contains("900123"),
+        "nothing about the person"
+    );
+}

@@ -272,3 +272,15 @@ pub struct RecordDetail {
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub attempts: Vec<crate::record::ContactAttempt>,
 }
+
+/// A flag that is new or changed, as the supervisors' live queue announces it: the id and band
+/// only, so an alert can say how urgent it is and the queue can be read again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveFlag {
+    /// Record id.
+    pub id: String,
+    /// Its band.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub band: Band,
+}

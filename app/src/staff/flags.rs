@@ -1,6 +1,9 @@
 //! The supervisors' flag queue: most urgent first, then oldest, each with its deadline
 //! counting down; claim, see the contact number (claimed flags only), record attempts, close.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
 use stallside_shared::clock::now_ms;
@@ -8,6 +11,7 @@ use stallside_shared::record::{borough_name, FollowUpState, Outcome};
 use stallside_shared::validation::{phone_for_reading, phone_link};
 
 use super::context::RecordContext;
+use super::live;
 use super::{countdown, failure_text, token, Notice};
 use crate::api;
 use crate::components::time_of_day;
@@ -28,6 +32,8 @@ pub fn FlagQueue() -> impl IntoView {
         });
     };
     load();
+    let alert = RwSignal::new(None::<String>);
+    follow_live(state, flags, alert);
     let act = Callback::new(move |(path, body): (String, serde_json::Value)| {
         leptos::task::spawn_local(async move {
             match api::post::<_, Vec<Flag>>(&path, token(&state).as_deref(), &body).await {
@@ -42,6 +48,13 @@ pub fn FlagQueue() -> impl IntoView {
     view! {
         <h1>"Flagged readings"</h1>
         <p class="nhsuk-body">"Most urgent first, then oldest. Claim a flag to see the person's number."</p>
+        {move || alert.get().map(|text| view! {
+            <div class="nhsuk-warning-callout" role="alert" data-testid="live-alert">
+                <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"New urgent flag"</span></h2>
+                <p>{text}</p>
+                <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| alert.set(None)>"Dismiss"</button>
+            </div>
+        })}
         <Notice message=notice />
         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| load()>"Refresh"</button>
         {move || {
@@ -183,6 +196,39 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
             <RecordContext url=format!("/api/flags/{}", flag.id) has_contact=Some(flag.has_contact) />
         </li>
     }
+}
+
+/// Keeps the queue live while it is on screen: every announced flag reloads it, and a new
+/// urgent one raises an alert (shown and, where the browser allows, heard) once.
+fn follow_live(
+    state: crate::state::AppState,
+    flags: RwSignal<Vec<Flag>>,
+    alert: RwSignal<Option<String>>,
+) {
+    let Some(token) = token(&state) else {
+        return;
+    };
+    let alive = Arc::new(AtomicBool::new(true));
+    let stop = Arc::clone(&alive);
+    on_cleanup(move || stop.store(false, Ordering::Relaxed));
+    let announced = RwSignal::new(std::collections::HashSet::<String>::new());
+    live::follow(alive, token.clone(), move |flag| {
+        if flag.band.is_urgent()
+            && announced.try_update(|seen| seen.insert(flag.id.clone())) == Some(true)
+        {
+            alert.set(Some(format!(
+                "A new {} flag is in the queue.",
+                flag.band.label().to_lowercase()
+            )));
+            live::chime();
+        }
+        let token = token.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::get::<Vec<Flag>>("/api/flags", Some(&token)).await {
+                flags.try_set(list);
+            }
+        });
+    });
 }
 
 /// A request body as JSON for the queue's actions.

@@ -6,6 +6,7 @@ mod context;
 mod dashboard;
 mod events;
 mod flags;
+mod live;
 mod phones;
 mod review;
 mod volunteers;

@@ -3,6 +3,8 @@
 //! follow-up part, made on the server for the supervisor's session and judged by the same
 //! rules as a pushed change, so it syncs back to the volunteer's phone like any other.
 
+mod live;
+
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
 use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, RecordDetail};
@@ -27,6 +29,7 @@ use crate::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(queue))
+        .routes(routes!(live::live))
         .routes(routes!(claim))
         .routes(routes!(release))
         .routes(routes!(detail))

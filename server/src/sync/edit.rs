@@ -30,7 +30,7 @@ pub async fn edit_own_part(
     let pusher = session.pusher();
     let actor = session_actor(session);
     let policy = state.policy;
-    state
+    let edited = state
         .db
         .write(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -70,7 +70,11 @@ pub async fn edit_own_part(
                 PushResult::Rejected { reason, .. } => Err(ApiError::Conflict(reason)),
             }
         })
-        .await
+        .await;
+    if edited.is_ok() {
+        state.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
+    edited
 }
 
 /// Whether the record is one this staff member may see, by the same rule as their pull (a

@@ -93,6 +93,9 @@ async fn sync(
         .iter()
         .filter(|r| matches!(r, PushResult::Accepted { .. }))
         .count();
+    if accepted > 0 {
+        state.commits.send_modify(|n| *n = n.wrapping_add(1));
+    }
     let noted = session.clone();
     let stop = state
         .db
