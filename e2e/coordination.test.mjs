@@ -108,6 +108,10 @@ test('from event to outcome, with the dashboard and export matching the records'
   assert.equal(await context.getByTestId('attempts').locator('li').count(), 1, 'the attempt stays listed');
   assert.match(await context.textContent(), /Amina \(volunteer\)/, 'who took the check');
   assert.match(await context.textContent(), /Readings.*\d+\/\d+ \(pulse/, 'every reading');
+  await context.getByTestId('history').waitFor();
+  const history = await context.getByTestId('history').textContent();
+  assert.match(history, /Amina \(volunteer\), volunteer changed created/, history);
+  assert.match(history, /Grace \(supervisor\), supervisor changed .*follow_up\.attempts/, history);
   await axe.check(supervisor, 'flag context');
   await severe.getByRole('button', { name: 'Close flag' }).click();
   await severe.getByText('Choose an outcome from the list').waitFor();

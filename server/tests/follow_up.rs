@@ -7,7 +7,8 @@ use common::checks::{healthy, severe};
 use common::phone::Phone;
 use common::{add_user, Server, ISLINGTON};
 use serde_json::{json, Value};
-use stallside_shared::api::RecordDetail;
+use stallside_shared::api::{HistoryEntry, RecordDetail};
+use stallside_shared::crdt::Role;
 use stallside_shared::record::FollowUpState;
 
 #[test]
@@ -162,5 +163,81 @@ fn the_queue_is_live_a_new_flag_is_announced_without_a_refresh() {
     assert!(
         !event.concat().contains("900123"),
         "nothing about the person"
+    );
+}
+
+#[test]
+fn a_records_history_names_each_user_their_role_and_the_fields_they_changed() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    volunteer.correct(id, |check| {
+        check.readings = vec![
+            stallside_shared::record::Reading::bp(192, 126),
+            stallside_shared::record::Reading::bp(188, 122),
+        ];
+    });
+    volunteer.sync().unwrap();
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let (status, _) = coordinator.post_raw(
+        &format!("/api/records/{id}/review"),
+        &json!({ "state": "has_issues", "comment": "Cuff size?" }),
+    );
+    assert_eq!(status, 204);
+    let supervisor = server.demo("supervisor", "laptop-s");
+    let _: Value = supervisor.post(&format!("/api/flags/{id}/claim"), &json!({}));
+
+    let (status, history) = coordinator.get_raw(&format!("/api/records/{id}/history"));
+    assert_eq!(status, 200, "{history}");
+    let history: Vec<HistoryEntry> = serde_json::from_value(history).unwrap();
+    let line = |who: &str, role: Role| {
+        history
+            .iter()
+            .filter(|e| e.who.as_deref() == Some(who) && e.role == Some(role))
+            .flat_map(|e| e.fields.clone())
+            .collect::<Vec<_>>()
+    };
+    let volunteer_fields = line("Amina (volunteer)", Role::Volunteer);
+    assert!(
+        volunteer_fields.contains(&"created".to_owned()),
+        "{history:?}"
+    );
+    assert!(
+        volunteer_fields.contains(&"check.readings".to_owned()),
+        "{history:?}"
+    );
+    let coordinator_fields = line("Dev (coordinator)", Role::Coordinator);
+    assert!(
+        coordinator_fields.contains(&"review.state".to_owned()),
+        "{history:?}"
+    );
+    assert!(
+        coordinator_fields.contains(&"review.comment".to_owned()),
+        "{history:?}"
+    );
+    let supervisor_fields = line("Grace (supervisor)", Role::Supervisor);
+    assert!(
+        supervisor_fields.contains(&"follow_up.claimed_by".to_owned()),
+        "{history:?}"
+    );
+    assert!(
+        history
+            .iter()
+            .all(|e| e.fields.iter().all(|f| !f.starts_with("review"))
+                || e.role == Some(Role::Coordinator)),
+        "only the coordinator touched the review: {history:?}"
+    );
+
+    assert_eq!(
+        supervisor.get_raw(&format!("/api/records/{id}/history")).0,
+        200
+    );
+    assert_eq!(
+        volunteer
+            .client
+            .get_raw(&format!("/api/records/{id}/history"))
+            .0,
+        403
     );
 }

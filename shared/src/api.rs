@@ -284,3 +284,18 @@ pub struct LiveFlag {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub band: Band,
 }
+
+/// One change in a record's history: who made it, in which role, when, and which fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryEntry {
+    /// When, milliseconds since the Unix epoch, as the author's device said.
+    pub at_ms: i64,
+    /// The author's name, from the server's binding of the change's actor to a user.
+    pub who: Option<String>,
+    /// The author's role.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub role: Option<Role>,
+    /// "part.field" names changed, or "created".
+    pub fields: Vec<String>,
+}

@@ -99,6 +99,17 @@ pub struct ChangeMeta {
     pub time_secs: i64,
 }
 
+/// One change in a record's history as people read it: who (by actor id), when, which fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldEdit {
+    /// The author's actor id (bound on the server to a user and device).
+    pub actor: ActorId,
+    /// Seconds since the Unix epoch, as the author's device said.
+    pub time_secs: i64,
+    /// "part.field" names changed, or "created".
+    pub fields: BTreeSet<String>,
+}
+
 /// One change in a document's history: who made it, when, and what it touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
@@ -270,6 +281,30 @@ impl RecordDoc {
             .collect()
     }
 
+    /// Every change in the document's history, oldest first, with the fields it changed
+    /// ("check.readings", "follow_up.attempts"; "created" for the change that made the
+    /// record): who changed what is read from the history itself, which every edit is bound to.
+    pub fn field_history(&mut self) -> Vec<FieldEdit> {
+        let changes = self.doc.get_changes(&[]);
+        changes
+            .iter()
+            .map(|change| {
+                let fields = if change.deps().is_empty() {
+                    BTreeSet::from(["created".to_owned()])
+                } else {
+                    let after = [change.hash()];
+                    let patches = self.doc.diff(change.deps(), &after);
+                    patches.iter().filter_map(field_of).collect()
+                };
+                FieldEdit {
+                    actor: change.actor_id().clone(),
+                    time_secs: change.timestamp(),
+                    fields,
+                }
+            })
+            .collect()
+    }
+
     fn write_part<T: Reconcile>(
         &mut self,
         part: Part,
@@ -405,6 +440,28 @@ fn to_json(value: &automerge::hydrate::Value) -> serde_json::Value {
             ScalarValue::Boolean(b) => Json::Bool(*b),
             ScalarValue::Counter(_) | ScalarValue::Unknown { .. } | ScalarValue::Null => Json::Null,
         },
+    }
+}
+
+/// "part.field" for a patch: the record's part and the field in it the patch changed.
+fn field_of(patch: &automerge::Patch) -> Option<String> {
+    let key = |prop: &Prop| match prop {
+        Prop::Map(key) => Some(key.to_string()),
+        Prop::Seq(_) => None,
+    };
+    let action_key = match &patch.action {
+        PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.to_string()),
+        _ => None,
+    };
+    let mut path = patch.path.iter().map(|(_, prop)| key(prop));
+    match (path.next(), path.next()) {
+        (Some(Some(part)), Some(Some(field))) => Some(format!("{part}.{field}")),
+        (Some(Some(part)), None) => Some(match action_key {
+            Some(field) => format!("{part}.{field}"),
+            None => part,
+        }),
+        (None, _) => action_key,
+        _ => None,
     }
 }
 

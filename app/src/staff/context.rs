@@ -2,7 +2,8 @@
 //! place as an NHS details component and read from the server when first opened.
 
 use leptos::prelude::*;
-use stallside_shared::api::RecordDetail;
+use stallside_shared::api::{HistoryEntry, RecordDetail};
+use stallside_shared::calendar::date;
 
 use super::{failure_text, token};
 use crate::api;
@@ -10,22 +11,27 @@ use crate::components::time_of_day;
 use crate::state::app_state;
 
 /// The check behind a flag or a review row, read when opened: every reading, what the person
-/// said, the stall and the volunteer, and the contact attempts so far. `has_contact` is
-/// shown to supervisors only.
+/// said, the stall and the volunteer, the contact attempts so far, and who changed what.
+/// `url` is where the detail is read; `has_contact` is shown to supervisors only.
 #[component]
-pub fn RecordContext(url: String, has_contact: Option<bool>) -> impl IntoView {
+pub fn RecordContext(id: String, url: String, has_contact: Option<bool>) -> impl IntoView {
     let state = app_state();
     let detail = RwSignal::new(None::<Result<RecordDetail, String>>);
+    let history = RwSignal::new(Vec::<HistoryEntry>::new());
     let load = move |_| {
         if detail.get_untracked().is_some() {
             return;
         }
-        let url = url.clone();
+        let (url, history_url) = (url.clone(), format!("/api/records/{id}/history"));
         leptos::task::spawn_local(async move {
-            let read = api::get::<RecordDetail>(&url, token(&state).as_deref())
+            let t = token(&state);
+            let read = api::get::<RecordDetail>(&url, t.as_deref())
                 .await
                 .map_err(|e| failure_text(&state, &e));
             detail.set(Some(read));
+            if let Ok(entries) = api::get::<Vec<HistoryEntry>>(&history_url, t.as_deref()).await {
+                history.set(entries);
+            }
         });
     };
     view! {
@@ -36,8 +42,28 @@ pub fn RecordContext(url: String, has_contact: Option<bool>) -> impl IntoView {
                     Ok(d) => view! { <ContextList detail=d has_contact=has_contact /> }.into_any(),
                     Err(text) => view! { <p class="nhsuk-body-s">{text}</p> }.into_any(),
                 })}
+                {move || (!history.get().is_empty()).then(|| view! { <HistoryList entries=history.get() /> })}
             </div>
         </details>
+    }
+}
+
+/// Who changed the record, oldest first.
+#[component]
+fn HistoryList(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <h3 class="nhsuk-heading-xs">"History"</h3>
+        <ol class="nhsuk-list" data-testid="history">
+            {entries.into_iter().map(|e| {
+                let who = match (e.who, e.role) {
+                    (Some(name), Some(role)) => format!("{name}, {}", role.label().to_lowercase()),
+                    _ => "Someone this server does not know".to_owned(),
+                };
+                view! {
+                    <li class="nhsuk-body-s">{format!("{} {}: {who} changed {}", date(e.at_ms), time_of_day(e.at_ms), e.fields.join(", "))}</li>
+                }
+            }).collect_view()}
+        </ol>
     }
 }
 

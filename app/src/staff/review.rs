@@ -154,7 +154,7 @@ fn ReviewItem(
             " "
             <button class="nhsuk-button nhsuk-button--small" type="button"
                 on:click=move |_| review.run((id_ok.clone(), ReviewState::Approved, None))>"Approve"</button>
-            <RecordContext url=format!("/api/records/{}", row.id) has_contact=None />
+            <RecordContext id=row.id.clone() url=format!("/api/records/{}", row.id) has_contact=None />
         </li>
     }
 }

@@ -5,7 +5,7 @@
 use axum::extract::{Path, Query, State};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
-use stallside_shared::api::{RecordDetail, RecordRow, ReviewRequest};
+use stallside_shared::api::{HistoryEntry, RecordDetail, RecordRow, ReviewRequest};
 use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::{CheckRecord, Outcome, ReviewState};
@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_records))
         .routes(routes!(detail))
+        .routes(routes!(history))
         .routes(routes!(review))
 }
 
@@ -130,6 +131,51 @@ async fn detail(
         .await
 }
 
+/// Who changed a record, in which role, when and which fields, read from its Automerge
+/// history and the server's actor bindings. Coordinators see their boroughs' records,
+/// supervisors the flagged ones.
+#[utoipa::path(get, path = "/api/records/{id}/history", tag = "records",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn history(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<Vec<HistoryEntry>>, ApiError> {
+    let flagged_only = match session.role {
+        Role::Coordinator => false,
+        Role::Supervisor => true,
+        Role::Volunteer => return Err(ApiError::Forbidden("Your role cannot do this")),
+    };
+    state
+        .db
+        .read(move |conn| {
+            let doc = stored_doc(conn, id, &session.user_id, flagged_only)?.0;
+            let mut who = conn.prepare_cached(
+                "SELECT u.display_name, u.role FROM actors a JOIN users u ON u.id = a.user_id
+                 WHERE a.actor_id = ?1",
+            )?;
+            let mut entries = Vec::new();
+            for edit in doc_of(&doc)?.field_history() {
+                let author = who
+                    .query_row(params![edit.actor.to_hex_string()], |r| {
+                        Ok((r.get::<_, String>(0)?, crate::db::coded::<Role>(r, 1)?))
+                    })
+                    .optional()?;
+                entries.push(HistoryEntry {
+                    at_ms: edit.time_secs.saturating_mul(1000),
+                    who: author.as_ref().map(|(name, _)| name.clone()),
+                    role: author.map(|(_, role)| role),
+                    fields: edit.fields.into_iter().collect(),
+                });
+            }
+            Ok(ApiJson(entries))
+        })
+        .await
+}
+
 /// Reviews a record; the comment reaches the volunteer's phone with the next sync.
 #[utoipa::path(post, path = "/api/records/{id}/review", tag = "records", request_body = ReviewRequest,
     params(("id" = String, Path, description = "Record id")),
@@ -164,32 +210,10 @@ pub fn record_detail(
     user_id: &str,
     flagged_only: bool,
 ) -> Result<RecordDetail, ApiError> {
-    let found = conn
-        .query_row(
-            &format!(
-                "SELECT d.doc, e.name, u.display_name FROM checks c
-                 JOIN documents d ON d.id = c.id
-                 LEFT JOIN events e ON e.id = c.event_id
-                 LEFT JOIN users u ON u.id = c.volunteer_id
-                 WHERE c.id = ?1 AND (?3 = 0 OR c.flagged = 1) AND {}",
-                in_areas_of("c.borough", "?2")
-            ),
-            params![id.to_string(), user_id, flagged_only],
-            |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            },
-        )
-        .optional()?;
-    let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
-    let unreadable = |_| ApiError::Internal("a stored document could not be read");
-    let record = RecordDoc::load(&doc)
-        .map_err(unreadable)?
+    let (doc, event_name, volunteer_name) = stored_doc(conn, id, user_id, flagged_only)?;
+    let record = doc_of(&doc)?
         .record()
-        .map_err(unreadable)?;
+        .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
     let check = record.check;
     Ok(RecordDetail {
         readings: check.readings,
@@ -211,4 +235,39 @@ pub fn record_detail(
         volunteer_name,
         attempts: record.follow_up.attempts,
     })
+}
+
+/// A record's stored document, with its event's and volunteer's names, if the user may see
+/// it (by area; flagged records only for a supervisor).
+fn stored_doc(
+    conn: &Connection,
+    id: Uuid,
+    user_id: &str,
+    flagged_only: bool,
+) -> Result<(Vec<u8>, Option<String>, Option<String>), ApiError> {
+    conn.query_row(
+        &format!(
+            "SELECT d.doc, e.name, u.display_name FROM checks c
+                 JOIN documents d ON d.id = c.id
+                 LEFT JOIN events e ON e.id = c.event_id
+                 LEFT JOIN users u ON u.id = c.volunteer_id
+                 WHERE c.id = ?1 AND (?3 = 0 OR c.flagged = 1) AND {}",
+            in_areas_of("c.borough", "?2")
+        ),
+        params![id.to_string(), user_id, flagged_only],
+        |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        },
+    )
+    .optional()?
+    .ok_or(ApiError::NotFound)
+}
+
+/// Loads a stored document.
+fn doc_of(bytes: &[u8]) -> Result<RecordDoc, ApiError> {
+    RecordDoc::load(bytes).map_err(|_| ApiError::Internal("a stored document could not be read"))
 }
