@@ -152,7 +152,7 @@ async fn history(
     state
         .db
         .read(move |conn| {
-            let doc = stored_doc(conn, id, &session.user_id, flagged_only)?.0;
+            let doc = stored_doc(conn, id, &session.user_id, flagged_only)?.doc;
             let mut who = conn.prepare_cached(
                 "SELECT u.display_name, u.role FROM actors a JOIN users u ON u.id = a.user_id
                  WHERE a.actor_id = ?1",
@@ -210,7 +210,11 @@ pub fn record_detail(
     user_id: &str,
     flagged_only: bool,
 ) -> Result<RecordDetail, ApiError> {
-    let (doc, event_name, volunteer_name) = stored_doc(conn, id, user_id, flagged_only)?;
+    let StoredRecord {
+        doc,
+        event_name,
+        volunteer_name,
+    } = stored_doc(conn, id, user_id, flagged_only)?;
     let record = doc_of(&doc)?
         .record()
         .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
@@ -237,6 +241,13 @@ pub fn record_detail(
     })
 }
 
+/// A record's stored document with its event's and volunteer's names.
+struct StoredRecord {
+    doc: Vec<u8>,
+    event_name: Option<String>,
+    volunteer_name: Option<String>,
+}
+
 /// A record's stored document, with its event's and volunteer's names, if the user may see
 /// it (by area; flagged records only for a supervisor).
 fn stored_doc(
@@ -244,7 +255,7 @@ fn stored_doc(
     id: Uuid,
     user_id: &str,
     flagged_only: bool,
-) -> Result<(Vec<u8>, Option<String>, Option<String>), ApiError> {
+) -> Result<StoredRecord, ApiError> {
     conn.query_row(
         &format!(
             "SELECT d.doc, e.name, u.display_name FROM checks c
