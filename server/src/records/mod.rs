@@ -267,11 +267,11 @@ fn stored_doc(
         ),
         params![id.to_string(), user_id, flagged_only],
         |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
+            Ok(StoredRecord {
+                doc: r.get(0)?,
+                event_name: r.get(1)?,
+                volunteer_name: r.get(2)?,
+            })
         },
     )
     .optional()?
