@@ -76,5 +76,13 @@ test('a stopped phone sends its checks, then erases itself', async () => {
 
   await laptop.getByRole('button', { name: 'Refresh' }).click();
   await laptop.waitForFunction(() => /Stopped: told to erase itself/.test(document.body.textContent));
+
+  // The stop is in the audit trail, under the coordinator's name.
+  await laptop.getByRole('navigation').getByRole('button', { name: 'Audit' }).click();
+  await laptop.getByLabel('Action').selectOption('device_stop');
+  const row = laptop.getByTestId('audit-row').filter({ hasText: 'Stopped a phone' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /Dev \(coordinator\)/);
+  await axe.check(laptop, 'audit');
   assert.deepEqual(axe.found, []);
 });

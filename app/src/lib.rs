@@ -127,7 +127,8 @@ fn CurrentScreen() -> impl IntoView {
         | Screen::Events
         | Screen::Volunteers
         | Screen::Review
-        | Screen::Phones => {
+        | Screen::Phones
+        | Screen::Audit => {
             view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
         }
     }
@@ -181,6 +182,7 @@ fn Header(staff: bool) -> impl IntoView {
                         nav("Events", Screen::Events),
                         nav("Volunteers", Screen::Volunteers),
                         nav("Phones", Screen::Phones),
+                        nav("Audit", Screen::Audit),
                     ],
                     Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };

@@ -49,6 +49,8 @@ pub enum Screen {
     Review,
     /// Coordinator: volunteers' phones, and stopping a lost one.
     Phones,
+    /// Coordinator: the audit trail.
+    Audit,
 }
 
 impl Screen {

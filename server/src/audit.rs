@@ -1,9 +1,138 @@
 //! The audit trail: who signed in, synced, exported, or read contact details, and when.
-//! Details hold ids and counts only, never personal data.
+//! Details hold ids and counts only, never personal data. Coordinators read it, filtered, and
+//! export it as CSV: the actions of the people who work in their boroughs.
 
+use axum::extract::{Query, State};
+use axum::response::Response;
 use rusqlite::{params, Connection};
+use serde::Deserialize;
+use stallside_shared::api::AuditEntry;
+use stallside_shared::crdt::Role;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use crate::auth::Session;
+use crate::db::in_areas_of;
+use crate::error::{ApiError, ApiJson};
+use crate::reports::{csv_field, csv_response};
+use crate::AppState;
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(export_audit))
+}
+
+/// Filters for the audit trail.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only this action (its code, e.g. `contact_read`).
+    pub action: Option<String>,
+    /// Only this user's actions.
+    pub user: Option<String>,
+    /// From this time, milliseconds since the Unix epoch.
+    pub from_ms: Option<i64>,
+    /// Before this time.
+    pub to_ms: Option<i64>,
+    /// At most this many, newest first (default and most 1,000).
+    pub limit: Option<u32>,
+}
+
+/// The audit trail of the people in the coordinator's boroughs, newest first.
+#[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn list_audit(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<AuditQuery>,
+) -> Result<ApiJson<Vec<AuditEntry>>, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .read(move |conn| Ok(ApiJson(read_audit(conn, &session, &query, 1_000)?)))
+        .await
+}
+
+/// The same trail as CSV, named by the day it was taken; the export is itself audited.
+#[utoipa::path(get, path = "/api/audit.csv", tag = "audit", params(AuditQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn export_audit(
+    State(state): State<AppState>,
+    session: Session,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    session.require(Role::Coordinator)?;
+    let entries = state
+        .db
+        .write(move |conn| {
+            let entries = read_audit(conn, &session, &query, 100_000)?;
+            record(
+                conn,
+                Some(&session.user_id),
+                Action::Export,
+                &format!("audit {}", entries.len()),
+            )?;
+            Ok(entries)
+        })
+        .await?;
+    let mut body = String::from("time,user,name,action,detail\n");
+    for entry in entries {
+        let row = [
+            stallside_shared::calendar::date_time(entry.at_ms),
+            entry.user_id.unwrap_or_default(),
+            entry.who.unwrap_or_default(),
+            entry.action,
+            entry.detail,
+        ];
+        let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        body.push_str(&fields.join(","));
+        body.push('\n');
+    }
+    let day = stallside_shared::calendar::date(stallside_shared::clock::now_ms());
+    Ok(csv_response(&format!("stallside-audit-{day}.csv"), body))
+}
+
+fn read_audit(
+    conn: &Connection,
+    session: &Session,
+    query: &AuditQuery,
+    most: u32,
+) -> Result<Vec<AuditEntry>, ApiError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT a.at_ms, a.user_id, u.display_name, a.action, a.detail FROM audit a
+         JOIN users u ON u.id = a.user_id
+         WHERE EXISTS (SELECT 1 FROM user_areas ua WHERE ua.user_id = a.user_id AND {})
+           AND (?2 IS NULL OR a.action = ?2) AND (?3 IS NULL OR a.user_id = ?3)
+           AND (?4 IS NULL OR a.at_ms >= ?4) AND (?5 IS NULL OR a.at_ms < ?5)
+         ORDER BY a.at_ms DESC, a.id DESC LIMIT ?6",
+        in_areas_of("ua.borough", "?1")
+    ))?;
+    let rows = statement.query_map(
+        params![
+            session.user_id,
+            query.action,
+            query.user,
+            query.from_ms,
+            query.to_ms,
+            query.limit.unwrap_or(most).min(most)
+        ],
+        |r| {
+            Ok(AuditEntry {
+                at_ms: r.get(0)?,
+                user_id: r.get(1)?,
+                who: r.get(2)?,
+                action: r.get(3)?,
+                detail: r.get(4)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
 
 /// What was done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -90,6 +90,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(auth::routes())
         .merge(users::routes())
         .merge(devices::routes())
+        .merge(audit::routes())
         .merge(events::routes())
         .merge(sync::routes())
         .merge(flags::routes())

@@ -7,7 +7,7 @@ use common::checks::checks;
 use common::phone::Phone;
 use common::{add_user, Server, CAMDEN};
 use serde_json::{json, Value};
-use stallside_shared::api::DeviceView;
+use stallside_shared::api::{AuditEntry, DeviceView};
 
 #[test]
 fn a_coordinator_sees_what_a_phone_still_holds_and_stops_it() {
@@ -92,4 +92,68 @@ fn only_a_coordinator_of_the_volunteers_area_sees_or_stops_a_phone() {
         0,
         "nothing was stopped by a refused request"
     );
+}
+
+#[test]
+fn coordinators_read_and_export_the_audit_trail_of_their_boroughs() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    phone.sync().unwrap();
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let stop = format!("/api/devices/{}/phone-a/stop", phone.client.user_id);
+    assert_eq!(coordinator.post_raw(&stop, &json!({})).0, 204);
+
+    let (status, entries) = coordinator.get_raw("/api/audit?action=device_stop");
+    assert_eq!(status, 200);
+    let entries: Vec<AuditEntry> = serde_json::from_value(entries).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].who.as_deref(), Some("Dev (coordinator)"));
+    let (_, logins) = coordinator.get_raw(&format!(
+        "/api/audit?action=login&user={}",
+        phone.client.user_id
+    ));
+    assert_eq!(logins.as_array().map(Vec::len), Some(1), "{logins}");
+
+    let response = common::agent()
+        .get(format!("{}/api/audit.csv?action=device_stop", server.url))
+        .header("Authorization", format!("Bearer {}", coordinator.token))
+        .call()
+        .unwrap();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        disposition.contains("stallside-audit-20"),
+        "named by the day: {disposition}"
+    );
+    let csv = response.into_body().read_to_string().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "time,user,name,action,detail");
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].contains("T") && lines[1].contains("Z,"),
+        "an ISO time: {csv}"
+    );
+    assert!(lines[1].contains("Dev (coordinator),device_stop"), "{csv}");
+
+    assert_eq!(
+        server
+            .demo("supervisor", "laptop-s")
+            .get_raw("/api/audit")
+            .0,
+        403
+    );
+    add_user(
+        &server.data_dir,
+        "camden-coordinator",
+        "coordinator",
+        CAMDEN,
+        "camden-coordinator-pass",
+    );
+    let elsewhere = server.login("camden-coordinator", "camden-coordinator-pass", "laptop-x");
+    let (_, theirs) = elsewhere.get_raw("/api/audit?action=device_stop");
+    assert_eq!(theirs, Value::Array(Vec::new()), "another borough's people");
 }

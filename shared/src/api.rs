@@ -299,3 +299,19 @@ pub struct HistoryEntry {
     /// "part.field" names changed, or "created".
     pub fields: Vec<String>,
 }
+
+/// One line of the audit trail, as a coordinator reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// When, milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// Who, by id.
+    pub user_id: Option<String>,
+    /// Who, by name.
+    pub who: Option<String>,
+    /// What, as a code (`login`, `contact_read`, `export`, `device_stop`, ...).
+    pub action: String,
+    /// Ids and counts, never personal data.
+    pub detail: String,
+}

@@ -8,6 +8,19 @@ pub fn date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC) of a timestamp: exports carry times a spreadsheet
+/// and a person both read, never raw milliseconds.
+pub fn date_time(ms: i64) -> String {
+    let seconds = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date(ms),
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
 /// Whether `text` is a real calendar day written "YYYY-MM-DD" (so "2026-02-29" and
 /// "2026-99-99" are not): typed dates are checked before they are stored or reported on.
 pub fn is_date(text: &str) -> bool {
@@ -105,6 +118,17 @@ mod tests {
         ] {
             assert!(!is_date(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn date_times_are_iso_in_utc() {
+        assert_eq!(date_time(0), "1970-01-01T00:00:00Z");
+        let nov21 = days_from_civil(2026, 11, 21) * DAY;
+        assert_eq!(
+            date_time(nov21 + 13 * 3_600_000 + 5 * 60_000 + 9_999),
+            "2026-11-21T13:05:09Z"
+        );
+        assert_eq!(date_time(nov21 - 1), "2026-11-20T23:59:59Z");
     }
 
     #[test]

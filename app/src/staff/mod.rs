@@ -2,6 +2,7 @@
 //! supervisors' flag queue and the coordinators' dashboard, events, volunteers, phones and
 //! review.
 
+mod audit;
 mod context;
 mod dashboard;
 mod events;
@@ -11,6 +12,7 @@ mod phones;
 mod review;
 mod volunteers;
 
+use audit::AuditScreen;
 use dashboard::DashboardScreen;
 use events::EventsScreen;
 use flags::FlagQueue;
@@ -60,6 +62,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Volunteers => view! { <VolunteersScreen /> }.into_any(),
         Screen::Review => view! { <ReviewScreen /> }.into_any(),
         Screen::Phones => view! { <PhonesScreen /> }.into_any(),
+        Screen::Audit => view! { <AuditScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }

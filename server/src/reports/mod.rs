@@ -322,7 +322,7 @@ fn labels(conn: &rusqlite::Connection) -> Result<Labels, ApiError> {
 /// spreadsheet could take as a formula (OWASP's list: `=`, `+`, `-`, `@`, tab and carriage
 /// return; also a leading space, which some spreadsheets skip before reading a formula, and
 /// the full-width forms that some convert to their ASCII twins).
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     const FORMULA_STARTS: [char; 11] = [
         '=', '+', '-', '@', '\t', '\r', ' ', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
     ];
@@ -338,7 +338,8 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-fn csv_response(filename: &str, body: String) -> Response {
+/// A CSV file as a download named `filename`.
+pub(crate) fn csv_response(filename: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
