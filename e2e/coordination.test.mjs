@@ -32,6 +32,12 @@ test('from event to outcome, with the dashboard and export matching the records'
   await axe.check(coordinator, 'dashboard (empty)');
   await nav(coordinator, 'Events');
   await coordinator.getByRole('heading', { name: 'New event' }).waitFor();
+  await coordinator.getByRole('button', { name: 'Create event' }).click();
+  await coordinator.locator('.nhsuk-error-summary').getByRole('link', { name: /Venue type: choose one/ }).waitFor();
+  await axe.check(coordinator, 'events (a problem)');
+  await coordinator.locator('label[for="event-venue-type-library"]').click();
+  await coordinator.getByRole('button', { name: 'Create event' }).click();
+  await coordinator.locator('.nhsuk-error-summary').getByRole('link', { name: /^Event name:/ }).waitFor();
   await coordinator.fill('#event-name', 'Food bank health check');
   await coordinator.fill('#event-date', today);
   await coordinator.fill('#event-venue', "St Mary's food bank");

@@ -7,10 +7,18 @@ use stallside_shared::crdt::Role;
 use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::sync::wire::Event;
 
-use super::{failure_text, token, Notice};
+use super::{failure_text, form_problems, token, Notice};
 use crate::api;
-use crate::components::{options, Choice, TextField};
+use crate::components::{options, problem_for, Choice, ErrorSummary, Problem, TextField};
 use crate::state::app_state;
+
+/// The server's field names in its refusals, and the inputs they are about.
+const FIELDS: &[(&str, &str)] = &[
+    ("Event name", "event-name"),
+    ("Date", "event-date"),
+    ("Venue", "event-venue"),
+    ("Borough", "event-borough"),
+];
 
 /// Events: the list and a form for a new one.
 #[component]
@@ -27,6 +35,7 @@ pub fn EventsScreen() -> impl IntoView {
     let venue_type = RwSignal::new(None::<&'static str>);
     let borough = RwSignal::new(None::<&'static str>);
     let chosen = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let load = move || {
         leptos::task::spawn_local(async move {
             let t = token(&state);
@@ -47,7 +56,10 @@ pub fn EventsScreen() -> impl IntoView {
     let areas = state.my_boroughs();
     let create = move |_| {
         let Some(venue_type) = venue_type.get_untracked().and_then(VenueType::from_code) else {
-            notice.set(Some("Venue type: choose one from the list".to_owned()));
+            problems.set(vec![Problem::new(
+                "event-venue-type",
+                "Venue type: choose one from the list",
+            )]);
             return;
         };
         let event = NewEvent {
@@ -61,6 +73,7 @@ pub fn EventsScreen() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post::<_, Event>("/api/events", token(&state).as_deref(), &event).await {
                 Ok(created) => {
+                    problems.set(Vec::new());
                     notice.set(Some(format!(
                         "{} created. It reaches volunteers' phones when they sync.",
                         created.name
@@ -69,7 +82,7 @@ pub fn EventsScreen() -> impl IntoView {
                     venue.set(String::new());
                     load();
                 }
-                Err(e) => notice.set(Some(failure_text(&state, &e))),
+                Err(e) => problems.set(form_problems(&state, &e, FIELDS, "event-name")),
             }
         });
     };
@@ -82,12 +95,13 @@ pub fn EventsScreen() -> impl IntoView {
             }).collect_view()}
         </ul>
         <h2>"New event"</h2>
-        <TextField label="Name" id="event-name" value=name />
-        <TextField label="Date" id="event-date" value=date kind="date" />
-        <TextField label="Venue" id="event-venue" value=venue />
+        <ErrorSummary problems=problems.into() />
+        <TextField label="Name" id="event-name" value=name error=problem_for(problems.into(), "event-name") />
+        <TextField label="Date" id="event-date" value=date kind="date" error=problem_for(problems.into(), "event-date") />
+        <TextField label="Venue" id="event-venue" value=venue error=problem_for(problems.into(), "event-venue") />
         <Choice legend="Type of venue" name="event-venue-type" options=options(VenueType::ALL, VenueType::code, VenueType::label)
-            selected=venue_type on_pick=Callback::new(move |c| venue_type.set(Some(c))) />
-        <Choice legend="Borough" name="event-borough" options=areas selected=borough on_pick=Callback::new(move |c| borough.set(Some(c))) />
+            selected=venue_type on_pick=Callback::new(move |c| venue_type.set(Some(c))) error=problem_for(problems.into(), "event-venue-type") />
+        <Choice legend="Borough" name="event-borough" options=areas selected=borough on_pick=Callback::new(move |c| borough.set(Some(c))) error=problem_for(problems.into(), "event-borough") />
         <fieldset class="nhsuk-fieldset">
             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">"Volunteers"</legend>
             <div class="nhsuk-checkboxes">

@@ -83,6 +83,22 @@ pub fn failure_text(state: &AppState, error: &ApiError) -> String {
     error.to_string()
 }
 
+/// A refused form as NHS error-summary problems: the server names the field first ("Venue:
+/// ..."), which picks the input the summary links to; anything else goes to `fallback`.
+pub fn form_problems(
+    state: &AppState,
+    error: &ApiError,
+    fields: &[(&str, &'static str)],
+    fallback: &'static str,
+) -> Vec<crate::components::Problem> {
+    let text = failure_text(state, error);
+    let field = fields
+        .iter()
+        .find(|(prefix, _)| text.starts_with(&format!("{prefix}:")))
+        .map_or(fallback, |(_, id)| *id);
+    vec![crate::components::Problem::new(field, text)]
+}
+
 /// "in 3 h", "overdue by 2 days": a deadline as a countdown.
 pub fn countdown(deadline_ms: i64, now_ms: i64) -> String {
     let minutes = (deadline_ms - now_ms) / 60_000;

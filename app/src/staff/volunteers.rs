@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use stallside_shared::api::{Account, Invite, Invited};
 use stallside_shared::crdt::Role;
 
-use super::{failure_text, token, Notice};
+use super::{failure_text, form_problems, token, Notice};
 use crate::api;
-use crate::components::TextField;
+use crate::components::{problem_for, ErrorSummary, Problem, TextField};
 use crate::state::app_state;
 
 /// Volunteers: list, invite, disable, revoke.
@@ -18,6 +18,7 @@ pub fn VolunteersScreen() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<Problem>::new());
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Account>>("/api/users", token(&state).as_deref()).await {
@@ -44,6 +45,7 @@ pub fn VolunteersScreen() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post::<_, Invited>("/api/users", token(&state).as_deref(), &request).await {
                 Ok(invited) => {
+                    problems.set(Vec::new());
                     notice.set(Some(format!(
                         "Invited {}. Their first password is {} (shown once: give it to them in person).",
                         request.username, invited.temporary_password
@@ -52,7 +54,15 @@ pub fn VolunteersScreen() -> impl IntoView {
                     display_name.set(String::new());
                     load();
                 }
-                Err(e) => notice.set(Some(failure_text(&state, &e))),
+                Err(e) => problems.set(form_problems(
+                    &state,
+                    &e,
+                    &[
+                        ("Username", "invite-username"),
+                        ("Display name", "invite-name"),
+                    ],
+                    "invite-name",
+                )),
             }
         });
     };
@@ -100,8 +110,9 @@ pub fn VolunteersScreen() -> impl IntoView {
             </tbody>
         </table>
         <h2>"Invite a volunteer"</h2>
-        <TextField label="Name" id="invite-name" value=display_name />
-        <TextField label="Username" id="invite-username" value=username autocomplete="off" />
+        <ErrorSummary problems=problems.into() />
+        <TextField label="Name" id="invite-name" value=display_name error=problem_for(problems.into(), "invite-name") />
+        <TextField label="Username" id="invite-username" value=username autocomplete="off" error=problem_for(problems.into(), "invite-username") />
         <button class="nhsuk-button" type="button" on:click=invite>"Invite"</button>
     }
 }
