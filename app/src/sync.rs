@@ -2,11 +2,11 @@
 //! a save and on the button; with backoff and jitter after a failure. Each round trip is the
 //! shared sans-IO session ([`stallside_shared::sync::session`]) over `fetch` and IndexedDB.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
-use stallside_shared::crdt::Role;
+use stallside_shared::crdt::{RecordDoc, Role};
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
@@ -179,9 +179,14 @@ async fn apply(
     effects: Vec<Effect>,
 ) -> Result<(), SyncFailure> {
     let _guard = store::write_lock().await;
-    let current: HashMap<Uuid, LocalRecord> = state
-        .records
-        .with_untracked(|all| all.iter().map(|r| (r.id, r.clone())).collect());
+    let touched: HashSet<Uuid> = effects.iter().filter_map(Effect::record).collect();
+    let current: HashMap<Uuid, LocalRecord> = state.records.with_untracked(|all| {
+        all.iter()
+            .filter(|r| touched.contains(&r.id))
+            .map(|r| (r.id, r.clone()))
+            .collect()
+    });
+    let held = store.doc_ids().await?;
     let mut updated: HashMap<Uuid, (LocalRecord, DocWrite)> = HashMap::new();
     let mut erased: Vec<Uuid> = Vec::new();
     let mut events = state.events.get_untracked();
@@ -196,12 +201,21 @@ async fn apply(
                     updated.insert(*id, (entry, doc));
                 }
             }
+            // A record the phone has never held (a new phone's first pull): the server's bytes
+            // are kept as they came, with no read of the store, no merge and no re-encoding.
+            Effect::Merge { id, doc, .. } if !held.contains(id) && !updated.contains_key(id) => {
+                let mut pulled =
+                    RecordDoc::load(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (mut sync, mut contact) = Default::default();
+                effect.update_record(&mut sync, &mut contact);
+                let entry = LocalRecord::describe(*id, &mut pulled, sync, contact)?;
+                updated.insert(*id, (entry, Some(doc.clone())));
+            }
             Effect::Merge { id, doc, .. } => {
                 let before = latest(&updated, &current, *id);
                 let local = match updated.get(id).and_then(|(_, d)| d.clone()) {
                     Some(bytes) => Some(
-                        stallside_shared::crdt::RecordDoc::load(&bytes)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        RecordDoc::load(&bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     ),
                     None => store.doc(*id).await?,
                 };

@@ -8,7 +8,7 @@ pub mod draft;
 pub mod idb;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures::lock::{Mutex, MutexGuard};
 use js_sys::Array;
@@ -175,6 +175,18 @@ impl Store {
         RecordDoc::load(&value_bytes(&value)?)
             .map(Some)
             .map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// The ids of every document the phone holds, read or not: a pulled record whose id is
+    /// not among them can be stored as it came, with nothing to merge.
+    pub async fn doc_ids(&self) -> Result<HashSet<Uuid>, StoreError> {
+        let tx = transaction(&self.db, &[DOCS], IdbTransactionMode::Readonly)?;
+        let keys = request_done(&store(&tx, DOCS)?.get_all_keys()?).await?;
+        Ok(Array::from(&keys)
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter_map(|k| k.parse().ok())
+            .collect())
     }
 
     /// Several documents at once (for a sync batch).

@@ -106,6 +106,17 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// The record this effect is about, if it is about one.
+    pub fn record(&self) -> Option<Uuid> {
+        match self {
+            Effect::Acknowledged { id, .. }
+            | Effect::Rejected { id, .. }
+            | Effect::Merge { id, .. }
+            | Effect::Erase { id } => Some(*id),
+            Effect::Events(_) | Effect::Settings(_) | Effect::Cursor(_) => None,
+        }
+    }
+
     /// Applies this effect's bookkeeping to one record's sync state and the contact number
     /// held beside it: every driver calls this, so they agree on when a record is synced and
     /// when a number may be forgotten. The document itself (merging, dropping) is the driver's.
