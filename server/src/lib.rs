@@ -127,10 +127,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     .layer(axum::middleware::from_fn(metrics::count_sync))
     .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
     .layer(RequestDecompressionLayer::new())
-    // API answers are gzipped at the fastest level: a sync answer is mostly hex heads and
-    // base64, the wire budget has room, and the default level cost the server 4 % of a push's
-    // CPU. The app's own files are served from their precompressed copies.
-    .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+    .layer(CompressionLayer::new())
 }
 
 /// Opens the database, applies the demo or production rule, and serves until stopped.
