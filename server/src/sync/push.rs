@@ -109,6 +109,7 @@ struct Encoded {
     bytes: Option<Vec<u8>>,
 }
 
+/// Saves an accepted document and takes its heads, on the judging thread.
 fn encode(verdict: &mut Verdict) -> Encoded {
     Encoded {
         heads: heads_hex(&mut verdict.doc),
