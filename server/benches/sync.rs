@@ -7,7 +7,11 @@
 //! - a fresh phone pulling 5,000 records;
 //! - the coordinator dashboard and the supervisor queue over 1,000,000 records.
 //!
-//! Prints a table and writes `target/bench/server.json`; leaves `target/bench/phone-5000`, a
+//! `STALLSIDE_BENCH` (comma-separated, any of `ingest`, `phones`, `reports`; all when unset)
+//! runs only some parts, for profiling and before/after runs.
+//!
+//! Prints a table and writes `target/bench/server.json` and `target/bench/checks-5000.json`
+//! (the 5,000 checks as JSON, for the PouchDB peer in `e2e/bench-pouchdb.mjs`); leaves `target/bench/phone-5000`, a
 //! data directory with 5,000 records of the demo volunteer, for the browser benchmark.
 
 #[path = "../tests/common/mod.rs"]
@@ -34,9 +38,19 @@ const REPORT_RECORDS: usize = 1_000_000;
 fn main() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).expect("bench dir");
-    let mut results = serde_json::Map::new();
+    let path = out.join("server.json");
+    let only = std::env::var("STALLSIDE_BENCH").ok();
+    // A partial run keeps the other parts' figures from the last full run.
+    let mut results = match (&only, std::fs::read(&path)) {
+        (Some(_), Ok(bytes)) => serde_json::from_slice(&bytes).unwrap_or_default(),
+        _ => serde_json::Map::new(),
+    };
+    let wanted = |part: &str| {
+        only.as_deref()
+            .is_none_or(|list| list.split(',').any(|p| p == part))
+    };
 
-    for n in [1_000, 5_000] {
+    for n in [1_000, 5_000].into_iter().filter(|_| wanted("ingest")) {
         let (result, server) = ingest(n);
         println!(
             "ingest {n:>5}: {:>7.0} ms, {:>6.0} checks/s, {:>5.0} B/check on the wire (JSON {:>4.0} B, ratio {:.2}), server CPU {:.2} s",
@@ -63,26 +77,29 @@ fn main() {
         }
     }
 
-    let many = many_phones();
-    println!(
-        "{PHONES} phones x {PER_PHONE}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, errors {}",
-        many["p50_ms"].as_f64().unwrap(),
-        many["p99_ms"].as_f64().unwrap(),
-        many["max_ms"].as_f64().unwrap(),
-        many["errors"]
-    );
-    results.insert("phones_200".into(), many);
+    if wanted("phones") {
+        let many = many_phones();
+        println!(
+            "{PHONES} phones x {PER_PHONE}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms, errors {}",
+            many["p50_ms"].as_f64().unwrap(),
+            many["p99_ms"].as_f64().unwrap(),
+            many["max_ms"].as_f64().unwrap(),
+            many["errors"]
+        );
+        results.insert("phones_200".into(), many);
+    }
 
-    let reports = reports_over_a_million();
-    println!(
+    if wanted("reports") {
+        let reports = reports_over_a_million();
+        println!(
         "dashboard over {REPORT_RECORDS}: first {:.0} ms, then median {:.0} ms; supervisor queue median {:.0} ms",
         reports["dashboard_first_ms"].as_f64().unwrap(),
         reports["dashboard_median_ms"].as_f64().unwrap(),
         reports["queue_median_ms"].as_f64().unwrap()
     );
-    results.insert("reports_1m".into(), reports);
+        results.insert("reports_1m".into(), reports);
+    }
 
-    let path = out.join("server.json");
     std::fs::write(
         &path,
         serde_json::to_string_pretty(&Value::Object(results)).unwrap(),
@@ -106,11 +123,21 @@ fn ingest(n: usize) -> (Value, Server) {
     let mut phone = Phone::new(server.demo("volunteer", "bench-phone"));
     let stall = stall(&phone.client.user_id, ISLINGTON);
     let mut json_bytes = 0usize;
+    let mut records = Vec::with_capacity(n);
     for seed in 0..n as u64 {
         let check = synthetic::check(seed, &stall, now() - 60_000);
-        let record = CheckRecord::new(uuid::Uuid::nil(), check.clone(), false);
+        let id = phone.record(check, None);
+        let record = phone.record_of(id);
         json_bytes += serde_json::to_vec(&record).unwrap().len();
-        phone.record(check, None);
+        records.push(record);
+    }
+    if n == 5_000 {
+        let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+        std::fs::write(
+            out.join("checks-5000.json"),
+            serde_json::to_vec(&records).unwrap(),
+        )
+        .expect("write the checks for the PouchDB peer");
     }
     let cpu_before = server.cpu_seconds();
     let started = Instant::now();

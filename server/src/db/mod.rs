@@ -112,11 +112,9 @@ fn migrate(conn: &mut Connection) -> Result<(), ApiError> {
 
 /// Takes the next number of the global sequence (inside the caller's transaction).
 pub fn next_seq(conn: &Connection) -> Result<u64, ApiError> {
-    Ok(conn.query_row(
-        "UPDATE sequence SET value = value + 1 WHERE only_row = 1 RETURNING value",
-        [],
-        |row| row.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("UPDATE sequence SET value = value + 1 WHERE only_row = 1 RETURNING value")?
+        .query_row([], |row| row.get(0))?)
 }
 
 /// Reads a closed-list code from a column. A code this build does not know is an error, never

@@ -93,11 +93,28 @@ pub(crate) fn push_one(
     settle(conn, pusher, item.pushed, item.verdict, now_ms)
 }
 
-/// One document's verdict and the stored heads it was judged against.
+/// One document's verdict (with its encoding) and the stored heads it was judged against.
 struct JudgedDoc {
     pushed: PushDoc,
-    verdict: Result<Verdict, Rejection>,
+    verdict: Result<(Verdict, Encoded), Rejection>,
     judged_against: Option<String>,
+}
+
+/// What the writer stores of an accepted document, encoded while judging (on every core) so
+/// that the single writer only writes bytes.
+struct Encoded {
+    /// The merged document's heads, hex.
+    heads: Vec<String>,
+    /// The saved document, when the push changed it.
+    bytes: Option<Vec<u8>>,
+}
+
+/// Saves an accepted document and takes its heads, on the judging thread.
+fn encode(verdict: &mut Verdict) -> Encoded {
+    Encoded {
+        heads: heads_hex(&mut verdict.doc),
+        bytes: verdict.changed.then(|| verdict.doc.save()),
+    }
 }
 
 /// A stored document and its heads as stored (neither, for a new record).
@@ -121,7 +138,11 @@ fn judge_all(
             pusher,
             policy,
             now_ms,
-        );
+        )
+        .map(|mut verdict| {
+            let encoded = encode(&mut verdict);
+            (verdict, encoded)
+        });
         JudgedDoc {
             pushed,
             verdict,
@@ -168,7 +189,7 @@ fn settle(
     conn: &Connection,
     pusher: &Pusher,
     pushed: PushDoc,
-    verdict: Result<Verdict, Rejection>,
+    verdict: Result<(Verdict, Encoded), Rejection>,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
     let id = pushed.id;
@@ -177,8 +198,8 @@ fn settle(
         code: rejection.code().into(),
         reason: rejection.to_string(),
     };
-    let verdict = match verdict {
-        Ok(verdict) => verdict,
+    let (verdict, encoded) = match verdict {
+        Ok(judged) => judged,
         Err(rejection) => return Ok(rejected(rejection)),
     };
     let owners = verdict
@@ -194,7 +215,7 @@ fn settle(
         pusher,
         pushed.contact.as_ref(),
     ) {
-        Ok(settled) => store(conn, id, settled, pusher, now_ms),
+        Ok(settled) => store(conn, id, settled, encoded, pusher, now_ms),
         Err(rejection) => Ok(rejected(rejection)),
     }
 }
@@ -203,44 +224,43 @@ fn store(
     conn: &Connection,
     id: Uuid,
     settled: Settled,
+    encoded: Encoded,
     pusher: &Pusher,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
     let Settled {
-        mut verdict,
+        verdict,
         bind,
         contact,
         warning,
     } = settled;
-    let heads = heads_hex(&mut verdict.doc);
-    if verdict.changed {
+    let Encoded { heads, bytes } = encoded;
+    if let Some(bytes) = bytes {
         let seq = next_seq(conn)?;
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO documents (id, seq, heads, doc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads, doc = excluded.doc",
-            params![id.to_string(), seq, heads.join(","), verdict.doc.save()],
-        )?;
+        )?
+        .execute(params![id.to_string(), seq, heads.join(","), bytes])?;
         project(conn, seq, &verdict.record, &verdict.assessment, now_ms)?;
         for actor in &bind {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO actors (actor_id, user_id, device_id, first_seen_ms) VALUES (?1, ?2, ?3, ?4)",
-                params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms],
-            )?;
+            )?
+            .execute(params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms])?;
         }
     }
     match contact {
         ContactEffect::Keep(phone) => {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO contacts (record_id, phone, added_at_ms) VALUES (?1, ?2, ?3)
                  ON CONFLICT (record_id) DO UPDATE SET phone = excluded.phone",
-                params![id.to_string(), phone, now_ms],
-            )?;
+            )?
+            .execute(params![id.to_string(), phone, now_ms])?;
         }
         ContactEffect::Erase => {
-            conn.execute(
-                "DELETE FROM contacts WHERE record_id = ?1",
-                params![id.to_string()],
-            )?;
+            conn.prepare_cached("DELETE FROM contacts WHERE record_id = ?1")?
+                .execute(params![id.to_string()])?;
         }
         ContactEffect::Unchanged => {}
     }
