@@ -35,7 +35,7 @@ test('from event to outcome, with the dashboard and export matching the records'
   await coordinator.getByRole('button', { name: 'Create event' }).click();
   await coordinator.locator('.nhsuk-error-summary').getByRole('link', { name: /Venue type: choose one/ }).waitFor();
   await axe.check(coordinator, 'events (a problem)');
-  await coordinator.locator('label[for="event-venue-type-library"]').click();
+  await coordinator.locator('label[for="event-venue-type-food_bank"]').click();
   await coordinator.getByRole('button', { name: 'Create event' }).click();
   await coordinator.locator('.nhsuk-error-summary').getByRole('link', { name: /^Event name:/ }).waitFor();
   await coordinator.fill('#event-name', 'Food bank health check');
