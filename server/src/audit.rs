@@ -22,6 +22,10 @@ pub enum Action {
     AccountChange,
     /// A coordinator created or changed an event.
     EventChange,
+    /// A coordinator erased a record at the person's request.
+    Erase,
+    /// The retention sweep erased contact numbers past their time.
+    Retention,
 }
 
 impl Action {
@@ -34,6 +38,8 @@ impl Action {
             Action::ContactRead => "contact_read",
             Action::AccountChange => "account_change",
             Action::EventChange => "event_change",
+            Action::Erase => "erase",
+            Action::Retention => "retention",
         }
     }
 }

@@ -507,6 +507,7 @@ impl Server {
             more: pulled.2,
             events: Vec::new(),
             settings: Default::default(),
+            erased: Vec::new(),
         }
     }
 

@@ -13,6 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+mod erase;
+
 use crate::auth::Session;
 use crate::error::{ApiError, ApiJson};
 use crate::sync::edit::edit_own_part;
@@ -23,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_records))
         .routes(routes!(review))
+        .routes(routes!(erase::erase))
 }
 
 /// Filters for the review list.

@@ -100,5 +100,6 @@ async fn sync(
         more: page.more,
         events: page.events,
         settings,
+        erased: page.erased,
     }))
 }

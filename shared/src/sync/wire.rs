@@ -69,6 +69,10 @@ pub struct SyncResponse {
     pub events: Vec<Event>,
     /// The programme settings in force.
     pub settings: ProgrammeSettings,
+    /// Records erased on the server (at the person's request) after the cursor: the phone
+    /// drops its copy. Random ids, nothing personal, so every user is sent every one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erased: Vec<Uuid>,
 }
 
 /// The server's answer for one pushed document.
