@@ -245,3 +245,9 @@ pub fn options<T: Copy>(
 ) -> Vec<(&'static str, &'static str)> {
     all.iter().map(|v| (code(*v), label(*v))).collect()
 }
+
+/// "14:05" in the phone's time zone.
+pub fn time_of_day(ms: i64) -> String {
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!("{:02}:{:02}", at.get_hours(), at.get_minutes())
+}

@@ -8,6 +8,7 @@ mod capture;
 mod components;
 mod records;
 mod signin;
+mod signout;
 mod staff;
 pub use staff::StaffApp;
 mod stall;
@@ -20,7 +21,9 @@ use leptos::prelude::*;
 use capture::CheckForm;
 use records::RecordsList;
 use signin::SignIn;
+use signout::SignOutItem;
 use stall::StallPicker;
+use stallside_shared::crdt::Role;
 use state::{app_state, AppState, Screen};
 
 /// The whole app: the NHS header with the sync status, and the screen for where the person
@@ -119,7 +122,12 @@ fn CurrentScreen() -> impl IntoView {
         Screen::Stall => view! { <StallPicker /> }.into_any(),
         Screen::Capture(correcting) => view! { <CheckForm correcting=correcting /> }.into_any(),
         Screen::Records => view! { <RecordsList /> }.into_any(),
-        Screen::Flags | Screen::Dashboard | Screen::Events | Screen::Volunteers | Screen::Review => {
+        Screen::Flags
+        | Screen::Dashboard
+        | Screen::Events
+        | Screen::Volunteers
+        | Screen::Review
+        | Screen::Phones => {
             view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
         }
     }
@@ -143,7 +151,7 @@ fn Header(staff: bool) -> impl IntoView {
     let role = Memo::new(move |_| {
         state
             .session
-            .with(|s| s.as_ref().map(|s| s.user.role.clone()))
+            .with(|s| s.as_ref().map(|s| s.user.role))
             .filter(|_| !state.signed_out.get())
     });
     let nav = move |label: &'static str, screen: Screen| {
@@ -164,21 +172,23 @@ fn Header(staff: bool) -> impl IntoView {
                 {(!staff).then(|| view! { <SyncStatus /> })}
             </div>
             {move || role.get().map(|role| {
-                let items = match role.as_str() {
-                    _ if staff != (role != "volunteer") => Vec::new(),
-                    "supervisor" => vec![nav("Flags", Screen::Flags)],
-                    "coordinator" => vec![
+                let items = match role {
+                    _ if staff != (role != Role::Volunteer) => Vec::new(),
+                    Role::Supervisor => vec![nav("Flags", Screen::Flags)],
+                    Role::Coordinator => vec![
                         nav("Dashboard", Screen::Dashboard),
                         nav("Review", Screen::Review),
                         nav("Events", Screen::Events),
                         nav("Volunteers", Screen::Volunteers),
+                        nav("Phones", Screen::Phones),
                     ],
-                    _ => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
+                    Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };
+                let sign_out = (!items.is_empty()).then(|| view! { <SignOutItem /> });
                 view! {
                     <nav class="nhsuk-header__navigation" aria-label="Menu">
                         <div class="nhsuk-header__navigation-container nhsuk-width-container">
-                            <ul class="nhsuk-header__navigation-list">{items}</ul>
+                            <ul class="nhsuk-header__navigation-list">{items}{sign_out}</ul>
                         </div>
                     </nav>
                 }
@@ -217,7 +227,7 @@ fn SyncStatus() -> impl IntoView {
     let visible = Memo::new(move |_| {
         state
             .session
-            .with(|s| s.as_ref().is_some_and(|s| s.user.role == "volunteer"))
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Volunteer))
             || unsynced.get() > 0
     });
     view! {

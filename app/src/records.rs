@@ -7,7 +7,7 @@ use stallside_shared::calendar::date;
 use stallside_shared::clock::now_ms;
 use stallside_shared::record::FollowUpState;
 use stallside_shared::sync::client::{status, Status};
-use stallside_shared::triage::Band;
+use stallside_shared::triage::Tone;
 
 use crate::state::{app_state, Screen};
 use crate::store::LocalRecord;
@@ -72,17 +72,15 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
         Status::OnPhone => ("nhsuk-tag nhsuk-tag--grey", "On this phone"),
         Status::Rejected(_) => ("nhsuk-tag nhsuk-tag--red", "Not accepted"),
     };
-    let band_tag = match s.band {
-        Band::Emergency | Band::Severe | Band::IrregularPulse | Band::LowUrgent => {
-            "nhsuk-tag nhsuk-tag--red"
-        }
-        Band::Stage2 => "nhsuk-tag nhsuk-tag--orange",
-        Band::Stage1 => "nhsuk-tag nhsuk-tag--yellow",
-        Band::Low => "nhsuk-tag nhsuk-tag--blue",
-        Band::Normal => "nhsuk-tag nhsuk-tag--green",
+    let band_tag = match s.band.tone() {
+        Tone::Emergency | Tone::Urgent => "nhsuk-tag nhsuk-tag--red",
+        Tone::High => "nhsuk-tag nhsuk-tag--orange",
+        Tone::Raised => "nhsuk-tag nhsuk-tag--yellow",
+        Tone::Low => "nhsuk-tag nhsuk-tag--blue",
+        Tone::Normal => "nhsuk-tag nhsuk-tag--green",
     };
     let result = s.result_label();
-    let time = time_of_day(s.recorded_at_ms);
+    let time = crate::components::time_of_day(s.recorded_at_ms);
     let edit_window_ms = state
         .settings
         .with_untracked(|settings| settings.edit_window_ms());
@@ -114,10 +112,4 @@ fn RecordItem(record: LocalRecord) -> impl IntoView {
             })}
         </li>
     }
-}
-
-/// "14:05" in the phone's time zone.
-fn time_of_day(ms: i64) -> String {
-    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    format!("{:02}:{:02}", at.get_hours(), at.get_minutes())
 }

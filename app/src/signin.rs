@@ -2,26 +2,12 @@
 //! restarts; when it ends, unsynced checks stay and wait for the next sign-in.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{LoginRequest, LoginResponse};
 
 use crate::api;
 use crate::components::{ErrorSummary, Problem, TextField};
-use crate::state::{app_state, Screen, Session, User};
+use crate::state::{app_state, Screen};
 use crate::store;
-
-#[derive(Serialize)]
-struct LoginRequest {
-    username: String,
-    password: String,
-    device_id: String,
-}
-
-#[derive(Deserialize)]
-struct LoginResponse {
-    token: String,
-    expires_at_ms: i64,
-    user: User,
-}
 
 /// The sign-in form.
 #[component]
@@ -48,12 +34,7 @@ pub fn SignIn() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, LoginResponse>("/api/login", None, &request).await {
-                Ok(response) => {
-                    let session = Session {
-                        token: response.token,
-                        expires_at_ms: response.expires_at_ms,
-                        user: response.user,
-                    };
+                Ok(session) => {
                     let stored = match store::get().await {
                         Ok(s) => s.set_meta("session", &session).await,
                         Err(e) => Err(e),
@@ -61,11 +42,12 @@ pub fn SignIn() -> impl IntoView {
                     match stored {
                         Ok(()) => {
                             let home = Screen::home(
-                                &session.user.role,
+                                session.user.role,
                                 state.stall.get_untracked().is_some(),
                             );
                             state.session.set(Some(session));
                             state.signed_out.set(false);
+                            state.stopped.set(false);
                             password.set(String::new());
                             state.screen.set(home);
                             state.kick_sync();
@@ -88,6 +70,12 @@ pub fn SignIn() -> impl IntoView {
     };
     view! {
         <h1>"Sign in"</h1>
+        {move || state.stopped.get().then(|| view! {
+            <div class="nhsuk-inset-text" data-testid="stopped">
+                <span class="nhsuk-u-visually-hidden">"Information: "</span>
+                <p>"A coordinator stopped this phone. Its checks were sent to the server, then everything on it was erased."</p>
+            </div>
+        })}
         {move || (waiting.get() > 0).then(|| view! {
             <div class="nhsuk-warning-callout">
                 <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Checks waiting"</span></h2>

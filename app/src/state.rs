@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use stallside_shared::api::LoginResponse;
+use stallside_shared::crdt::Role;
 use stallside_shared::sync::client::{status, Status};
 use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::ProgrammeSettings;
@@ -10,29 +12,9 @@ use uuid::Uuid;
 
 use crate::store::{self, LocalRecord, StoreError};
 
-/// A signed-in user, as the device keeps them (the token works offline until it expires).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Session {
-    /// Bearer token.
-    pub token: String,
-    /// When it stops working.
-    pub expires_at_ms: i64,
-    /// Who.
-    pub user: User,
-}
-
-/// The signed-in user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct User {
-    /// User id.
-    pub id: String,
-    /// Name to show.
-    pub display_name: String,
-    /// volunteer, coordinator or supervisor.
-    pub role: String,
-    /// Boroughs.
-    pub areas: Vec<String>,
-}
+/// A signed-in user, as the device keeps them: the server's sign-in answer as it came (the
+/// token works offline until it expires).
+pub type Session = LoginResponse;
 
 /// This phone's identity: made once, kept for ever. (Its Automerge actor ids are per user:
 /// see [`crate::store::Store::actor_for`].)
@@ -65,16 +47,18 @@ pub enum Screen {
     Volunteers,
     /// Coordinator: record review.
     Review,
+    /// Coordinator: volunteers' phones, and stopping a lost one.
+    Phones,
 }
 
 impl Screen {
     /// The first screen for a role after signing in.
-    pub fn home(role: &str, stall_chosen: bool) -> Screen {
+    pub fn home(role: Role, stall_chosen: bool) -> Screen {
         match (role, stall_chosen) {
-            ("supervisor", _) => Screen::Flags,
-            ("coordinator", _) => Screen::Dashboard,
-            (_, false) => Screen::Stall,
-            (_, true) => Screen::Capture(None),
+            (Role::Supervisor, _) => Screen::Flags,
+            (Role::Coordinator, _) => Screen::Dashboard,
+            (Role::Volunteer, false) => Screen::Stall,
+            (Role::Volunteer, true) => Screen::Capture(None),
         }
     }
 }
@@ -121,6 +105,8 @@ pub struct AppState {
     pub check_in_progress: RwSignal<bool>,
     /// Where the volunteer asked to go from a check part-way through, while the app asks.
     pub leaving: RwSignal<Option<Screen>>,
+    /// A coordinator stopped this phone and it erased itself: the sign-in screen says so.
+    pub stopped: RwSignal<bool>,
 }
 
 impl AppState {
@@ -141,6 +127,7 @@ impl AppState {
             participant_view: RwSignal::new(false),
             check_in_progress: RwSignal::new(false),
             leaving: RwSignal::new(None),
+            stopped: RwSignal::new(false),
         }
     }
 
@@ -201,12 +188,30 @@ impl AppState {
             }
         });
     }
+
+    /// Removes records erased on request from the records signal.
+    pub fn drop_records(&self, ids: &[Uuid]) {
+        if ids.is_empty() {
+            return;
+        }
+        self.records
+            .update(|all| all.retain(|r| !ids.contains(&r.id)));
+    }
 }
 
 impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A new identity for this phone, stored: at first start, and after a coordinator stopped it.
+pub async fn new_device(store: &store::Store) -> Result<Device, StoreError> {
+    let device = Device {
+        device_id: Uuid::new_v4().to_string(),
+    };
+    store.set_meta("device", &device).await?;
+    Ok(device)
 }
 
 /// The state from context.
@@ -221,13 +226,7 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
     store::idb::request_persistence();
     let device = match store.meta::<Device>("device").await? {
         Some(device) => device,
-        None => {
-            let device = Device {
-                device_id: Uuid::new_v4().to_string(),
-            };
-            store.set_meta("device", &device).await?;
-            device
-        }
+        None => new_device(&store).await?,
     };
     state.device.set(Some(device));
     if with_records {
@@ -256,7 +255,7 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
         .is_some_and(|s| s.expires_at_ms <= stallside_shared::clock::now_ms());
     state.signed_out.set(expired);
     state.screen.set(match (&session, expired) {
-        (Some(session), false) => Screen::home(&session.user.role, stall.is_some()),
+        (Some(session), false) => Screen::home(session.user.role, stall.is_some()),
         _ => Screen::SignIn,
     });
     state.session.set(session);

@@ -1,16 +1,16 @@
 //! The phone's sync loop: at start, when the connection comes back, every 30 seconds, after
 //! a save and on the button; with backoff and jitter after a failure. Each round trip is the
-//! shared sans-IO client ([`stallside_shared::sync::client`]) over `fetch` and IndexedDB.
+//! shared sans-IO session ([`stallside_shared::sync::session`]) over `fetch` and IndexedDB.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
 use stallside_shared::sync::backoff::retry_delay_ms;
-use stallside_shared::sync::client::{
-    apply_response, build_request, forget_sent_contact, merge_pulled, needs_push, Effect, Outgoing,
-};
-use stallside_shared::sync::wire::{Event, SyncResponse};
+use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
+use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
+use stallside_shared::sync::wire::{DeviceReport, Event, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -19,10 +19,6 @@ use crate::api::{self, ApiError};
 use crate::state::AppState;
 use crate::store::{self, DocWrite, LocalRecord, StoreError};
 
-/// Records pushed per request.
-const BATCH: usize = 200;
-/// Documents pulled per request.
-const PAGE: u32 = 500;
 /// Time between syncs when all is well.
 const INTERVAL_MS: u64 = 30_000;
 
@@ -35,6 +31,9 @@ pub enum SyncFailure {
     /// The phone's storage failed.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// The session was driven out of order (a bug in this driver).
+    #[error("{0}")]
+    Session(#[from] SessionError),
 }
 
 /// Starts the background loop (once per page).
@@ -76,7 +75,7 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
     let Some(session) = state
         .session
         .get_untracked()
-        .filter(|s| s.user.role == "volunteer")
+        .filter(|s| s.user.role == Role::Volunteer)
     else {
         return Ok(());
     };
@@ -101,14 +100,18 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
     result
 }
 
+/// Drives one shared [`Session`] over `fetch` and IndexedDB: offers it the signed-in
+/// volunteer's records that may need pushing, sends what it asks, stores what it returns.
 async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), SyncFailure> {
     let store = store::get().await?;
-    let mut cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
-    for _ in 0..10_000 {
+    let cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
+    let limits = Limits::default();
+    let mut session = Session::new(cursor, limits);
+    loop {
         let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
             all.iter()
                 .filter(|r| r.summary.volunteer_id == user_id && needs_push(&r.sync, &r.heads))
-                .take(BATCH)
+                .take(limits.batch)
                 .cloned()
                 .collect()
         });
@@ -124,104 +127,120 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 contact: r.contact.clone(),
             })
         });
-        let (request, in_flight) = build_request(cursor, outgoing.collect::<Vec<_>>(), Some(PAGE));
-        let pushed = request.push.len();
-        let response: SyncResponse = api::post("/api/sync", Some(token), &request).await?;
-        let (effects, next_cursor, more) = apply_response(&in_flight, &response);
-        apply(state, &store, effects, next_cursor, &response).await?;
-        cursor = next_cursor;
-        let left = state.records.with_untracked(|all| {
-            all.iter()
-                .any(|r| r.summary.volunteer_id == user_id && needs_push(&r.sync, &r.heads))
-        });
-        if !(more || left && pushed > 0) {
+        let Some(mut request) = session.poll_request(outgoing) else {
             break;
-        }
+        };
+        request.device = Some(DeviceReport {
+            unsynced: state
+                .records
+                .with_untracked(|all| all.iter().filter(|r| needs_push(&r.sync, &r.heads)).count())
+                .try_into()
+                .unwrap_or(u32::MAX),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        });
+        let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
+            Ok(response) => response,
+            Err(e) => {
+                session.handle_lost();
+                return Err(e.into());
+            }
+        };
+        let effects = session.handle_response(&response)?;
+        apply(state, &store, effects).await?;
+    }
+    if session.phase() == Phase::Stopped {
+        erase_phone(state, &store).await?;
     }
     Ok(())
 }
 
-/// Stores one response's effects, the cursor, events and settings in one transaction, under
-/// the write lock, starting from the records as they are now (a check saved during the round
-/// trip is not overwritten).
+/// A coordinator stopped this phone (lost or stolen) and it has sent what it held: erase its
+/// records, drafts and session, and give it a new identity, so whoever holds it finds nothing.
+async fn erase_phone(state: AppState, store: &store::Store) -> Result<(), SyncFailure> {
+    let _guard = store::write_lock().await;
+    store.erase_all().await?;
+    store::draft::forget_all();
+    let device = crate::state::new_device(store).await?;
+    state.device.set(Some(device));
+    state.records.set(Vec::new());
+    state.events.set(Vec::new());
+    state.stall.set(None);
+    state.session.set(None);
+    state.stopped.set(true);
+    state.screen.set(crate::state::Screen::SignIn);
+    Ok(())
+}
+
+/// Stores one response's effects in one transaction, under the write lock, starting from the
+/// records as they are now (a check saved during the round trip is not overwritten).
 async fn apply(
     state: AppState,
     store: &store::Store,
     effects: Vec<Effect>,
-    cursor: u64,
-    response: &SyncResponse,
 ) -> Result<(), SyncFailure> {
     let _guard = store::write_lock().await;
     let current: HashMap<Uuid, LocalRecord> = state
         .records
         .with_untracked(|all| all.iter().map(|r| (r.id, r.clone())).collect());
     let mut updated: HashMap<Uuid, (LocalRecord, DocWrite)> = HashMap::new();
+    let mut erased: Vec<Uuid> = Vec::new();
+    let mut events = state.events.get_untracked();
+    let mut settings = None;
+    let mut meta: Vec<(&str, String)> = Vec::new();
     for effect in effects {
-        match effect {
-            Effect::Acknowledged {
-                id,
-                server_heads,
-                sent_contact,
-            } => {
-                if let Some(mut entry) = latest(&updated, &current, id) {
-                    entry.sync.acknowledged(server_heads);
-                    forget_sent_contact(&mut entry.contact, sent_contact.as_ref());
-                    let doc = updated.remove(&id).and_then(|(_, d)| d);
-                    updated.insert(id, (entry, doc));
+        match &effect {
+            Effect::Acknowledged { id, .. } | Effect::Rejected { id, .. } => {
+                if let Some(mut entry) = latest(&updated, &current, *id) {
+                    effect.update_record(&mut entry.sync, &mut entry.contact);
+                    let doc = updated.remove(id).and_then(|(_, d)| d);
+                    updated.insert(*id, (entry, doc));
                 }
             }
-            Effect::Rejected {
-                id,
-                code,
-                reason,
-                pushed_heads,
-            } => {
-                if let Some(mut entry) = latest(&updated, &current, id) {
-                    entry.sync.refused(&code, reason, pushed_heads);
-                    let doc = updated.remove(&id).and_then(|(_, d)| d);
-                    updated.insert(id, (entry, doc));
-                }
-            }
-            Effect::Merge {
-                id,
-                doc,
-                server_heads,
-            } => {
-                let before = latest(&updated, &current, id);
-                let local = match updated.get(&id).and_then(|(_, d)| d.clone()) {
+            Effect::Merge { id, doc, .. } => {
+                let before = latest(&updated, &current, *id);
+                let local = match updated.get(id).and_then(|(_, d)| d.clone()) {
                     Some(bytes) => Some(
                         stallside_shared::crdt::RecordDoc::load(&bytes)
                             .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     ),
-                    None => store.doc(id).await?,
+                    None => store.doc(*id).await?,
                 };
                 let mut merged =
-                    merge_pulled(local, &doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let mut sync = before.as_ref().map(|r| r.sync.clone()).unwrap_or_default();
-                sync.merged(server_heads);
-                let contact = before.and_then(|r| r.contact);
-                let entry = LocalRecord::describe(id, &mut merged, sync, contact)?;
-                updated.insert(id, (entry, Some(merged.save())));
+                    merge_pulled(local, doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let (mut sync, mut contact) =
+                    before.map(|r| (r.sync, r.contact)).unwrap_or_default();
+                effect.update_record(&mut sync, &mut contact);
+                let entry = LocalRecord::describe(*id, &mut merged, sync, contact)?;
+                updated.insert(*id, (entry, Some(merged.save())));
             }
+            Effect::Erase { id } => {
+                updated.remove(id);
+                erased.push(*id);
+            }
+            Effect::Events(changed) => {
+                for event in changed {
+                    upsert_event(&mut events, event.clone());
+                }
+            }
+            Effect::Settings(new) => settings = Some(*new),
+            Effect::Cursor(cursor) => meta.push(("cursor", cursor.to_string())),
         }
     }
-    let mut events = state.events.get_untracked();
-    for event in &response.events {
-        upsert_event(&mut events, event.clone());
+    meta.push(("events", serde_json::to_string(&events).unwrap_or_default()));
+    if let Some(settings) = &settings {
+        meta.push((
+            "settings",
+            serde_json::to_string(settings).unwrap_or_default(),
+        ));
     }
     let writes: Vec<(LocalRecord, DocWrite)> = updated.into_values().collect();
-    let meta = [
-        ("cursor", cursor.to_string()),
-        ("events", serde_json::to_string(&events).unwrap_or_default()),
-        (
-            "settings",
-            serde_json::to_string(&response.settings).unwrap_or_default(),
-        ),
-    ];
-    store.write(&writes, &meta).await?;
+    store.write(&writes, &erased, &meta).await?;
     state.put_records(writes.into_iter().map(|(entry, _)| entry));
+    state.drop_records(&erased);
     state.events.set(events);
-    state.settings.set(response.settings);
+    if let Some(settings) = settings {
+        state.settings.set(settings);
+    }
     Ok(())
 }
 

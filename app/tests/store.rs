@@ -34,7 +34,7 @@ async fn checks_are_committed_and_read_back() {
         let mut doc = RecordDoc::create(&record, &meta).unwrap();
         let entry = LocalRecord::describe(id, &mut doc, SyncState::default(), None).unwrap();
         store
-            .write(&[(entry.clone(), Some(doc.save()))], &[])
+            .write(&[(entry.clone(), Some(doc.save()))], &[], &[])
             .await
             .unwrap();
         written.push((entry, record));

@@ -22,6 +22,10 @@ pub enum Action {
     AccountChange,
     /// A coordinator created or changed an event.
     EventChange,
+    /// A coordinator stopped a phone.
+    DeviceStop,
+    /// A supervisor handed a flag back to the queue.
+    FlagRelease,
     /// A coordinator erased a record at the person's request.
     Erase,
     /// The retention sweep erased contact numbers past their time.
@@ -38,6 +42,8 @@ impl Action {
             Action::ContactRead => "contact_read",
             Action::AccountChange => "account_change",
             Action::EventChange => "event_change",
+            Action::DeviceStop => "device_stop",
+            Action::FlagRelease => "flag_release",
             Action::Erase => "erase",
             Action::Retention => "retention",
         }

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod error;
 pub mod events;
 pub mod flags;
@@ -85,6 +86,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(users::routes())
+        .merge(devices::routes())
         .merge(events::routes())
         .merge(sync::routes())
         .merge(flags::routes())

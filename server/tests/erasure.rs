@@ -123,10 +123,50 @@ fn a_coordinator_erases_a_record_everywhere_and_it_cannot_come_back() {
         (report.rejected[0].0, report.rejected[0].1.as_str()),
         (id, "erased")
     );
+    assert_eq!(report.erased, 1, "and the phone drops its copy: {report:?}");
+    assert!(!phone.records.contains_key(&id) && phone.records.contains_key(&kept));
     assert_eq!(
         server.count(&format!(
             "SELECT COUNT(*) FROM documents WHERE id = '{key}'"
         )),
         0
     );
+}
+
+#[test]
+fn a_record_erased_on_the_server_disappears_from_a_phone_that_held_it_after_its_next_sync() {
+    let server = Server::start();
+    let mut first = Phone::new(server.demo("volunteer", "phone"));
+    let stall = Stall::library(&first.client.user_id, BARNET);
+    let id = first.record(synthetic::check(5, &stall, now() - 60_000), None);
+    let other = first.record(synthetic::check(6, &stall, now() - 60_000), None);
+    first.sync().unwrap();
+    let mut second = Phone::new(server.demo("volunteer", "second-phone"));
+    second.sync().unwrap();
+    assert!(
+        second.records.contains_key(&id),
+        "the second phone holds the record"
+    );
+
+    let coordinator = server.demo("coordinator", "laptop");
+    let (status, _) = common::request(
+        &coordinator.url,
+        "DELETE",
+        &format!("/api/records/{id}"),
+        Some(&coordinator.token),
+        None,
+    );
+    assert_eq!(status, 204);
+    assert!(
+        second.records.contains_key(&id),
+        "nothing changes on a phone before it syncs"
+    );
+
+    for phone in [&mut second, &mut first] {
+        let report = phone.sync().unwrap();
+        assert_eq!(report.erased, 1, "{report:?}");
+        assert!(!phone.records.contains_key(&id), "gone after the next sync");
+        assert!(phone.records.contains_key(&other), "the rest stays");
+        assert_eq!(phone.sync().unwrap().erased, 0, "and told only once");
+    }
 }

@@ -62,7 +62,7 @@ fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
 
     // A new phone of the same volunteer pulls every record, page by page.
     let mut second = Phone::new(server.demo("volunteer", "phone-b"));
-    second.page_size = Some(7);
+    second.limits.page_size = 7;
     let pulled = second.sync().unwrap();
     assert_eq!(pulled.pulled, 20);
     assert_eq!(pulled.requests, 3);
@@ -388,7 +388,7 @@ fn acknowledged_records_survive_sigkill_and_retries_complete_without_duplicates(
     for c in checks(&phone, 600, 700) {
         phone.record(c, None);
     }
-    phone.push_batch = 25;
+    phone.limits.batch = 25;
     // Push in a thread while the main thread kills the server mid-stream.
     let data_dir = server.data_dir.clone();
     let url = server.url.clone();

@@ -7,6 +7,9 @@
 #[macro_use]
 mod vocab_macro;
 
+pub use vocab_macro::Vocab;
+
+pub mod api;
 pub mod area;
 pub mod calendar;
 pub mod clock;

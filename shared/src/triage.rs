@@ -197,6 +197,41 @@ impl Band {
         let position = Band::ALL.iter().position(|b| *b == self).unwrap_or(0);
         (Band::ALL.len() - 1 - position) as u8
     }
+
+    /// How loudly the band is shown: one scale for the volunteer's card, the records list and
+    /// the supervisor's queue, so no screen groups the bands its own way.
+    pub fn tone(self) -> Tone {
+        match self {
+            Band::Emergency => Tone::Emergency,
+            Band::Severe | Band::IrregularPulse | Band::LowUrgent => Tone::Urgent,
+            Band::Stage2 => Tone::High,
+            Band::Stage1 => Tone::Raised,
+            Band::Low => Tone::Low,
+            Band::Normal => Tone::Normal,
+        }
+    }
+
+    /// The bands that need an immediate or same-day response.
+    pub fn is_urgent(self) -> bool {
+        matches!(self.tone(), Tone::Emergency | Tone::Urgent)
+    }
+}
+
+/// How loudly a band is shown, loudest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Call 999 now.
+    Emergency,
+    /// Seen the same day.
+    Urgent,
+    /// High: a GP appointment within weeks.
+    High,
+    /// Raised: checked again.
+    Raised,
+    /// Low with symptoms.
+    Low,
+    /// Nothing to act on.
+    Normal,
 }
 
 fn reading_at_least(input: &TriageInput, systolic: u16, diastolic: u16) -> bool {

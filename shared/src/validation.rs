@@ -304,6 +304,34 @@ fn is_ons_local_authority(code: &str) -> bool {
         .any(|prefix| is_code(code, prefix))
 }
 
+/// A normalised number grouped as people read it aloud: "07700 900123", "020 7946 0018".
+pub fn phone_for_reading(national: &str) -> String {
+    let split = |at: &[usize]| {
+        let mut out = String::new();
+        let mut last = 0;
+        for &cut in at.iter().chain(std::iter::once(&national.len())) {
+            if cut > last && cut <= national.len() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&national[last..cut]);
+                last = cut;
+            }
+        }
+        out
+    };
+    if national.starts_with("02") && national.len() == 11 {
+        split(&[3, 7])
+    } else {
+        split(&[5])
+    }
+}
+
+/// A normalised number as a `tel:` link, in international form so it dials from anywhere.
+pub fn phone_link(national: &str) -> String {
+    format!("tel:+44{}", national.trim_start_matches('0'))
+}
+
 /// A nine-character ONS code: the prefix and six digits.
 fn is_code(code: &str, prefix: &str) -> bool {
     code.len() == 9

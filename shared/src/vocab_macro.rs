@@ -1,4 +1,14 @@
-//! The `vocab!` macro behind every closed list in the record.
+//! The `vocab!` macro behind every closed list in the record, and the [`Vocab`] trait that
+//! lets the edges (SQL columns, query strings) read any of them the same way.
+
+/// A closed list with stable codes.
+pub trait Vocab: Sized + Copy + 'static {
+    /// The stable machine code.
+    fn code_of(self) -> &'static str;
+
+    /// Parses a stable code back; `None` for anything not on the list.
+    fn parse_code(code: &str) -> Option<Self>;
+}
 
 /// Declares a closed list: the enum, its stable codes, labels and the full list in display order.
 macro_rules! vocab {
@@ -38,6 +48,16 @@ macro_rules! vocab {
             /// Parses a stable code back; `None` for anything not on the list.
             pub fn from_code(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl $crate::Vocab for $name {
+            fn code_of(self) -> &'static str {
+                self.code()
+            }
+
+            fn parse_code(code: &str) -> Option<Self> {
+                Self::from_code(code)
             }
         }
     };

@@ -20,11 +20,12 @@ use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role, Touched};
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::*;
 use stallside_shared::review;
-use stallside_shared::sync::client::{heads_hex, status, InFlight, Status};
+use stallside_shared::sync::client::{heads_hex, status, Status};
 use stallside_shared::sync::judge::{
     judge, settle, ActorOwner, ContactEffect, Policy, Pusher, Settled,
 };
 use stallside_shared::sync::replica::{Held, Replica};
+use stallside_shared::sync::session::{Limits, Phase, Session, SessionError};
 use stallside_shared::sync::wire::{
     ContactDetails, PulledDoc, PushDoc, PushResult, SyncRequest, SyncResponse,
 };
@@ -36,6 +37,12 @@ const START_MS: i64 = 1_800_000_000_000;
 const DAY_MS: i64 = 24 * 3_600_000;
 const ISLINGTON: &str = "E09000019";
 const CAMDEN: &str = "E09000007";
+/// Small batches and pages, so a session takes several rounds and faults land between them.
+const LIMITS: Limits = Limits {
+    batch: 3,
+    page_size: 4,
+    max_rounds: 200,
+};
 
 #[test]
 fn sync_survives_seeded_faults() {
@@ -260,6 +267,7 @@ impl World {
                 contact: None,
             }],
             page_size: None,
+            device: None,
         };
         let response = self.server.sync(&pusher, &request, now);
         assert!(
@@ -279,62 +287,69 @@ impl World {
         phone.replica = Replica::default();
     }
 
-    /// One phone syncs over a faulty network.
+    /// One phone's session meets a faulty network for one round trip.
     fn sync_with_faults(&mut self, rng: &mut Rng) {
         let now = self.now_ms;
         let i = rng.below(self.phones.len() as u64) as usize;
         let fault = rng.below(8);
         let phone = &mut self.phones[i];
-        let (request, in_flight) = phone.request();
+        let mut session = phone.replica.session(LIMITS);
+        let request = phone
+            .replica
+            .poll_request(&mut session)
+            .expect("a new session always asks");
         match fault {
             // Dropped on the way: the server never sees it.
-            0 => {}
+            0 => session.handle_lost(),
             // The answer is lost: the server committed, the phone heard nothing.
             1 => {
                 self.server.sync(&phone.user, &request, now);
+                session.handle_lost();
             }
-            // Delivered twice; the phone hears the second answer.
+            // Delivered twice; the phone hears both answers, and the second is refused.
             2 => {
-                self.server.sync(&phone.user, &request, now);
-                let response = self.server.sync(&phone.user, &request, now);
-                phone.apply(&in_flight, &response);
+                let first = self.server.sync(&phone.user, &request, now);
+                let second = self.server.sync(&phone.user, &request, now);
+                phone.take(&mut session, &first);
+                assert_eq!(
+                    session.handle_response(&second),
+                    Err(SessionError::NotWaiting),
+                    "a duplicated answer was taken"
+                );
             }
             // The server crashes mid-request: nothing it did is kept.
             3 => {
                 let saved = self.server.clone();
                 self.server.sync(&phone.user, &request, now);
                 self.server = saved;
+                session.handle_lost();
             }
             // An old request arrives late, after a newer one was answered.
             4 => {
+                let response = self.server.sync(&phone.user, &request, now);
+                phone.take(&mut session, &response);
                 if let Some(stale) = phone.last_request.take() {
-                    let response = self.server.sync(&phone.user, &request, now);
-                    phone.apply(&in_flight, &response);
                     self.server.sync(&phone.user, &stale, now);
                 }
             }
             _ => {
                 let response = self.server.sync(&phone.user, &request, now);
-                phone.apply(&in_flight, &response);
+                phone.take(&mut session, &response);
             }
         }
         phone.last_request = Some(request);
     }
 
-    /// The network heals: every phone syncs until it has nothing to push and nothing to pull.
+    /// The network heals: every phone runs a session until it is done.
     fn quiesce(&mut self) {
         let now = self.now_ms;
         for phone in &mut self.phones {
-            for round in 0.. {
-                assert!(round < 50, "sync did not settle");
-                let (request, in_flight) = phone.request();
+            let mut session = phone.replica.session(LIMITS);
+            while let Some(request) = phone.replica.poll_request(&mut session) {
                 let response = self.server.sync(&phone.user, &request, now);
-                let more = response.more;
-                phone.apply(&in_flight, &response);
-                if !more && phone.request().0.push.is_empty() {
-                    break;
-                }
+                phone.take(&mut session, &response);
             }
+            assert_eq!(session.phase(), Phase::Done, "sync did not settle");
         }
     }
 
@@ -461,13 +476,12 @@ impl Phone {
         pick(&self.replica.records, rng)
     }
 
-    /// The next request: everything unsent, and a small page of the pull.
-    fn request(&mut self) -> (SyncRequest, InFlight) {
-        self.replica.request(usize::MAX, Some(4))
-    }
-
-    fn apply(&mut self, in_flight: &InFlight, response: &SyncResponse) {
-        self.replica.apply(in_flight, response).expect("merge");
+    /// Takes an answer and stores what it says.
+    fn take(&mut self, session: &mut Session, response: &SyncResponse) {
+        let effects = session
+            .handle_response(response)
+            .expect("a request was out");
+        self.replica.apply(effects).expect("merge");
     }
 }
 
@@ -508,6 +522,7 @@ impl Server {
             events: Vec::new(),
             settings: Default::default(),
             erased: Vec::new(),
+            stop: false,
         }
     }
 

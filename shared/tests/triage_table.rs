@@ -264,6 +264,17 @@ fn deadlines_are_settings() {
 }
 
 #[test]
+fn urgent_bands_are_those_due_the_same_day_or_sooner() {
+    let settings = ProgrammeSettings::default();
+    for band in Band::ALL {
+        let due_within_a_day = settings
+            .deadline_minutes(*band, true)
+            .is_some_and(|m| m <= settings.same_day_minutes);
+        assert_eq!(band.is_urgent(), due_within_a_day, "{band:?}");
+    }
+}
+
+#[test]
 fn urgency_follows_table_order() {
     let urgencies: Vec<u8> = Band::ALL.iter().map(|b| b.urgency()).collect();
     assert_eq!(urgencies, vec![7, 6, 5, 4, 3, 2, 1, 0]);

@@ -156,3 +156,20 @@ fn an_emergency_is_saved_with_what_was_taken_before_999() {
         "what was taken is still checked"
     );
 }
+
+#[test]
+fn contact_numbers_read_in_groups_and_dial_internationally() {
+    use stallside_shared::validation::{normalise_phone, phone_for_reading, phone_link};
+    let cases = [
+        ("07700900123", "07700 900123", "tel:+447700900123"),
+        ("+44 7700 900123", "07700 900123", "tel:+447700900123"),
+        ("020 7946 0018", "020 7946 0018", "tel:+442079460018"),
+        ("01632 960001", "01632 960001", "tel:+441632960001"),
+        ("0169 772 1234", "01697 721234", "tel:+441697721234"),
+    ];
+    for (typed, read, link) in cases {
+        let national = normalise_phone(typed).unwrap();
+        assert_eq!(phone_for_reading(&national), read, "{typed}");
+        assert_eq!(phone_link(&national), link, "{typed}");
+    }
+}

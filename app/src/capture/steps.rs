@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stallside_shared::record::*;
-use stallside_shared::triage::{Band, ProgrammeSettings};
+use stallside_shared::triage::{Band, ProgrammeSettings, Tone};
 
 use super::area;
 use super::draft::{toggle, Draft, ReadingsNext, ResultView};
@@ -582,15 +582,13 @@ fn LowSymptomsStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> im
 
 /// The card's colour: the urgency of the band.
 fn urgency_class(band: Band) -> &'static str {
-    match band {
-        Band::Emergency => "stallside-result stallside-result--emergency",
-        Band::Severe | Band::IrregularPulse | Band::LowUrgent => {
-            "stallside-result stallside-result--urgent"
-        }
-        Band::Stage2 => "stallside-result stallside-result--stage2",
-        Band::Stage1 => "stallside-result stallside-result--stage1",
-        Band::Low => "stallside-result stallside-result--low",
-        Band::Normal => "stallside-result stallside-result--normal",
+    match band.tone() {
+        Tone::Emergency => "stallside-result stallside-result--emergency",
+        Tone::Urgent => "stallside-result stallside-result--urgent",
+        Tone::High => "stallside-result stallside-result--stage2",
+        Tone::Raised => "stallside-result stallside-result--stage1",
+        Tone::Low => "stallside-result stallside-result--low",
+        Tone::Normal => "stallside-result stallside-result--normal",
     }
 }
 

@@ -2,25 +2,15 @@
 //! reach the volunteers' phones with their next sync.
 
 use leptos::prelude::*;
-use serde::Serialize;
+use stallside_shared::api::{Account, NewEvent};
+use stallside_shared::crdt::Role;
 use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::sync::wire::Event;
 
-use super::volunteers::Account;
 use super::{failure_text, token, Notice};
 use crate::api;
 use crate::components::{options, Choice, TextField};
 use crate::state::app_state;
-
-#[derive(Serialize)]
-struct NewEvent {
-    name: String,
-    date: String,
-    venue: String,
-    venue_type: String,
-    borough: String,
-    volunteer_ids: Vec<String>,
-}
 
 /// Events: the list and a form for a new one.
 #[component]
@@ -47,7 +37,7 @@ pub fn EventsScreen() -> impl IntoView {
             if let Ok(list) = api::get::<Vec<Account>>("/api/users", t.as_deref()).await {
                 volunteers.set(
                     list.into_iter()
-                        .filter(|a| a.role == "volunteer" && !a.disabled)
+                        .filter(|a| a.role == Role::Volunteer && !a.disabled)
                         .collect(),
                 );
             }
@@ -56,11 +46,15 @@ pub fn EventsScreen() -> impl IntoView {
     load();
     let areas = state.my_boroughs();
     let create = move |_| {
+        let Some(venue_type) = venue_type.get_untracked().and_then(VenueType::from_code) else {
+            notice.set(Some("Venue type: choose one from the list".to_owned()));
+            return;
+        };
         let event = NewEvent {
             name: name.get_untracked(),
             date: date.get_untracked(),
             venue: venue.get_untracked(),
-            venue_type: venue_type.get_untracked().unwrap_or_default().to_owned(),
+            venue_type,
             borough: borough.get_untracked().unwrap_or_default().to_owned(),
             volunteer_ids: chosen.get_untracked(),
         };

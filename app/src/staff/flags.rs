@@ -2,32 +2,16 @@
 //! counting down; claim, see the contact number (claimed flags only), record attempts, close.
 
 use leptos::prelude::*;
-use serde::Deserialize;
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
 use stallside_shared::clock::now_ms;
-use stallside_shared::record::{borough_name, Outcome};
-use stallside_shared::triage::Band;
+use stallside_shared::record::{borough_name, FollowUpState, Outcome};
+use stallside_shared::validation::{phone_for_reading, phone_link};
 
+use super::context::RecordContext;
 use super::{countdown, failure_text, token, Notice};
 use crate::api;
+use crate::components::time_of_day;
 use crate::state::app_state;
-
-/// A flag as the server lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Flag {
-    id: String,
-    band: String,
-    systolic: u16,
-    diastolic: u16,
-    recorded_at_ms: i64,
-    deadline_at_ms: Option<i64>,
-    overdue: bool,
-    state: String,
-    claimed_by_me: bool,
-    claimed_by_other: bool,
-    has_contact: bool,
-    outcome: Option<String>,
-    borough: String,
-}
 
 /// The queue.
 #[component]
@@ -79,17 +63,19 @@ pub fn FlagQueue() -> impl IntoView {
 #[component]
 fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl IntoView {
     let state = app_state();
-    let band = Band::from_code(&flag.band).unwrap_or(Band::Normal);
-    let tag = if band.urgency() >= 4 {
+    let band = flag.band;
+    let tag = if band.is_urgent() {
         "nhsuk-tag nhsuk-tag--red"
     } else {
         "nhsuk-tag nhsuk-tag--orange"
     };
     let id = flag.id.clone();
-    let contact = RwSignal::new(None::<String>);
+    let contact = RwSignal::new(None::<Result<String, String>>);
+    let confirming = RwSignal::new(None::<Outcome>);
     let outcome = RwSignal::new(String::new());
-    let due = match (flag.state.as_str(), flag.deadline_at_ms) {
-        ("closed", _) => "Closed".to_owned(),
+    let problem = RwSignal::new(None::<&'static str>);
+    let due = match (flag.state, flag.deadline_at_ms) {
+        (FollowUpState::Closed, _) => "Closed".to_owned(),
         (_, Some(deadline)) => countdown(deadline, now_ms()),
         _ => String::new(),
     };
@@ -99,13 +85,9 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
         move |_| {
             let url = path("contact");
             leptos::task::spawn_local(async move {
-                #[derive(Deserialize)]
-                struct Contact {
-                    phone: String,
-                }
-                let shown = match api::get::<Contact>(&url, token(&state).as_deref()).await {
-                    Ok(c) => c.phone,
-                    Err(e) => failure_text(&state, &e),
+                let shown = match api::get::<ContactView>(&url, token(&state).as_deref()).await {
+                    Ok(c) => Ok(c.phone),
+                    Err(e) => Err(failure_text(&state, &e)),
                 };
                 contact.set(Some(shown));
             });
@@ -117,52 +99,93 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
     };
     let attempt = {
         let path = path.clone();
-        move |reached: bool| act.run((path("attempts"), serde_json::json!({ "reached": reached })))
+        move |reached: bool| act.run((path("attempts"), body(&AttemptRequest { reached })))
+    };
+    let ask_to_close = move |_| match Outcome::from_code(&outcome.get_untracked()) {
+        Some(outcome) => {
+            problem.set(None);
+            confirming.set(Some(outcome));
+        }
+        None => problem.set(Some("Choose an outcome from the list")),
     };
     let close = {
         let path = path.clone();
-        move |_| {
-            act.run((
-                path("close"),
-                serde_json::json!({ "outcome": outcome.get_untracked() }),
-            ))
+        move |outcome: Outcome| {
+            confirming.set(None);
+            act.run((path("close"), body(&CloseRequest { outcome })));
         }
+    };
+    let release = {
+        let path = path.clone();
+        move |_| act.run((path("release"), serde_json::json!({})))
     };
     let select_id = format!("outcome-{}", flag.id);
     view! {
-        <li class="stallside-record" data-testid="flag" data-band=flag.band.clone() data-state=flag.state.clone()>
+        <li class="stallside-record" data-testid="flag" data-band=flag.band.code() data-state=flag.state.code()>
             <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">
                 <strong class=tag>{band.label()}</strong>
                 " " {format!("{}/{}", flag.systolic, flag.diastolic)}
             </h2>
             <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">
-                {borough_name(&flag.borough).unwrap_or("")} ", taken " {stallside_shared::calendar::date(flag.recorded_at_ms)} ". "
+                {borough_name(&flag.borough).unwrap_or("")} ", taken " {stallside_shared::calendar::date(flag.recorded_at_ms)} " at " {time_of_day(flag.recorded_at_ms)} ". "
                 <strong class:stallside-reason=flag.overdue>{due}</strong>
             </p>
-            {flag.outcome.as_deref().and_then(Outcome::from_code).map(|o| view! { <p class="nhsuk-body-s">"Outcome: " {o.label()}</p> })}
-            {(flag.state == "open" && !flag.claimed_by_other).then(|| view! {
+            {flag.outcome.map(|o| view! { <p class="nhsuk-body-s">"Outcome: " {o.label()}</p> })}
+            {(flag.state == FollowUpState::Open && !flag.claimed_by_other).then(|| view! {
                 <button class="nhsuk-button nhsuk-button--small" type="button" on:click=claim>"Claim"</button>
             })}
             {flag.claimed_by_other.then(|| view! { <p class="nhsuk-body-s">"Claimed by another supervisor"</p> })}
-            {(flag.state == "claimed" && flag.claimed_by_me).then(|| view! {
+            {(flag.state == FollowUpState::Claimed && flag.claimed_by_me).then(|| view! {
                 <div>
                     {flag.has_contact.then(|| view! {
                         <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=show_contact.clone()>"Show contact number"</button>
                     })}
                     {(!flag.has_contact).then(|| view! { <p class="nhsuk-body-s">"No contact details: the person did not agree to be contacted."</p> })}
-                    {move || contact.get().map(|c| view! { <p class="nhsuk-body" data-testid="contact"><strong>{c}</strong></p> })}
+                    {move || contact.get().map(|shown| match shown {
+                        Ok(number) => view! {
+                            <p class="nhsuk-body" data-testid="contact">
+                                <a class="nhsuk-link" href=phone_link(&number)><strong>{phone_for_reading(&number)}</strong><span class="nhsuk-u-visually-hidden">": call"</span></a>
+                            </p>
+                        }.into_any(),
+                        Err(text) => view! { <p class="nhsuk-body" data-testid="contact">{text}</p> }.into_any(),
+                    })}
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(true)}>"Spoke to them"</button>
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click={let a = attempt.clone(); move |_| a(false)}>"No answer"</button>
                     <div class="nhsuk-form-group">
                         <label class="nhsuk-label" for=select_id.clone()>"Outcome"</label>
+                        {move || problem.get().map(|p| view! { <p class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{p}</p> })}
                         <select class="nhsuk-select" id=select_id.clone() on:change=move |ev| outcome.set(event_target_value(&ev))>
                             <option value="">"Choose"</option>
                             {Outcome::ALL.iter().map(|o| view! { <option value=o.code()>{o.label()}</option> }).collect_view()}
                         </select>
                     </div>
-                    <button class="nhsuk-button nhsuk-button--small" type="button" on:click=close>"Close flag"</button>
+                    {move || match confirming.get() {
+                        Some(chosen) => {
+                            let close = close.clone();
+                            view! {
+                                <div class="nhsuk-warning-callout" data-testid="confirm-close">
+                                    <h3 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"Close this flag?"</span></h3>
+                                    <p>{format!("Outcome: {}. The person's contact number is deleted when the flag closes.", chosen.label())}</p>
+                                    <button class="nhsuk-button nhsuk-button--small" type="button" on:click=move |_| close(chosen)>"Yes, close the flag"</button>
+                                    " "
+                                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        None => view! {
+                            <button class="nhsuk-button nhsuk-button--small" type="button" on:click=ask_to_close>"Close flag"</button>
+                        }.into_any(),
+                    }}
+                    " "
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=release.clone()>"Release to the queue"</button>
                 </div>
             })}
+            <RecordContext url=format!("/api/flags/{}", flag.id) has_contact=Some(flag.has_contact) />
         </li>
     }
+}
+
+/// A request body as JSON for the queue's actions.
+fn body<T: serde::Serialize>(request: &T) -> serde_json::Value {
+    serde_json::to_value(request).unwrap_or_default()
 }

@@ -1,19 +1,24 @@
 //! The screens of the people behind the volunteers, online against the server: the
-//! supervisors' flag queue and the coordinators' dashboard, events, volunteers and review.
+//! supervisors' flag queue and the coordinators' dashboard, events, volunteers, phones and
+//! review.
 
+mod context;
 mod dashboard;
 mod events;
 mod flags;
+mod phones;
 mod review;
 mod volunteers;
 
 use dashboard::DashboardScreen;
 use events::EventsScreen;
 use flags::FlagQueue;
+use phones::PhonesScreen;
 use review::ReviewScreen;
 use volunteers::VolunteersScreen;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::signin::SignIn;
@@ -53,6 +58,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Events => view! { <EventsScreen /> }.into_any(),
         Screen::Volunteers => view! { <VolunteersScreen /> }.into_any(),
         Screen::Review => view! { <ReviewScreen /> }.into_any(),
+        Screen::Phones => view! { <PhonesScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }
@@ -99,8 +105,21 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
     move || {
         message
             .get()
-            .map(|m| view! { <div class="nhsuk-inset-text" role="status"><p>{m}</p></div> })
+            .map(|m| view! { <div class="nhsuk-inset-text" role="status" id="notice" tabindex="-1"><p>{m}</p></div> })
     }
+}
+
+/// Moves focus to the screen's notice once it is drawn: after an action that removes the row
+/// it was pressed on, focus must not land on the next row's button, where a second press
+/// would act on the wrong record.
+pub fn focus_notice() {
+    request_animation_frame(|| {
+        if let Some(notice) = document().get_element_by_id("notice") {
+            if let Ok(notice) = notice.dyn_into::<web_sys::HtmlElement>() {
+                let _ = notice.focus();
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -2,34 +2,16 @@
 //! comment that reaches the volunteer, or "approved".
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{Account, RecordRow, ReviewRequest};
+use stallside_shared::crdt::Role;
 use stallside_shared::record::ReviewState;
+use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::Band;
 
-use super::volunteers::Account;
-use super::{failure_text, token, Notice};
+use super::context::RecordContext;
+use super::{failure_text, focus_notice, token, Notice};
 use crate::api;
 use crate::state::app_state;
-use stallside_shared::sync::wire::Event;
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct RecordRow {
-    id: String,
-    recorded_at_ms: i64,
-    event_name: Option<String>,
-    volunteer_name: Option<String>,
-    band: String,
-    systolic: u16,
-    diastolic: u16,
-    review_state: String,
-    review_comment: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Review {
-    state: String,
-    comment: Option<String>,
-}
 
 /// The review list.
 #[component]
@@ -49,7 +31,11 @@ pub fn ReviewScreen() -> impl IntoView {
             events.set(list);
         }
         if let Ok(list) = api::get::<Vec<Account>>("/api/users", t.as_deref()).await {
-            volunteers.set(list.into_iter().filter(|a| a.role == "volunteer").collect());
+            volunteers.set(
+                list.into_iter()
+                    .filter(|a| a.role == Role::Volunteer)
+                    .collect(),
+            );
         }
     });
     let load = move || {
@@ -78,10 +64,10 @@ pub fn ReviewScreen() -> impl IntoView {
     };
     load();
     let review = Callback::new(
-        move |(id, state_code, comment): (String, &'static str, Option<String>)| {
+        move |(id, new_state, comment): (String, ReviewState, Option<String>)| {
             leptos::task::spawn_local(async move {
-                let body = Review {
-                    state: state_code.into(),
+                let body = ReviewRequest {
+                    state: new_state,
                     comment,
                 };
                 match api::post_empty(
@@ -95,6 +81,7 @@ pub fn ReviewScreen() -> impl IntoView {
                         notice.set(Some(
                             "Review saved. The volunteer sees it after their next sync.".into(),
                         ));
+                        focus_notice();
                         load();
                     }
                     Err(e) => notice.set(Some(failure_text(&state, &e))),
@@ -144,10 +131,10 @@ pub fn ReviewScreen() -> impl IntoView {
 #[component]
 fn ReviewItem(
     row: RecordRow,
-    review: Callback<(String, &'static str, Option<String>)>,
+    review: Callback<(String, ReviewState, Option<String>)>,
 ) -> impl IntoView {
     let comment = RwSignal::new(row.review_comment.clone().unwrap_or_default());
-    let band = Band::from_code(&row.band).map(|b| b.label()).unwrap_or("");
+    let band = row.band.label();
     let (id_issue, id_ok) = (row.id.clone(), row.id.clone());
     let input_id = format!("comment-{}", row.id);
     view! {
@@ -157,16 +144,17 @@ fn ReviewItem(
                 {row.volunteer_name.clone().unwrap_or_default()}", "{row.event_name.clone().unwrap_or_else(|| "event started on a phone".into())}
                 ", " {stallside_shared::calendar::date(row.recorded_at_ms)}
             </p>
-            <p class="nhsuk-body-s">{ReviewState::from_code(&row.review_state).map(|s| s.label()).unwrap_or("")}</p>
+            <p class="nhsuk-body-s">{row.review_state.label()}</p>
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label" for=input_id.clone()>"Comment for the volunteer"</label>
                 <input class="nhsuk-input" id=input_id type="text" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
             </div>
             <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
-                on:click=move |_| review.run((id_issue.clone(), "has_issues", Some(comment.get_untracked())))>"Has issues"</button>
+                on:click=move |_| review.run((id_issue.clone(), ReviewState::HasIssues, Some(comment.get_untracked())))>"Has issues"</button>
             " "
             <button class="nhsuk-button nhsuk-button--small" type="button"
-                on:click=move |_| review.run((id_ok.clone(), "approved", None))>"Approve"</button>
+                on:click=move |_| review.run((id_ok.clone(), ReviewState::Approved, None))>"Approve"</button>
+            <RecordContext url=format!("/api/records/{}", row.id) has_contact=None />
         </li>
     }
 }

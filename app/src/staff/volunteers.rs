@@ -2,43 +2,13 @@
 //! revoke a lost phone's sessions.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{Account, Invite, Invited};
+use stallside_shared::crdt::Role;
 
 use super::{failure_text, token, Notice};
 use crate::api;
 use crate::components::TextField;
 use crate::state::app_state;
-
-/// An account as the server lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Account {
-    /// User id.
-    pub id: String,
-    /// Sign-in name.
-    pub username: String,
-    /// Name to show.
-    pub display_name: String,
-    /// Role code.
-    pub role: String,
-    /// Boroughs.
-    pub areas: Vec<String>,
-    /// Disabled.
-    pub disabled: bool,
-    /// Devices signed in.
-    pub active_sessions: u32,
-}
-
-#[derive(Serialize)]
-struct Invite {
-    username: String,
-    display_name: String,
-    areas: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Invited {
-    temporary_password: String,
-}
 
 /// Volunteers: list, invite, disable, revoke.
 #[component]
@@ -51,9 +21,11 @@ pub fn VolunteersScreen() -> impl IntoView {
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Account>>("/api/users", token(&state).as_deref()).await {
-                Ok(list) => {
-                    accounts.set(list.into_iter().filter(|a| a.role == "volunteer").collect())
-                }
+                Ok(list) => accounts.set(
+                    list.into_iter()
+                        .filter(|a| a.role == Role::Volunteer)
+                        .collect(),
+                ),
                 Err(e) => notice.set(Some(failure_text(&state, &e))),
             }
         });

@@ -35,6 +35,12 @@ pub fn keep(name: &str, text: Option<String>) {
     }
 }
 
+/// Forgets every draft held in memory, once the store itself has been erased.
+pub fn forget_all() {
+    LATEST.with(|l| l.borrow_mut().clear());
+    PENDING.with(|p| p.borrow_mut().clear());
+}
+
 /// The draft kept under `name` (JSON), if any.
 pub async fn load(name: &str) -> Option<String> {
     if let Some(latest) = LATEST.with(|l| l.borrow().get(name).cloned()) {

@@ -200,11 +200,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes entries (and documents, where given) in one transaction, with named values
-    /// alongside; resolves only once the browser has committed all of it.
+    /// Writes entries (and documents, where given) and removes erased records in one
+    /// transaction, with named values alongside; resolves only once the browser has committed
+    /// all of it.
     pub async fn write(
         &self,
         entries: &[(LocalRecord, DocWrite)],
+        removed: &[Uuid],
         meta: &[(&str, String)],
     ) -> Result<(), StoreError> {
         let tx = transaction(
@@ -224,8 +226,27 @@ impl Store {
                 serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             records.put_with_key(&JsValue::from_str(&text), &key)?;
         }
+        for id in removed {
+            let key = JsValue::from_str(&id.to_string());
+            docs.delete(&key)?;
+            records.delete(&key)?;
+        }
         for (name, value) in meta {
             named.put_with_key(&JsValue::from_str(value), &JsValue::from_str(name))?;
+        }
+        committed(&tx).await
+    }
+
+    /// Erases every record, document and named value (session, drafts, cursor) at once:
+    /// what a phone a coordinator stopped does once it has sent what it held.
+    pub async fn erase_all(&self) -> Result<(), StoreError> {
+        let tx = transaction(
+            &self.db,
+            &[DOCS, RECORDS, META],
+            IdbTransactionMode::Readwrite,
+        )?;
+        for name in [DOCS, RECORDS, META] {
+            store(&tx, name)?.clear()?;
         }
         committed(&tx).await
     }
@@ -269,6 +290,6 @@ impl Store {
     /// Sets a named value (committed before this resolves).
     pub async fn set_meta<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
         let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        self.write(&[], &[(name, text)]).await
+        self.write(&[], &[], &[(name, text)]).await
     }
 }

@@ -7,11 +7,10 @@ pub mod token;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{LoginRequest, LoginResponse, Me};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::sync::judge::Pusher;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -115,41 +114,6 @@ impl FromRequestParts<AppState> for Session {
             })
             .await
     }
-}
-
-/// Sign-in details.
-#[derive(Deserialize, ToSchema)]
-pub struct LoginRequest {
-    /// Username.
-    pub username: String,
-    /// Password.
-    pub password: String,
-    /// A stable id the device made for itself; sessions and actor ids are bound to it.
-    pub device_id: String,
-}
-
-/// A new session.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct LoginResponse {
-    /// The bearer token; shown once, stored on the device.
-    pub token: String,
-    /// When it stops working, milliseconds since the Unix epoch.
-    pub expires_at_ms: i64,
-    /// Who signed in.
-    pub user: Me,
-}
-
-/// The signed-in user.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct Me {
-    /// User id (goes into the records they make).
-    pub id: String,
-    /// Name to show.
-    pub display_name: String,
-    /// Role code: volunteer, coordinator or supervisor.
-    pub role: String,
-    /// Boroughs they work in.
-    pub areas: Vec<String>,
 }
 
 /// The largest sign-in request: a username, a password and a device id are a few hundred
@@ -305,7 +269,7 @@ async fn me(session: Session) -> ApiJson<Me> {
     ApiJson(Me {
         id: session.user_id,
         display_name: session.display_name,
-        role: session.role.code().to_owned(),
+        role: session.role,
         areas: session.areas,
     })
 }

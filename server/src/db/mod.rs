@@ -15,7 +15,8 @@ use crate::error::ApiError;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("002_flag_queue.sql"),
-    include_str!("003_erasure.sql"),
+    include_str!("003_devices.sql"),
+    include_str!("004_erasure.sql"),
 ];
 const READERS: usize = 4;
 
@@ -117,4 +118,28 @@ pub fn next_seq(conn: &Connection) -> Result<u64, ApiError> {
         [],
         |row| row.get(0),
     )?)
+}
+
+/// Reads a closed-list code from a column. A code this build does not know is an error, never
+/// a silent default, so a row written by a newer version is not misreported.
+pub fn coded<T: stallside_shared::Vocab>(row: &rusqlite::Row, index: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(index)?;
+    T::parse_code(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownCode(text)),
+        )
+    })
+}
+
+/// A closed-list code the running version does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown code {0:?}")]
+pub struct UnknownCode(String);
+
+/// The one rule of who sees a check by area, as SQL: its borough is one the user works in.
+/// `column` is the check's borough column and `user` the parameter holding the user's id.
+pub fn in_areas_of(column: &str, user: &str) -> String {
+    format!("{column} IN (SELECT borough FROM user_areas WHERE user_id = {user})")
 }

@@ -3,13 +3,12 @@
 
 use axum::extract::State;
 use rusqlite::{params, Connection, Row};
-use serde::Deserialize;
+use stallside_shared::api::NewEvent;
 use stallside_shared::calendar::is_date;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::{borough_name, VenueType};
+use stallside_shared::record::borough_name;
 use stallside_shared::sync::wire::Event;
 use stallside_shared::text::TextRule;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -22,24 +21,6 @@ use crate::AppState;
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_events, create_event))
-}
-
-/// A new event.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct NewEvent {
-    /// A short name.
-    pub name: String,
-    /// The day, YYYY-MM-DD.
-    pub date: String,
-    /// The venue's name.
-    pub venue: String,
-    /// Venue type code (library, market, food_bank, ...).
-    pub venue_type: String,
-    /// ONS borough code, one of the coordinator's.
-    pub borough: String,
-    /// Volunteers staffing it.
-    #[serde(default)]
-    pub volunteer_ids: Vec<String>,
 }
 
 /// Events in the user's boroughs, newest first.
@@ -141,13 +122,12 @@ pub fn changed_since(
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<Event> {
-    let venue_type: String = row.get(4)?;
     Ok(Event {
         id: row.get(0)?,
         name: row.get(1)?,
         date: row.get(2)?,
         venue: row.get(3)?,
-        venue_type: VenueType::from_code(&venue_type).unwrap_or(VenueType::Other),
+        venue_type: crate::db::coded(row, 4)?,
         borough: row.get(5)?,
     })
 }
@@ -169,9 +149,6 @@ fn validate(new: NewEvent) -> Result<Event, ApiError> {
     if !is_date(&new.date) {
         return bad("Date: give a real day, written like 2026-11-21".into());
     }
-    let Some(venue_type) = VenueType::from_code(&new.venue_type) else {
-        return bad("Venue type: choose one from the list".into());
-    };
     if borough_name(&new.borough).is_none() {
         return bad("Borough: choose a London borough".into());
     }
@@ -180,7 +157,7 @@ fn validate(new: NewEvent) -> Result<Event, ApiError> {
         name: new.name.trim().to_owned(),
         date: new.date,
         venue: new.venue.trim().to_owned(),
-        venue_type,
+        venue_type: new.venue_type,
         borough: new.borough,
     })
 }

@@ -5,20 +5,21 @@
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, RecordDetail};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
-use stallside_shared::record::{CheckRecord, Outcome};
+use stallside_shared::record::{CheckRecord, FollowUpState, Outcome};
 use stallside_shared::triage::{assess, TriageInput};
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::audit::{self, Action};
 use crate::auth::Session;
+use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
+use crate::records::record_detail;
 use crate::sync::edit::edit_own_part;
 use crate::AppState;
 
@@ -27,44 +28,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(queue))
         .routes(routes!(claim))
+        .routes(routes!(release))
+        .routes(routes!(detail))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
-}
-
-/// One flagged reading in the queue.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct Flag {
-    /// Record id.
-    pub id: String,
-    /// Band code.
-    pub band: String,
-    /// 7 (emergency) to 0.
-    pub urgency: u8,
-    /// Recorded reading.
-    pub systolic: u16,
-    /// Recorded reading.
-    pub diastolic: u16,
-    /// When the check was taken.
-    pub recorded_at_ms: i64,
-    /// When the follow-up is due.
-    pub deadline_at_ms: Option<i64>,
-    /// Past its deadline and not closed.
-    pub overdue: bool,
-    /// open, claimed or closed.
-    pub state: String,
-    /// Whether this supervisor claimed it.
-    pub claimed_by_me: bool,
-    /// Whether another supervisor claimed it.
-    pub claimed_by_other: bool,
-    /// Whether contact details are held.
-    pub has_contact: bool,
-    /// The outcome, once closed.
-    pub outcome: Option<String>,
-    /// Borough code.
-    pub borough: String,
-    /// Event id.
-    pub event_id: String,
 }
 
 /// The queue: open and claimed flags in the supervisor's boroughs, most urgent first, then
@@ -83,7 +51,7 @@ async fn queue(
             let columns = "c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
                     c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
                     c.event_id, EXISTS (SELECT 1 FROM contacts k WHERE k.record_id = c.id)";
-            let mine = "c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)";
+            let mine = in_areas_of("c.borough", "?1");
             let mut statement = conn.prepare_cached(&format!(
                 "SELECT * FROM (SELECT {columns} FROM checks c INDEXED BY checks_open_flags
                    WHERE c.flagged = 1 AND c.follow_up_state <> 'closed' AND {mine}
@@ -96,21 +64,24 @@ async fn queue(
             let now = now_ms();
             let rows = statement.query_map(params![session.user_id], |row| {
                 let deadline: Option<i64> = row.get(6)?;
-                let state: String = row.get(7)?;
+                let state: FollowUpState = crate::db::coded(row, 7)?;
                 let claimed_by: Option<String> = row.get(8)?;
                 Ok(Flag {
                     id: row.get(0)?,
-                    band: row.get(1)?,
+                    band: crate::db::coded(row, 1)?,
                     urgency: row.get(2)?,
                     systolic: row.get(3)?,
                     diastolic: row.get(4)?,
                     recorded_at_ms: row.get(5)?,
                     deadline_at_ms: deadline,
-                    overdue: state != "closed" && deadline.is_some_and(|d| d < now),
+                    overdue: state != FollowUpState::Closed && deadline.is_some_and(|d| d < now),
                     claimed_by_me: claimed_by.as_deref() == Some(session.user_id.as_str()),
                     claimed_by_other: claimed_by.as_ref().is_some_and(|c| *c != session.user_id),
                     state,
-                    outcome: row.get(9)?,
+                    outcome: row
+                        .get::<_, Option<String>>(9)?
+                        .as_deref()
+                        .and_then(Outcome::from_code),
                     borough: row.get(10)?,
                     event_id: row.get(11)?,
                     has_contact: row.get(12)?,
@@ -136,11 +107,43 @@ async fn claim(
     queue(State(state), session).await
 }
 
-/// A contact attempt.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AttemptRequest {
-    /// Whether the supervisor spoke to the person.
-    pub reached: bool,
+/// The whole check behind a flag in the supervisor's boroughs.
+#[utoipa::path(get, path = "/api/flags/{id}", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<RecordDetail>, ApiError> {
+    session.require(Role::Supervisor)?;
+    state
+        .db
+        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, true)?)))
+        .await
+}
+
+/// Releases this supervisor's claim: the flag goes back to the queue with its attempts, for
+/// another supervisor to claim.
+#[utoipa::path(post, path = "/api/flags/{id}/release", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn release(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    edit(&state, &session, id, |_| FollowUpAction::Release).await?;
+    let by = session.user_id.clone();
+    state
+        .db
+        .write(move |conn| audit::record(conn, Some(&by), Action::FlagRelease, &id.to_string()))
+        .await?;
+    queue(State(state), session).await
 }
 
 /// Records a contact attempt on a claimed flag.
@@ -165,14 +168,6 @@ async fn attempt(
     queue(State(state), session).await
 }
 
-/// How a follow-up ended.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CloseRequest {
-    /// Outcome code: advised_gp, nhs_111, urgent_care, pharmacy_check, already_under_care,
-    /// declined, unreachable.
-    pub outcome: String,
-}
-
 /// Closes a claimed flag with its outcome; the contact details are deleted.
 #[utoipa::path(post, path = "/api/flags/{id}/close", tag = "flags", request_body = CloseRequest,
     params(("id" = String, Path, description = "Record id")),
@@ -185,21 +180,13 @@ async fn close(
     Path(id): Path<Uuid>,
     ApiJson(request): ApiJson<CloseRequest>,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
-    let outcome = Outcome::from_code(&request.outcome)
-        .ok_or_else(|| ApiError::BadRequest("Choose an outcome from the list".into()))?;
+    let outcome = request.outcome;
     edit(&state, &session, id, move |now_ms| FollowUpAction::Close {
         outcome,
         at_ms: now_ms,
     })
     .await?;
     queue(State(state), session).await
-}
-
-/// A person's contact number.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ContactView {
-    /// The number.
-    pub phone: String,
 }
 
 /// The contact number of a flag this supervisor claimed. Every read is audited.
@@ -219,9 +206,11 @@ async fn contact(
         .write(move |conn| {
             let claimed_by: Option<Option<String>> = conn
                 .query_row(
-                    "SELECT claimed_by FROM checks
-                     WHERE id = ?1 AND flagged = 1 AND follow_up_state = 'claimed'
-                       AND borough IN (SELECT borough FROM user_areas WHERE user_id = ?2)",
+                    &format!(
+                        "SELECT claimed_by FROM checks
+                         WHERE id = ?1 AND flagged = 1 AND follow_up_state = 'claimed' AND {}",
+                        in_areas_of("borough", "?2")
+                    ),
                     params![id.to_string(), session.user_id],
                     |r| r.get(0),
                 )

@@ -3,12 +3,15 @@
 //! phone, or "approved". The review is a CRDT edit of the record's review part.
 
 use axum::extract::{Path, Query, State};
-use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+use stallside_shared::api::{RecordDetail, RecordRow, ReviewRequest};
+use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::{CheckRecord, ReviewState};
+use stallside_shared::record::{CheckRecord, Outcome, ReviewState};
 use stallside_shared::review;
-use utoipa::{IntoParams, ToSchema};
+use stallside_shared::triage::Band;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -16,6 +19,7 @@ use uuid::Uuid;
 mod erase;
 
 use crate::auth::Session;
+use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
 use crate::sync::edit::edit_own_part;
 use crate::AppState;
@@ -24,6 +28,7 @@ use crate::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_records))
+        .routes(routes!(detail))
         .routes(routes!(review))
         .routes(routes!(erase::erase))
 }
@@ -36,45 +41,16 @@ pub struct RecordQuery {
     pub event: Option<String>,
     /// Volunteer id.
     pub volunteer: Option<String>,
-    /// Band code.
-    pub band: Option<String>,
-    /// received, has_issues or approved.
-    pub review_state: Option<String>,
+    /// Only this band.
+    #[param(value_type = Option<String>)]
+    pub band: Option<Band>,
+    /// Only this review state.
+    #[param(value_type = Option<String>)]
+    pub review_state: Option<ReviewState>,
     /// Page size (at most 500).
     pub limit: Option<u32>,
     /// Rows to skip.
     pub offset: Option<u32>,
-}
-
-/// A record as the review list shows it.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct RecordRow {
-    /// Record id.
-    pub id: String,
-    /// When the check was taken.
-    pub recorded_at_ms: i64,
-    /// Event id.
-    pub event_id: String,
-    /// Event name, if the event is known to the server.
-    pub event_name: Option<String>,
-    /// Volunteer id.
-    pub volunteer_id: String,
-    /// Volunteer's name.
-    pub volunteer_name: Option<String>,
-    /// Band code.
-    pub band: String,
-    /// Recorded reading.
-    pub systolic: u16,
-    /// Recorded reading.
-    pub diastolic: u16,
-    /// Review state code.
-    pub review_state: String,
-    /// The coordinator's comment.
-    pub review_comment: Option<String>,
-    /// Follow-up state code.
-    pub follow_up_state: String,
-    /// Outcome code.
-    pub outcome: Option<String>,
 }
 
 /// Records in the coordinator's boroughs, newest first.
@@ -90,25 +66,26 @@ async fn list_records(
     state
         .db
         .read(move |conn| {
-            let mut statement = conn.prepare_cached(
+            let mut statement = conn.prepare_cached(&format!(
                 "SELECT c.id, c.recorded_at_ms, c.event_id, e.name, c.volunteer_id, u.display_name,
                         c.band, c.systolic, c.diastolic, c.review_state, c.review_comment,
                         c.follow_up_state, c.outcome
                  FROM checks c
                  LEFT JOIN events e ON e.id = c.event_id
                  LEFT JOIN users u ON u.id = c.volunteer_id
-                 WHERE c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
+                 WHERE {}
                    AND (?2 IS NULL OR c.event_id = ?2) AND (?3 IS NULL OR c.volunteer_id = ?3)
                    AND (?4 IS NULL OR c.band = ?4) AND (?5 IS NULL OR c.review_state = ?5)
                  ORDER BY c.recorded_at_ms DESC LIMIT ?6 OFFSET ?7",
-            )?;
+                in_areas_of("c.borough", "?1")
+            ))?;
             let rows = statement.query_map(
                 params![
                     session.user_id,
                     query.event,
                     query.volunteer,
-                    query.band,
-                    query.review_state,
+                    query.band.map(Band::code),
+                    query.review_state.map(ReviewState::code),
                     query.limit.unwrap_or(100).min(500),
                     query.offset.unwrap_or(0)
                 ],
@@ -120,13 +97,16 @@ async fn list_records(
                         event_name: r.get(3)?,
                         volunteer_id: r.get(4)?,
                         volunteer_name: r.get(5)?,
-                        band: r.get(6)?,
+                        band: crate::db::coded(r, 6)?,
                         systolic: r.get(7)?,
                         diastolic: r.get(8)?,
-                        review_state: r.get(9)?,
+                        review_state: crate::db::coded(r, 9)?,
                         review_comment: r.get(10)?,
-                        follow_up_state: r.get(11)?,
-                        outcome: r.get(12)?,
+                        follow_up_state: crate::db::coded(r, 11)?,
+                        outcome: r
+                            .get::<_, Option<String>>(12)?
+                            .as_deref()
+                            .and_then(Outcome::from_code),
                     })
                 },
             )?;
@@ -135,13 +115,22 @@ async fn list_records(
         .await
 }
 
-/// A coordinator's review.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReviewRequest {
-    /// received, has_issues or approved.
-    pub state: String,
-    /// For the volunteer; needed with has_issues.
-    pub comment: Option<String>,
+/// The whole check behind a review row, in the coordinator's boroughs.
+#[utoipa::path(get, path = "/api/records/{id}", tag = "records",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<RecordDetail>, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, false)?)))
+        .await
 }
 
 /// Reviews a record; the comment reaches the volunteer's phone with the next sync.
@@ -157,8 +146,7 @@ async fn review(
     ApiJson(request): ApiJson<ReviewRequest>,
 ) -> Result<axum::http::StatusCode, ApiError> {
     session.require(Role::Coordinator)?;
-    let review_state = ReviewState::from_code(&request.state)
-        .ok_or_else(|| ApiError::BadRequest("Choose received, has issues or approved".into()))?;
+    let review_state = request.state;
     edit_own_part(&state, &session, id, move |record: &mut CheckRecord, me| {
         Ok(review::apply(
             &mut record.review,
@@ -169,4 +157,61 @@ async fn review(
     })
     .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Reads the whole check of a record in the user's boroughs from its document (flagged ones
+/// only, for a supervisor); not found otherwise.
+pub fn record_detail(
+    conn: &Connection,
+    id: Uuid,
+    user_id: &str,
+    flagged_only: bool,
+) -> Result<RecordDetail, ApiError> {
+    let found = conn
+        .query_row(
+            &format!(
+                "SELECT d.doc, e.name, u.display_name FROM checks c
+                 JOIN documents d ON d.id = c.id
+                 LEFT JOIN events e ON e.id = c.event_id
+                 LEFT JOIN users u ON u.id = c.volunteer_id
+                 WHERE c.id = ?1 AND (?3 = 0 OR c.flagged = 1) AND {}",
+                in_areas_of("c.borough", "?2")
+            ),
+            params![id.to_string(), user_id, flagged_only],
+            |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (doc, event_name, volunteer_name) = found.ok_or(ApiError::NotFound)?;
+    let unreadable = |_| ApiError::Internal("a stored document could not be read");
+    let record = RecordDoc::load(&doc)
+        .map_err(unreadable)?
+        .record()
+        .map_err(unreadable)?;
+    let check = record.check;
+    Ok(RecordDetail {
+        readings: check.readings,
+        pulse_irregular_on_repeat: check.pulse_irregular_on_repeat,
+        red_flags: check
+            .red_flags
+            .iter()
+            .map(|f| f.label().to_owned())
+            .collect(),
+        low_bp_symptoms: check
+            .low_bp_symptoms
+            .iter()
+            .map(|s| s.label().to_owned())
+            .collect(),
+        known_hypertension: check.known_hypertension.label().to_owned(),
+        age_band: check.age_band.label().to_owned(),
+        sex: check.sex.label().to_owned(),
+        event_name,
+        volunteer_name,
+        attempts: record.follow_up.attempts,
+    })
 }

@@ -16,6 +16,7 @@ use stallside_shared::suppression::Cell;
 use super::{compute, ReportQuery};
 use crate::audit::{self, Action};
 use crate::auth::Session;
+use crate::db::in_areas_of;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -43,13 +44,14 @@ pub(super) async fn export_records(
             let mut out = RECORD_COLUMNS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(",");
             out.push('\n');
             let mut statement = conn.prepare(&format!(
-                "SELECT {} FROM checks c WHERE c.borough IN (SELECT borough FROM user_areas WHERE user_id = ?1)
+                "SELECT {} FROM checks c WHERE {}
                    AND (?2 IS NULL OR c.borough = ?2) AND (?3 IS NULL OR c.event_id = ?3)
                    AND (?4 IS NULL OR c.volunteer_id = ?4) AND (?5 IS NULL OR c.week = ?5)
                    AND (?6 IS NULL OR c.venue_type = ?6)
                    AND (?7 IS NULL OR c.recorded_at_ms >= ?7) AND (?8 IS NULL OR c.recorded_at_ms < ?8)
                  ORDER BY c.recorded_at_ms",
-                RECORD_COLUMNS.iter().map(|(_, sql)| *sql).collect::<Vec<_>>().join(", ")
+                RECORD_COLUMNS.iter().map(|(_, sql)| *sql).collect::<Vec<_>>().join(", "),
+                in_areas_of("c.borough", "?1")
             ))?;
             let mut rows = statement.query(params![
                 session.user_id, query.borough, query.event, query.volunteer, query.week,

@@ -14,6 +14,7 @@ use stallside_shared::sync::wire::{PushDoc, PushResult};
 use uuid::Uuid;
 
 use crate::auth::Session;
+use crate::db::in_areas_of;
 use crate::error::ApiError;
 use crate::sync::push::{load_stored, push_one};
 use crate::AppState;
@@ -83,9 +84,10 @@ pub(crate) fn visible(conn: &Connection, pusher: &Pusher, id: Uuid) -> Result<bo
     };
     Ok(conn
         .query_row(
-            "SELECT 1 FROM checks
-             WHERE id = ?1 AND (?2 = 0 OR flagged = 1)
-               AND borough IN (SELECT borough FROM user_areas WHERE user_id = ?3)",
+            &format!(
+                "SELECT 1 FROM checks WHERE id = ?1 AND (?2 = 0 OR flagged = 1) AND {}",
+                in_areas_of("borough", "?3")
+            ),
             params![id.to_string(), flagged_only, pusher.user_id],
             |_| Ok(()),
         )

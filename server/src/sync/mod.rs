@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use stallside_shared::clock::now_ms;
-use stallside_shared::sync::wire::{SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS};
+use stallside_shared::sync::wire::{
+    PushResult, SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn sync(
     State(state): State<AppState>,
     session: Session,
-    ApiJson(request): ApiJson<SyncRequest>,
+    ApiJson(mut request): ApiJson<SyncRequest>,
 ) -> Result<ApiJson<SyncResponse>, ApiError> {
     if request.push.len() > MAX_PUSH_DOCS {
         return Err(ApiError::TooLarge(format!(
@@ -61,6 +63,7 @@ async fn sync(
     let policy = state.policy;
     let pusher = session.pusher();
     let push_count = request.push.len();
+    let report = request.device.take();
     let results = if request.push.is_empty() {
         Vec::new()
     } else {
@@ -86,6 +89,15 @@ async fn sync(
         crate::metrics::pushed(&results);
         results
     };
+    let accepted = results
+        .iter()
+        .filter(|r| matches!(r, PushResult::Accepted { .. }))
+        .count();
+    let noted = session.clone();
+    let stop = state
+        .db
+        .write(move |conn| crate::devices::note_sync(conn, &noted, report.as_ref(), accepted))
+        .await?;
     let cursor = request.cursor;
     let settings = state.policy.settings;
     let page = state
@@ -101,5 +113,6 @@ async fn sync(
         events: page.events,
         settings,
         erased: page.erased,
+        stop,
     }))
 }

@@ -5,12 +5,11 @@ use std::collections::BTreeSet;
 
 use axum::extract::{Path, State};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use stallside_shared::api::{Account, Invite, Invited};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::borough_name;
 use stallside_shared::text::TextRule;
-use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -46,8 +45,8 @@ pub struct Credentials {
     pub id: String,
     /// Name to show.
     pub display_name: String,
-    /// Role code.
-    pub role: String,
+    /// Role.
+    pub role: Role,
     /// Argon2 hash.
     pub password_hash: String,
     /// Disabled accounts cannot sign in.
@@ -143,7 +142,7 @@ pub fn credentials(conn: &Connection, username: &str) -> Result<Option<Credentia
                 Ok(Credentials {
                     id: row.get(0)?,
                     display_name: row.get(1)?,
-                    role: row.get(2)?,
+                    role: crate::db::coded(row, 2)?,
                     password_hash: row.get(3)?,
                     disabled: row.get(4)?,
                 })
@@ -160,33 +159,34 @@ pub fn areas(conn: &Connection, user_id: &str) -> Result<Vec<String>, ApiError> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// An account as a coordinator sees it.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct UserSummary {
-    /// User id.
-    pub id: String,
-    /// Sign-in name.
-    pub username: String,
-    /// Name to show.
-    pub display_name: String,
-    /// Role code.
-    pub role: String,
-    /// Boroughs.
-    pub areas: Vec<String>,
-    /// Whether the account is disabled.
-    pub disabled: bool,
-    /// Sessions (devices) that can still sign in.
-    pub active_sessions: u32,
+/// Refuses unless `id` is a volunteer in one of the coordinator's boroughs: what a
+/// coordinator may manage (an account elsewhere is not found, a staff account is forbidden).
+pub fn volunteer_of(conn: &Connection, coordinator: &Session, id: &str) -> Result<(), ApiError> {
+    let role: Option<Role> = conn
+        .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
+            crate::db::coded(r, 0)
+        })
+        .optional()?;
+    let target_areas = areas(conn, id)?;
+    if role.is_none() || !target_areas.iter().any(|a| coordinator.areas.contains(a)) {
+        return Err(ApiError::NotFound);
+    }
+    if role != Some(Role::Volunteer) {
+        return Err(ApiError::Forbidden(
+            "Coordinators manage volunteer accounts only",
+        ));
+    }
+    Ok(())
 }
 
 /// The accounts that work in the coordinator's boroughs.
 #[utoipa::path(get, path = "/api/users", tag = "users",
-    responses((status = 200, body = Vec<UserSummary>), (status = 403, body = crate::error::ErrorBody)),
+    responses((status = 200, body = Vec<Account>), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 async fn list_users(
     State(state): State<AppState>,
     session: Session,
-) -> Result<ApiJson<Vec<UserSummary>>, ApiError> {
+) -> Result<ApiJson<Vec<Account>>, ApiError> {
     session.require(Role::Coordinator)?;
     state
         .db
@@ -198,11 +198,11 @@ async fn list_users(
                  FROM users u ORDER BY u.display_name",
             )?;
             let rows = statement.query_map(params![now_ms()], |row| {
-                Ok(UserSummary {
+                Ok(Account {
                     id: row.get(0)?,
                     username: row.get(1)?,
                     display_name: row.get(2)?,
-                    role: row.get(3)?,
+                    role: crate::db::coded(row, 3)?,
                     disabled: row.get(4)?,
                     active_sessions: row.get(5)?,
                     areas: Vec::new(),
@@ -219,26 +219,6 @@ async fn list_users(
             Ok(ApiJson(users))
         })
         .await
-}
-
-/// A volunteer to invite.
-#[derive(Deserialize, ToSchema)]
-pub struct Invite {
-    /// Sign-in name.
-    pub username: String,
-    /// Name to show.
-    pub display_name: String,
-    /// Boroughs, each one the coordinator's own.
-    pub areas: Vec<String>,
-}
-
-/// The new account and its first password, shown to the coordinator once.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct Invited {
-    /// User id.
-    pub id: String,
-    /// Give this to the volunteer; it is not stored in the clear.
-    pub temporary_password: String,
 }
 
 /// Invites a volunteer to the coordinator's boroughs.
@@ -329,20 +309,7 @@ async fn change_account(
         .db
         .write(move |conn| {
             let tx = conn.transaction()?;
-            let role: Option<String> = tx
-                .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            let target_areas = areas(&tx, &id)?;
-            if role.is_none() || !target_areas.iter().any(|a| session.areas.contains(a)) {
-                return Err(ApiError::NotFound);
-            }
-            if role.as_deref() != Some(Role::Volunteer.code()) {
-                return Err(ApiError::Forbidden(
-                    "Coordinators manage volunteer accounts only",
-                ));
-            }
+            volunteer_of(&tx, &session, &id)?;
             if what == "disable" {
                 tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", params![id])?;
             }

@@ -1,4 +1,4 @@
-//! A simulated phone: the app's sync logic (the shared sans-IO client) over a real HTTP
+//! A simulated phone: the app's sync logic (the shared sans-IO session) over a real HTTP
 //! client, with records as real Automerge documents. Tests and benchmarks drive it.
 
 use std::io::{Read, Write};
@@ -10,7 +10,10 @@ use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::{CheckPart, CheckRecord, FollowUpPart, Reading, ReviewPart};
 use stallside_shared::sync::client::{heads_hex, status, Status};
 use stallside_shared::sync::replica::Replica;
-use stallside_shared::sync::wire::{ContactDetails, SyncResponse, MAX_PUSH_DOCS};
+use stallside_shared::sync::session::{Limits, Phase};
+use stallside_shared::sync::wire::{
+    ContactDetails, DeviceReport, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
+};
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
 
@@ -25,6 +28,8 @@ pub struct SyncReport {
     pub accepted: usize,
     pub rejected: Vec<(Uuid, String, String)>,
     pub pulled: usize,
+    pub erased: usize,
+    pub stopped: bool,
     pub bytes_sent: usize,
     pub bytes_received: usize,
 }
@@ -42,8 +47,7 @@ pub struct Phone {
     pub client: Client,
     pub actor: ActorId,
     pub replica: Replica,
-    pub push_batch: usize,
-    pub page_size: Option<u32>,
+    pub limits: Limits,
 }
 
 impl std::ops::Deref for Phone {
@@ -66,8 +70,11 @@ impl Phone {
             client,
             actor: ActorId::random(),
             replica: Replica::default(),
-            push_batch: MAX_PUSH_DOCS,
-            page_size: None,
+            limits: Limits {
+                batch: MAX_PUSH_DOCS,
+                page_size: MAX_PAGE_SIZE,
+                max_rounds: 10_000,
+            },
         }
     }
 
@@ -155,28 +162,40 @@ impl Phone {
             .count()
     }
 
-    /// Syncs until nothing is left to push and no page is left to pull.
+    /// Runs a sync session until nothing is left to push and no page is left to pull.
     pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
-        loop {
-            let (request, in_flight) = self.replica.request(self.push_batch, self.page_size);
-            let pushed_any = !request.push.is_empty();
+        let mut session = self.replica.session(self.limits);
+        while let Some(mut request) = self.replica.poll_request(&mut session) {
+            request.device = Some(DeviceReport {
+                unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
+                app_version: "test-phone".into(),
+            });
             let body = serde_json::to_vec(&request).expect("encode");
-            let (response, sent, received) = post_gzip(&self.client, "/api/sync", &body)?;
+            let (response, sent, received) = match post_gzip(&self.client, "/api/sync", &body) {
+                Ok(answer) => answer,
+                Err(e) => {
+                    session.handle_lost();
+                    return Err(e);
+                }
+            };
             report.requests += 1;
             report.bytes_sent += sent;
             report.bytes_received += received;
-            let applied = self
-                .replica
-                .apply(&in_flight, &response)
-                .expect("merge pulled doc");
+            let effects = session
+                .handle_response(&response)
+                .expect("the request is out");
+            let applied = self.replica.apply(effects).expect("merge pulled doc");
             report.accepted += applied.accepted;
             report.pulled += applied.pulled;
+            report.erased += applied.erased;
             report.rejected.extend(applied.rejected);
-            if !(applied.more || self.replica.has_unsent() && pushed_any) {
-                return Ok(report);
-            }
         }
+        if session.phase() == Phase::Stopped {
+            self.replica = Replica::default();
+            report.stopped = true;
+        }
+        Ok(report)
     }
 }
 

@@ -5,13 +5,11 @@
 //! the changes after them. It marks a record synced only on the server's acknowledgement, and
 //! a rejected record stays unsynced with the server's reason until it changes again.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::crdt::{DocError, RecordDoc};
-use crate::sync::wire::{ContactDetails, PushDoc, PushResult, SyncRequest, SyncResponse};
+use crate::sync::wire::ContactDetails;
 
 /// Where one record stands with the server, as the phone stores it beside the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,8 +102,10 @@ pub fn heads_hex(doc: &mut RecordDoc) -> Vec<String> {
     doc.heads().iter().map(ToString::to_string).collect()
 }
 
-/// A record that needs pushing: its id, document, sync state and (for a flagged, consented
-/// reading) contact details.
+/// A record that may need pushing, offered to [`Session::poll_request`]: its id, document,
+/// sync state and (for a flagged, consented reading) contact details.
+///
+/// [`Session::poll_request`]: crate::sync::session::Session::poll_request
 pub struct Outgoing<'a> {
     /// Record id.
     pub id: Uuid,
@@ -115,119 +115,6 @@ pub struct Outgoing<'a> {
     pub state: &'a SyncState,
     /// Contact details to send beside it, once.
     pub contact: Option<ContactDetails>,
-}
-
-/// What one request carried, to match the response against.
-#[derive(Debug, Clone, Default)]
-pub struct InFlight {
-    /// For each pushed record, the local heads at the time of pushing.
-    pub pushed: HashMap<Uuid, Vec<String>>,
-    /// For each pushed record, the contact details that went with it.
-    pub contacts: HashMap<Uuid, ContactDetails>,
-}
-
-/// Builds the request: for every record with unacknowledged changes, the changes after its
-/// server heads; a rejected record is sent again only if it changed since.
-pub fn build_request<'a>(
-    cursor: u64,
-    outgoing: impl IntoIterator<Item = Outgoing<'a>>,
-    page_size: Option<u32>,
-) -> (SyncRequest, InFlight) {
-    let mut request = SyncRequest {
-        cursor,
-        push: Vec::new(),
-        page_size,
-    };
-    let mut in_flight = InFlight::default();
-    for item in outgoing {
-        let local = heads_hex(item.doc);
-        if !needs_push(item.state, &local) {
-            continue;
-        }
-        let server_heads: Vec<automerge::ChangeHash> = item
-            .state
-            .server_heads
-            .iter()
-            .filter_map(|h| h.parse().ok())
-            .collect();
-        if let Some(contact) = &item.contact {
-            in_flight.contacts.insert(item.id, contact.clone());
-        }
-        request.push.push(PushDoc {
-            id: item.id,
-            changes: item.doc.changes_since(&server_heads),
-            heads: local.clone(),
-            contact: item.contact,
-        });
-        in_flight.pushed.insert(item.id, local);
-    }
-    (request, in_flight)
-}
-
-/// What the phone must store after a response, in order.
-#[derive(Debug)]
-pub enum Effect {
-    /// The server committed the record at these heads (the phone's heads when it pushed).
-    Acknowledged {
-        /// Record id.
-        id: Uuid,
-        /// New server heads.
-        server_heads: Vec<String>,
-        /// The contact details that went with the push: pass them to [`forget_sent_contact`].
-        sent_contact: Option<ContactDetails>,
-    },
-    /// The server refused the record.
-    Rejected {
-        /// Record id.
-        id: Uuid,
-        /// A stable code.
-        code: String,
-        /// The reason to show.
-        reason: String,
-        /// The phone's heads when it pushed.
-        pushed_heads: Vec<String>,
-    },
-    /// A document changed on the server: merge it into the phone's copy (or store it).
-    Merge {
-        /// Record id.
-        id: Uuid,
-        /// The server's whole document.
-        doc: Vec<u8>,
-        /// The server's heads, which the phone will hold after merging.
-        server_heads: Vec<String>,
-    },
-}
-
-/// Turns a response into effects for the store, plus the next cursor and whether to ask again.
-pub fn apply_response(in_flight: &InFlight, response: &SyncResponse) -> (Vec<Effect>, u64, bool) {
-    let mut effects = Vec::new();
-    for result in &response.results {
-        match result {
-            PushResult::Accepted { id, .. } => {
-                if let Some(pushed) = in_flight.pushed.get(id) {
-                    effects.push(Effect::Acknowledged {
-                        id: *id,
-                        server_heads: pushed.clone(),
-                        sent_contact: in_flight.contacts.get(id).cloned(),
-                    });
-                }
-            }
-            PushResult::Rejected { id, code, reason } => effects.push(Effect::Rejected {
-                id: *id,
-                code: code.clone(),
-                reason: reason.clone(),
-                pushed_heads: in_flight.pushed.get(id).cloned().unwrap_or_default(),
-            }),
-        }
-    }
-    for pulled in &response.pulled {
-        effects.push(Effect::Merge {
-            id: pulled.id,
-            doc: pulled.doc.clone(),
-            server_heads: pulled.heads.clone(),
-        });
-    }
-    (effects, response.cursor, response.more)
 }
 
 /// Forgets a contact number once the server has it: only the number that went with the

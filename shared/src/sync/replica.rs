@@ -1,18 +1,17 @@
-//! A client's records held in memory, driven through the sans-IO client: what the simulated
-//! phones of the server's tests and benchmarks and the sync simulation hold. The phone app
-//! applies the same [`Effect`]s to IndexedDB instead; this is the one in-memory adapter, so
-//! the native phones cannot drift from each other.
+//! A client's records held in memory, a thin driver of the sans-IO [`Session`]: what the
+//! simulated phones of the server's tests and benchmarks and the sync simulation hold. The
+//! phone app drives the same session over IndexedDB instead; this is the one in-memory
+//! adapter, so the native phones cannot drift from each other.
 
 use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
 use crate::crdt::{DocError, RecordDoc};
-use crate::sync::client::{
-    apply_response, build_request, forget_sent_contact, heads_hex, merge_pulled, needs_push,
-    Effect, InFlight, Outgoing, SyncState,
-};
-use crate::sync::wire::{ContactDetails, SyncRequest, SyncResponse};
+use crate::sync::client::{heads_hex, merge_pulled, needs_push, Outgoing, SyncState};
+use crate::sync::session::{Effect, Limits, Session};
+use crate::sync::wire::{ContactDetails, Event, SyncRequest};
+use crate::triage::ProgrammeSettings;
 
 /// One record on the client.
 #[derive(Debug, Clone)]
@@ -49,13 +48,17 @@ impl Held {
     }
 }
 
-/// A client's records and its cursor.
+/// A client's records, its cursor and what the server last said about events and settings.
 #[derive(Debug, Clone, Default)]
 pub struct Replica {
     /// Records by id.
     pub records: BTreeMap<Uuid, Held>,
     /// The server's cursor from the last response applied.
     pub cursor: u64,
+    /// Events the user works at, by id.
+    pub events: BTreeMap<String, Event>,
+    /// The programme settings from the last response.
+    pub settings: ProgrammeSettings,
 }
 
 /// What one response did.
@@ -67,80 +70,53 @@ pub struct Applied {
     pub rejected: Vec<(Uuid, String, String)>,
     /// Documents merged from the pull.
     pub pulled: usize,
-    /// More pages wait.
-    pub more: bool,
+    /// Records dropped because they were erased on request.
+    pub erased: usize,
 }
 
 impl Replica {
-    /// The next request: up to `batch` records with changes the server lacks, and a pull of
-    /// up to `page_size` documents.
-    pub fn request(&mut self, batch: usize, page_size: Option<u32>) -> (SyncRequest, InFlight) {
-        let outgoing: Vec<Outgoing> = self
-            .records
-            .iter_mut()
-            .filter_map(|(id, held)| {
-                let heads = heads_hex(&mut held.doc);
-                needs_push(&held.state, &heads).then(|| Outgoing {
-                    id: *id,
-                    doc: &mut held.doc,
-                    state: &held.state,
-                    contact: held.contact.clone(),
-                })
-            })
-            .take(batch)
-            .collect();
-        build_request(self.cursor, outgoing, page_size)
+    /// A session from this client's cursor.
+    pub fn session(&self, limits: Limits) -> Session {
+        Session::new(self.cursor, limits)
     }
 
-    /// Applies the server's answer to the request that `in_flight` describes.
-    pub fn apply(
-        &mut self,
-        in_flight: &InFlight,
-        response: &SyncResponse,
-    ) -> Result<Applied, DocError> {
-        let (effects, cursor, more) = apply_response(in_flight, response);
-        let mut applied = Applied {
-            more,
-            ..Applied::default()
-        };
+    /// The session's next request over the records with changes the server lacks, or `None`
+    /// when the session is over.
+    pub fn poll_request(&mut self, session: &mut Session) -> Option<SyncRequest> {
+        let outgoing = self.records.iter_mut().map(|(id, held)| Outgoing {
+            id: *id,
+            doc: &mut held.doc,
+            state: &held.state,
+            contact: held.contact.clone(),
+        });
+        session.poll_request(outgoing)
+    }
+
+    /// Stores one response's effects, in order.
+    pub fn apply(&mut self, effects: Vec<Effect>) -> Result<Applied, DocError> {
+        let mut applied = Applied::default();
         for effect in effects {
-            match effect {
-                Effect::Acknowledged {
-                    id,
-                    server_heads,
-                    sent_contact,
-                } => {
+            match &effect {
+                Effect::Acknowledged { id, .. } => {
                     applied.accepted += 1;
-                    if let Some(held) = self.records.get_mut(&id) {
-                        held.state.acknowledged(server_heads);
-                        forget_sent_contact(&mut held.contact, sent_contact.as_ref());
-                    }
+                    self.update_record(*id, &effect);
                 }
                 Effect::Rejected {
-                    id,
-                    code,
-                    reason,
-                    pushed_heads,
+                    id, code, reason, ..
                 } => {
-                    applied.rejected.push((id, code.clone(), reason.clone()));
-                    if let Some(held) = self.records.get_mut(&id) {
-                        held.state.refused(&code, reason, pushed_heads);
-                    }
+                    applied.rejected.push((*id, code.clone(), reason.clone()));
+                    self.update_record(*id, &effect);
                 }
-                Effect::Merge {
-                    id,
-                    doc,
-                    server_heads,
-                } => {
+                Effect::Merge { id, doc, .. } => {
                     applied.pulled += 1;
-                    let (local, mut state, contact) = match self.records.remove(&id) {
+                    let (local, mut state, mut contact) = match self.records.remove(id) {
                         Some(held) => (Some(held.doc), held.state, held.contact),
                         None => (None, SyncState::default(), None),
                     };
-                    let merged = merge_pulled(local, &doc)?;
-                    state.merged(server_heads);
+                    let merged = merge_pulled(local, doc)?;
+                    effect.update_record(&mut state, &mut contact);
                     self.records.insert(
-                        id,
+                        *id,
                         Held {
                             doc: merged,
                             state,
@@ -148,9 +124,20 @@ impl Replica {
                         },
                     );
                 }
+                Effect::Erase { id } => {
+                    if self.records.remove(id).is_some() {
+                        applied.erased += 1;
+                    }
+                }
+                Effect::Events(events) => {
+                    for event in events {
+                        self.events.insert(event.id.clone(), event.clone());
+                    }
+                }
+                Effect::Settings(settings) => self.settings = *settings,
+                Effect::Cursor(cursor) => self.cursor = *cursor,
             }
         }
-        self.cursor = cursor;
         Ok(applied)
     }
 
@@ -160,5 +147,11 @@ impl Replica {
             let heads = heads_hex(&mut held.doc);
             needs_push(&held.state, &heads)
         })
+    }
+
+    fn update_record(&mut self, id: Uuid, effect: &Effect) {
+        if let Some(held) = self.records.get_mut(&id) {
+            effect.update_record(&mut held.state, &mut held.contact);
+        }
     }
 }

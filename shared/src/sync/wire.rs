@@ -24,7 +24,23 @@ pub struct SyncRequest {
     pub push: Vec<PushDoc>,
     /// How many changed documents to pull at most (default and maximum [`MAX_PAGE_SIZE`]).
     pub page_size: Option<u32>,
+    /// What the phone holds, so coordinators can see which phones still have checks waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceReport>,
 }
+
+/// A phone's account of itself at each sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceReport {
+    /// Checks on the phone the server has not acknowledged, before this request's push.
+    pub unsynced: u32,
+    /// The app's version.
+    pub app_version: String,
+}
+
+/// The longest app version a phone may report.
+pub const APP_VERSION_MAX: usize = 32;
 
 /// One document's unacknowledged changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +89,10 @@ pub struct SyncResponse {
     /// drops its copy. Random ids, nothing personal, so every user is sent every one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub erased: Vec<Uuid>,
+    /// A coordinator stopped this phone (lost or stolen): it sends what it still holds, then
+    /// erases its records and its session.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stop: bool,
 }
 
 /// The server's answer for one pushed document.

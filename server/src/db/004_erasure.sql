@@ -1,4 +1,4 @@
--- Migration 3: erasure on request and retention.
+-- Migration 4: erasure on request and retention.
 
 -- Records erased at the person's request: their document, history, row and contact are gone;
 -- this tombstone (a random id, nothing personal) takes a number from the global sequence so

@@ -1,0 +1,80 @@
+// A lost phone: its coordinator stops it; at its next sync it sends the checks it held, then
+// erases everything on it and says so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiLogin, phonePage, useServerAndBrowser } from './harness.mjs';
+import { AccessibilityLog, chooseStall, recordCheck, recordsOnServer, signIn } from './volunteer.mjs';
+
+const ctx = useServerAndBrowser();
+const LAPTOP = { width: 1280, height: 800 };
+
+/** Every entry in each of the phone's IndexedDB stores, counted. */
+async function storedOnPhone(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('stallside');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = [...db.objectStoreNames];
+      const tx = db.transaction(names, 'readonly');
+      const counts = {};
+      for (const name of names) {
+        const request = tx.objectStore(name).getAllKeys();
+        request.onsuccess = () => { counts[name] = request.result; };
+      }
+      tx.oncomplete = () => { db.close(); resolve(counts); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}
+
+test('a stopped phone sends its checks, then erases itself', async () => {
+  const axe = new AccessibilityLog();
+  const { context, page } = await phonePage(ctx.browser);
+  await page.goto(ctx.server.url);
+  await signIn(page, 'volunteer', 'volunteer-demo');
+  await chooseStall(page);
+  const coordinatorToken = (await apiLogin(ctx.server.url, 'coordinator', 'coordinator-demo')).token;
+  const devices = async () => (await fetch(`${ctx.server.url}/api/devices`, {
+    headers: { authorization: `Bearer ${coordinatorToken}` },
+  })).json();
+  for (let i = 0; i < 100 && (await devices()).length === 0; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal((await devices()).length, 1, 'the phone reported itself at its first sync');
+
+  await context.setOffline(true);
+  await recordCheck(page, { readings: [[121, 77]] });
+  await recordCheck(page, { readings: [[117, 74]] });
+  await recordCheck(page, { readings: [[132, 84]] });
+
+  // The phone is reported lost: its coordinator stops it, confirming first.
+  const laptop = await (await ctx.browser.newContext({ viewport: LAPTOP })).newPage();
+  await laptop.goto(`${ctx.server.url}/staff/`);
+  await signIn(laptop, 'coordinator', 'coordinator-demo');
+  await laptop.getByRole('navigation').getByRole('button', { name: 'Phones' }).click();
+  await laptop.getByTestId('phone').first().waitFor();
+  await axe.check(laptop, 'phones');
+  await laptop.getByRole('button', { name: /Stop this phone/ }).click();
+  await laptop.getByRole('button', { name: 'Yes, stop this phone' }).waitFor();
+  await axe.check(laptop, 'phones (confirm stop)');
+  await laptop.getByRole('button', { name: 'Yes, stop this phone' }).click();
+  await laptop.getByTestId('stop-status').waitFor();
+  assert.match(await laptop.getByTestId('stop-status').textContent(), /Stop asked/);
+
+  // Signal returns: the phone sends all three, then erases itself.
+  await context.setOffline(false);
+  await page.getByTestId('stopped').waitFor({ timeout: 30_000 });
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await axe.check(page, 'sign-in after stop');
+  assert.equal((await recordsOnServer(ctx.server.url, coordinatorToken)).length, 3);
+  const stored = await storedOnPhone(page);
+  assert.deepEqual(stored.docs, [], 'no documents left');
+  assert.deepEqual(stored.records, [], 'no records left');
+  assert.ok(!stored.meta.includes('session'), `no session left: ${stored.meta}`);
+  assert.ok(!stored.meta.includes('cursor'), 'no cursor left');
+
+  await laptop.getByRole('button', { name: 'Refresh' }).click();
+  await laptop.waitForFunction(() => /Stopped: told to erase itself/.test(document.body.textContent));
+  assert.deepEqual(axe.found, []);
+});

@@ -1,0 +1,328 @@
+//! One sync session on the phone, as a state machine in the style of quinn-proto's
+//! `Connection`: no network, no store and no clock inside.
+//!
+//! The driver (the app over `fetch` and IndexedDB, or the in-memory [`Replica`]) asks for the
+//! next request with the records that may need pushing, sends it however it likes, and feeds
+//! the answer back; the session returns the [`Effect`]s to store, in order and as one unit, and
+//! says when there is nothing left to push and no page left to pull. The session owns the
+//! cursor and what is in flight, so every driver agrees on when a record is acknowledged, when
+//! a contact number may be forgotten and when sync is done.
+//!
+//! [`Replica`]: crate::sync::replica::Replica
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use crate::sync::client::{forget_sent_contact, heads_hex, needs_push, Outgoing, SyncState};
+use crate::sync::wire::{ContactDetails, Event, PushDoc, PushResult, SyncRequest, SyncResponse};
+use crate::triage::ProgrammeSettings;
+
+/// A session's sizes: how much one request carries and how long a session may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Records pushed per request at most.
+    pub batch: usize,
+    /// Documents pulled per request at most.
+    pub page_size: u32,
+    /// Round trips per session at most: a server that keeps answering "more" cannot keep a
+    /// phone busy for ever; the next session resumes from the stored cursor.
+    pub max_rounds: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            batch: 200,
+            page_size: 500,
+            max_rounds: 10_000,
+        }
+    }
+}
+
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The next request may be taken with [`Session::poll_request`].
+    Ready,
+    /// A request is out: feed its answer to [`Session::handle_response`], or report it lost.
+    Waiting,
+    /// Nothing was left to push and no page was left to pull.
+    Done,
+    /// Ended early: the request or its answer was lost, or the round limit was reached.
+    /// Everything stored so far stands; a new session from the stored cursor resumes.
+    Interrupted,
+    /// A coordinator stopped this phone, and it has sent everything the server would take:
+    /// the driver now erases the phone's records and its session.
+    Stopped,
+}
+
+/// Something the driver must store, in order, and all of one response's effects together
+/// (one IndexedDB transaction), so a crash never keeps the cursor without the documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The server committed the record at these heads (the phone's heads when it pushed).
+    Acknowledged {
+        /// Record id.
+        id: Uuid,
+        /// New server heads.
+        server_heads: Vec<String>,
+        /// The contact details that went with the push: pass them to
+        /// [`forget_sent_contact`](crate::sync::client::forget_sent_contact), so a number
+        /// typed during the round trip is kept.
+        sent_contact: Option<ContactDetails>,
+    },
+    /// The server refused the record.
+    Rejected {
+        /// Record id.
+        id: Uuid,
+        /// A stable code.
+        code: String,
+        /// The reason to show.
+        reason: String,
+        /// The phone's heads when it pushed.
+        pushed_heads: Vec<String>,
+    },
+    /// A document changed on the server: merge it into the phone's copy (or store it).
+    Merge {
+        /// Record id.
+        id: Uuid,
+        /// The server's whole document.
+        doc: Vec<u8>,
+        /// The server's heads, which the phone will hold after merging.
+        server_heads: Vec<String>,
+    },
+    /// The record was erased on request: drop its document, its entry and any contact number.
+    Erase {
+        /// Record id.
+        id: Uuid,
+    },
+    /// Events the user works at changed: add or replace these by id.
+    Events(Vec<Event>),
+    /// The programme settings in force.
+    Settings(ProgrammeSettings),
+    /// The cursor to resume from, stored with the rest of the response's effects.
+    Cursor(u64),
+}
+
+impl Effect {
+    /// Applies this effect's bookkeeping to one record's sync state and the contact number
+    /// held beside it: every driver calls this, so they agree on when a record is synced and
+    /// when a number may be forgotten. The document itself (merging, dropping) is the driver's.
+    pub fn update_record(&self, state: &mut SyncState, contact: &mut Option<ContactDetails>) {
+        match self {
+            Effect::Acknowledged {
+                server_heads,
+                sent_contact,
+                ..
+            } => {
+                state.acknowledged(server_heads.clone());
+                forget_sent_contact(contact, sent_contact.as_ref());
+            }
+            Effect::Rejected {
+                code,
+                reason,
+                pushed_heads,
+                ..
+            } => state.refused(code, reason.clone(), pushed_heads.clone()),
+            Effect::Merge { server_heads, .. } => state.merged(server_heads.clone()),
+            Effect::Erase { .. } => {
+                *state = SyncState::default();
+                *contact = None;
+            }
+            Effect::Events(_) | Effect::Settings(_) | Effect::Cursor(_) => {}
+        }
+    }
+}
+
+/// A call the session's state did not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    /// An answer arrived with no request out: a duplicated or late delivery, to be ignored.
+    #[error("an answer arrived when no request was waiting for one")]
+    NotWaiting,
+}
+
+/// One sync session: from the stored cursor until nothing is left to exchange.
+#[derive(Debug, Clone)]
+pub struct Session {
+    cursor: u64,
+    limits: Limits,
+    phase: Phase,
+    in_flight: InFlight,
+    page_waiting: bool,
+    stopping: bool,
+    rounds: u32,
+}
+
+/// What the request out carried, to match its answer against.
+#[derive(Debug, Clone, Default)]
+struct InFlight {
+    pushed: HashMap<Uuid, Pushed>,
+}
+
+/// One pushed record: the phone's heads then, and the contact details that went with it.
+#[derive(Debug, Clone)]
+struct Pushed {
+    heads: Vec<String>,
+    contact: Option<ContactDetails>,
+}
+
+impl Session {
+    /// A session resuming from the cursor the phone stored last. The first request always
+    /// goes, even with nothing to push, to pull what changed on the server.
+    pub fn new(cursor: u64, limits: Limits) -> Self {
+        Session {
+            cursor,
+            limits,
+            phase: Phase::Ready,
+            in_flight: InFlight::default(),
+            page_waiting: true,
+            stopping: false,
+            rounds: 0,
+        }
+    }
+
+    /// The next request, built from the records that may need pushing (those the server
+    /// already has, or already refused at these heads, are left out), or `None` when the
+    /// session has ended or a request is still out.
+    pub fn poll_request<'a>(
+        &mut self,
+        outgoing: impl IntoIterator<Item = Outgoing<'a>>,
+    ) -> Option<SyncRequest> {
+        if self.phase != Phase::Ready {
+            return None;
+        }
+        if self.rounds >= self.limits.max_rounds {
+            self.phase = Phase::Interrupted;
+            return None;
+        }
+        let mut request = SyncRequest {
+            cursor: self.cursor,
+            push: Vec::new(),
+            page_size: Some(self.limits.page_size),
+            device: None,
+        };
+        let mut in_flight = InFlight::default();
+        for item in outgoing {
+            if request.push.len() >= self.limits.batch {
+                break;
+            }
+            let heads = heads_hex(item.doc);
+            if !needs_push(item.state, &heads) || in_flight.pushed.contains_key(&item.id) {
+                continue;
+            }
+            let server_heads: Vec<automerge::ChangeHash> = item
+                .state
+                .server_heads
+                .iter()
+                .filter_map(|h| h.parse().ok())
+                .collect();
+            request.push.push(PushDoc {
+                id: item.id,
+                changes: item.doc.changes_since(&server_heads),
+                heads: heads.clone(),
+                contact: item.contact.clone(),
+            });
+            in_flight.pushed.insert(
+                item.id,
+                Pushed {
+                    heads,
+                    contact: item.contact,
+                },
+            );
+        }
+        if request.push.is_empty() && !self.page_waiting {
+            self.phase = if self.stopping {
+                Phase::Stopped
+            } else {
+                Phase::Done
+            };
+            return None;
+        }
+        self.in_flight = in_flight;
+        self.rounds += 1;
+        self.phase = Phase::Waiting;
+        Some(request)
+    }
+
+    /// Takes the answer to the request out and returns what to store. An answer with no
+    /// request out (a duplicated delivery) is refused, so it cannot acknowledge anything.
+    pub fn handle_response(
+        &mut self,
+        response: &SyncResponse,
+    ) -> Result<Vec<Effect>, SessionError> {
+        if self.phase != Phase::Waiting {
+            return Err(SessionError::NotWaiting);
+        }
+        let in_flight = std::mem::take(&mut self.in_flight);
+        let mut effects = Vec::with_capacity(response.results.len() + response.pulled.len() + 3);
+        for result in &response.results {
+            match result {
+                PushResult::Accepted { id, .. } => {
+                    if let Some(pushed) = in_flight.pushed.get(id) {
+                        effects.push(Effect::Acknowledged {
+                            id: *id,
+                            server_heads: pushed.heads.clone(),
+                            sent_contact: pushed.contact.clone(),
+                        });
+                    }
+                }
+                PushResult::Rejected { id, code, reason } => {
+                    if let Some(pushed) = in_flight.pushed.get(id) {
+                        effects.push(Effect::Rejected {
+                            id: *id,
+                            code: code.clone(),
+                            reason: reason.clone(),
+                            pushed_heads: pushed.heads.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        effects.extend(response.pulled.iter().map(|pulled| Effect::Merge {
+            id: pulled.id,
+            doc: pulled.doc.clone(),
+            server_heads: pulled.heads.clone(),
+        }));
+        effects.extend(response.erased.iter().map(|id| Effect::Erase { id: *id }));
+        if !response.events.is_empty() {
+            effects.push(Effect::Events(response.events.clone()));
+        }
+        effects.push(Effect::Settings(response.settings));
+        effects.push(Effect::Cursor(response.cursor));
+        self.cursor = response.cursor;
+        // A stopped phone still sends what it holds, but pulls nothing more: it is about to
+        // erase what it has.
+        self.stopping |= response.stop;
+        self.page_waiting = response.more && !self.stopping;
+        self.phase = Phase::Ready;
+        Ok(effects)
+    }
+
+    /// The request or its answer was lost (no network, a timeout, a server error): nothing
+    /// in flight is known to have been stored, so nothing is acknowledged, and the session
+    /// ends. The records stay unsynced and go again in the next session.
+    pub fn handle_lost(&mut self) {
+        self.in_flight = InFlight::default();
+        self.phase = Phase::Interrupted;
+    }
+
+    /// Where the session stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Whether the session has ended, finished or not.
+    pub fn is_over(&self) -> bool {
+        matches!(
+            self.phase,
+            Phase::Done | Phase::Interrupted | Phase::Stopped
+        )
+    }
+
+    /// The cursor of the last answer taken (the stored one before any).
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+}

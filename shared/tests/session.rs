@@ -1,0 +1,351 @@
+//! The phone's sync session as a state machine, driven through the in-memory replica with
+//! answers written out by hand: when it asks, when it is done, what a lost or duplicated
+//! answer does, and which effects each answer gives. The simulation drives the same session
+//! against the real judge; these pin down each transition on its own.
+
+use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
+use stallside_shared::record::CheckRecord;
+use stallside_shared::record::VenueType;
+use stallside_shared::sync::client::{heads_hex, status, Status};
+use stallside_shared::sync::replica::{Held, Replica};
+use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
+use stallside_shared::sync::wire::{
+    ContactDetails, Event, PulledDoc, PushResult, SyncRequest, SyncResponse,
+};
+use stallside_shared::synthetic::{self, Stall};
+use stallside_shared::triage::ProgrammeSettings;
+use uuid::Uuid;
+
+const NOW_MS: i64 = 1_800_000_000_000;
+const LIMITS: Limits = Limits {
+    batch: 2,
+    page_size: 10,
+    max_rounds: 50,
+};
+
+fn meta() -> ChangeMeta {
+    ChangeMeta {
+        actor: ActorId::from([7u8; 16]),
+        time_secs: NOW_MS / 1000,
+    }
+}
+
+fn doc(seed: u64) -> RecordDoc {
+    let stall = Stall::library("vol-1", "E09000019");
+    let check = synthetic::check(seed, &stall, NOW_MS);
+    let id = Uuid::from_u128(u128::from(seed) + 1);
+    RecordDoc::create(&CheckRecord::new(id, check, false), &meta()).expect("create")
+}
+
+fn replica_with(n: u64) -> Replica {
+    let mut replica = Replica::default();
+    for seed in 0..n {
+        replica.records.insert(
+            Uuid::from_u128(u128::from(seed) + 1),
+            Held::new(doc(seed), None),
+        );
+    }
+    replica
+}
+
+/// The answer a server that accepts everything would give, with `more` pages waiting or not.
+fn accept_all(request: &SyncRequest, cursor: u64, more: bool) -> SyncResponse {
+    SyncResponse {
+        results: request
+            .push
+            .iter()
+            .map(|p| PushResult::Accepted {
+                id: p.id,
+                heads: p.heads.clone(),
+                warning: None,
+            })
+            .collect(),
+        pulled: Vec::new(),
+        cursor,
+        more,
+        events: Vec::new(),
+        settings: ProgrammeSettings::default(),
+        erased: Vec::new(),
+        stop: false,
+    }
+}
+
+#[test]
+fn nothing_to_push_asks_once_to_pull_then_is_done() {
+    let mut replica = Replica::default();
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).expect("a first request");
+    assert!(request.push.is_empty());
+    assert_eq!(session.phase(), Phase::Waiting);
+    assert_eq!(
+        replica.poll_request(&mut session),
+        None,
+        "one request at a time"
+    );
+    let effects = session
+        .handle_response(&accept_all(&request, 9, false))
+        .unwrap();
+    assert_eq!(effects.last(), Some(&Effect::Cursor(9)));
+    replica.apply(effects).unwrap();
+    assert_eq!(replica.poll_request(&mut session), None);
+    assert_eq!(session.phase(), Phase::Done);
+    assert_eq!(replica.cursor, 9);
+}
+
+#[test]
+fn more_pages_ask_again_from_the_new_cursor() {
+    let mut replica = Replica::default();
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    let effects = session
+        .handle_response(&accept_all(&first, 5, true))
+        .unwrap();
+    replica.apply(effects).unwrap();
+    let second = replica.poll_request(&mut session).expect("the next page");
+    assert_eq!(second.cursor, 5);
+    assert_eq!(second.page_size, Some(LIMITS.page_size));
+}
+
+#[test]
+fn records_go_in_batches_until_all_are_acknowledged() {
+    let mut replica = replica_with(5);
+    let mut session = replica.session(LIMITS);
+    let mut sizes = Vec::new();
+    while let Some(request) = replica.poll_request(&mut session) {
+        sizes.push(request.push.len());
+        let effects = session
+            .handle_response(&accept_all(&request, 1, false))
+            .unwrap();
+        replica.apply(effects).unwrap();
+    }
+    assert_eq!(sizes, vec![2, 2, 1]);
+    assert_eq!(session.phase(), Phase::Done);
+    assert!(!replica.has_unsent());
+}
+
+#[test]
+fn a_lost_answer_acknowledges_nothing_and_the_next_session_sends_again() {
+    let mut replica = replica_with(1);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    session.handle_lost();
+    assert_eq!(session.phase(), Phase::Interrupted);
+    assert!(session.is_over());
+    assert_eq!(replica.poll_request(&mut session), None);
+    assert!(replica.has_unsent(), "not acknowledged without an answer");
+    let mut again = replica.session(LIMITS);
+    let resent = replica.poll_request(&mut again).unwrap();
+    assert_eq!(resent.push, request.push);
+}
+
+#[test]
+fn a_duplicated_answer_is_refused() {
+    let mut replica = replica_with(1);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    let answer = accept_all(&request, 3, false);
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    assert_eq!(
+        session.handle_response(&answer),
+        Err(SessionError::NotWaiting)
+    );
+}
+
+#[test]
+fn answers_for_records_not_pushed_are_ignored() {
+    let mut replica = replica_with(1);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    let mut answer = accept_all(&request, 3, false);
+    let stranger = Uuid::from_u128(999);
+    answer.results.push(PushResult::Accepted {
+        id: stranger,
+        heads: Vec::new(),
+        warning: None,
+    });
+    answer.results.push(PushResult::Rejected {
+        id: stranger,
+        code: "x".into(),
+        reason: "x".into(),
+    });
+    let effects = session.handle_response(&answer).unwrap();
+    assert!(effects.iter().all(|e| !matches!(
+        e,
+        Effect::Acknowledged { id, .. } | Effect::Rejected { id, .. } if *id == stranger
+    )));
+}
+
+#[test]
+fn a_number_typed_during_the_round_trip_is_kept() {
+    let id = Uuid::from_u128(1);
+    let sent = ContactDetails {
+        phone: "07700 900123".into(),
+    };
+    let typed = ContactDetails {
+        phone: "07700 900456".into(),
+    };
+    let mut replica = Replica::default();
+    replica
+        .records
+        .insert(id, Held::new(doc(0), Some(sent.clone())));
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    assert_eq!(request.push[0].contact.as_ref(), Some(&sent));
+    // The volunteer corrects the check and types a new number while the push is out.
+    let corrected = synthetic::check(5, &Stall::library("vol-1", "E09000019"), NOW_MS);
+    let held = replica.records.get_mut(&id).unwrap();
+    held.doc.write_check(&corrected, &meta()).unwrap();
+    held.contact = Some(typed.clone());
+    let effects = session
+        .handle_response(&accept_all(&request, 1, false))
+        .unwrap();
+    replica.apply(effects).unwrap();
+    assert_eq!(replica.records[&id].contact.as_ref(), Some(&typed));
+
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    assert_eq!(request.push[0].contact.as_ref(), Some(&typed));
+    let effects = session
+        .handle_response(&accept_all(&request, 2, false))
+        .unwrap();
+    replica.apply(effects).unwrap();
+    assert_eq!(
+        replica.records[&id].contact, None,
+        "the number sent and acknowledged is forgotten"
+    );
+}
+
+#[test]
+fn a_refused_record_is_not_offered_again_until_it_changes() {
+    let mut replica = replica_with(1);
+    let id = Uuid::from_u128(1);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    let mut answer = accept_all(&request, 1, false);
+    answer.results = vec![PushResult::Rejected {
+        id,
+        code: "invalid".into(),
+        reason: "Systolic must be 70 to 250".into(),
+    }];
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    assert_eq!(replica.poll_request(&mut session), None);
+    assert_eq!(session.phase(), Phase::Done);
+    let held = replica.records.get_mut(&id).unwrap();
+    let heads = heads_hex(&mut held.doc);
+    assert_eq!(
+        status(&held.state, &heads),
+        Status::Rejected("Systolic must be 70 to 250".into())
+    );
+}
+
+#[test]
+fn pulled_erased_events_and_settings_become_effects_in_order() {
+    let mut replica = replica_with(1);
+    let held_id = Uuid::from_u128(1);
+    let mut pulled_doc = doc(41);
+    let pulled_id = Uuid::from_u128(42);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    let mut answer = accept_all(&request, 8, false);
+    answer.pulled.push(PulledDoc {
+        id: pulled_id,
+        heads: heads_hex(&mut pulled_doc),
+        doc: pulled_doc.save(),
+    });
+    answer.erased.push(held_id);
+    answer.events.push(Event {
+        id: "ev-1".into(),
+        name: "Saturday market".into(),
+        date: "2026-11-28".into(),
+        venue: "Chapel Market".into(),
+        venue_type: VenueType::Market,
+        borough: "E09000019".into(),
+    });
+    answer.settings.edit_window_hours = 24;
+    let effects = session.handle_response(&answer).unwrap();
+    let kinds: Vec<&str> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::Acknowledged { .. } => "ack",
+            Effect::Rejected { .. } => "rejected",
+            Effect::Merge { .. } => "merge",
+            Effect::Erase { .. } => "erase",
+            Effect::Events(_) => "events",
+            Effect::Settings(_) => "settings",
+            Effect::Cursor(_) => "cursor",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ack", "merge", "erase", "events", "settings", "cursor"]
+    );
+    let applied = replica.apply(effects).unwrap();
+    assert_eq!(
+        (applied.accepted, applied.pulled, applied.erased),
+        (1, 1, 1)
+    );
+    assert!(
+        !replica.records.contains_key(&held_id),
+        "the erased record is dropped"
+    );
+    assert!(replica.records.contains_key(&pulled_id));
+    assert_eq!(replica.settings.edit_window_hours, 24);
+    assert!(replica.events.contains_key("ev-1"));
+    assert_eq!(replica.cursor, 8);
+}
+
+#[test]
+fn a_server_that_always_says_more_cannot_keep_the_phone_for_ever() {
+    let mut replica = Replica::default();
+    let mut session = replica.session(LIMITS);
+    let mut rounds = 0;
+    while let Some(request) = replica.poll_request(&mut session) {
+        rounds += 1;
+        let effects = session
+            .handle_response(&accept_all(&request, rounds, true))
+            .unwrap();
+        replica.apply(effects).unwrap();
+    }
+    assert_eq!(rounds, u64::from(LIMITS.max_rounds));
+    assert_eq!(session.phase(), Phase::Interrupted);
+}
+
+#[test]
+fn a_new_session_starts_from_the_stored_cursor() {
+    let session = Session::new(77, LIMITS);
+    assert_eq!(session.cursor(), 77);
+    assert_eq!(session.phase(), Phase::Ready);
+}
+
+#[test]
+fn a_stopped_phone_sends_what_it_holds_then_stops_without_pulling_more() {
+    let mut replica = replica_with(3);
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    assert_eq!(first.push.len(), 2);
+    let mut answer = accept_all(&first, 4, true);
+    answer.stop = true;
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    let second = replica
+        .poll_request(&mut session)
+        .expect("the last record still goes");
+    assert_eq!(second.push.len(), 1);
+    let mut answer = accept_all(&second, 5, true);
+    answer.stop = true;
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    assert_eq!(
+        replica.poll_request(&mut session),
+        None,
+        "no further page is pulled"
+    );
+    assert_eq!(session.phase(), Phase::Stopped);
+    assert!(!replica.has_unsent(), "everything was sent before stopping");
+}
