@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::phone::{now, post_gzip, with_readings, Phone};
+use common::checks;
+use common::phone::{now, post_gzip, Phone};
 use common::{add_user, Server, BARNET};
-use stallside_shared::record::Reading;
 use stallside_shared::sync::wire::SyncRequest;
 use stallside_shared::synthetic::{self, Stall};
 
@@ -22,13 +22,8 @@ fn a_coordinator_erases_a_record_everywhere_and_it_cannot_come_back() {
         "lighthouse orbit saffron",
     );
     let mut phone = Phone::new(server.demo("volunteer", "phone"));
-    let stall = Stall::library(&phone.client.user_id, BARNET);
-    let flagged = with_readings(
-        synthetic::check(1, &stall, now() - 60_000),
-        vec![Reading::bp(185, 125), Reading::bp(183, 121)],
-    );
-    let id = phone.record(flagged, Some("07700 900123"));
-    let kept = phone.record(synthetic::check(2, &stall, now() - 60_000), None);
+    let id = phone.record(checks::severe(&phone), Some("07700 900123"));
+    let kept = phone.record(checks::healthy(&phone, 2), None);
     phone.sync().unwrap();
     let cursor_before = phone.cursor;
     assert_eq!(server.count("SELECT COUNT(*) FROM contacts"), 1);

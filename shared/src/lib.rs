@@ -19,6 +19,7 @@ pub mod published;
 pub mod readings;
 pub mod record;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod suppression;
 pub mod sync;
