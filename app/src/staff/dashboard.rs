@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::reports::{recent_quarters, BarrierRow, Count, Dashboard, Row};
 
+use super::board::BoardReport;
 use super::{failure_text, token, Notice};
 use crate::api;
 use crate::state::app_state;
@@ -27,6 +28,7 @@ pub fn DashboardScreen() -> impl IntoView {
     let [borough, venue_type, event, volunteer, quarter, from, to] = filters.map(|(_, s)| s);
     // The event and volunteer menus list what the unfiltered report found.
     let choices = RwSignal::new(None::<(Vec<Row>, Vec<Row>)>);
+    let printable = RwSignal::new(false);
     let query = move || {
         let q: Vec<String> = filters
             .iter()
@@ -74,8 +76,14 @@ pub fn DashboardScreen() -> impl IntoView {
         .map(|s| s.user.areas)
         .unwrap_or_default();
     view! {
+        {move || printable.get().then(|| view! {
+            <BoardReport query=query() close=Callback::new(move |()| printable.set(false)) />
+        })}
+        <div hidden=move || printable.get()>
         <h1>"Reach and equity"</h1>
         <Notice message=notice />
+        <p><button class="nhsuk-button nhsuk-button--secondary" type="button" data-testid="board-report-open"
+            on:click=move |_| printable.set(true)>"Printable report for a board"</button></p>
         <div class="stallside-filters">
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label" for="filter-quarter">"Quarter"</label>
@@ -133,6 +141,7 @@ pub fn DashboardScreen() -> impl IntoView {
                 </button></li>
             }).collect_view()}
         </ul>
+        </div>
     }
 }
 

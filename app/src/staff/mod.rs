@@ -2,6 +2,7 @@
 //! supervisors' flag queue and the coordinators' dashboard, events, volunteers, phones and
 //! review.
 
+mod board;
 mod context;
 mod dashboard;
 mod events;
