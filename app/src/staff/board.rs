@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use stallside_shared::published::{Published, PublishedCount, PublishedRow};
 use stallside_shared::suppression::{share_text, Cell};
 
-use super::{failure_text, token, Notice};
+use super::{failure_text, token, Notice, NumberTable};
 use crate::api;
 use crate::state::app_state;
 
@@ -148,31 +148,23 @@ fn BarChart(title: &'static str, bars: Vec<(String, Cell)>) -> impl IntoView {
 /// Checks, newly identified and flagged rates for each group of a breakdown.
 #[component]
 fn GroupTable(title: &'static str, rows: Vec<PublishedRow>) -> impl IntoView {
-    view! {
-        <h3>{title}</h3>
-        <table class="nhsuk-table">
-            <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
-                <th class="nhsuk-table__header" scope="col">""</th>
-                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"People checked"</th>
-                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Newly identified"</th>
-                <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Flagged"</th>
-            </tr></thead>
-            <tbody class="nhsuk-table__body">
-                {rows.into_iter().map(|r| {
-                    let checks = r.get("checks");
-                    let with_rate = |c: Cell| format!("{} ({})", c.text(), share_text(c, checks));
-                    view! {
-                        <tr class="nhsuk-table__row">
-                            <th class="nhsuk-table__header" scope="row">{r.label.clone()}</th>
-                            <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{checks.text()}</td>
-                            <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{with_rate(r.get("newly_identified"))}</td>
-                            <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{with_rate(r.get("flagged"))}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
+    let heads = ["People checked", "Newly identified", "Flagged"]
+        .map(String::from)
+        .to_vec();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let checks = r.get("checks");
+            let with_rate = |c: Cell| format!("{} ({})", c.text(), share_text(c, checks));
+            let cells = vec![
+                checks.text(),
+                with_rate(r.get("newly_identified")),
+                with_rate(r.get("flagged")),
+            ];
+            (r.label, cells)
+        })
+        .collect();
+    view! { <h3>{title}</h3> <NumberTable heads rows /> }
 }
 
 /// Barriers heard in each group.
@@ -182,21 +174,9 @@ fn BarrierGroups(title: &'static str, groups: Vec<(String, Vec<PublishedCount>)>
         .first()
         .map(|(_, b)| b.iter().map(|c| c.label.clone()).collect())
         .unwrap_or_default();
-    view! {
-        <h3>{title}</h3>
-        <table class="nhsuk-table stallside-board__wide">
-            <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
-                <th class="nhsuk-table__header" scope="col">""</th>
-                {heads.into_iter().map(|h| view! { <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">{h}</th> }).collect_view()}
-            </tr></thead>
-            <tbody class="nhsuk-table__body">
-                {groups.into_iter().map(|(label, barriers)| view! {
-                    <tr class="nhsuk-table__row">
-                        <th class="nhsuk-table__header" scope="row">{label}</th>
-                        {barriers.into_iter().map(|b| view! { <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{b.cell.text()}</td> }).collect_view()}
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
+    let rows = groups
+        .into_iter()
+        .map(|(label, barriers)| (label, barriers.iter().map(|b| b.cell.text()).collect()))
+        .collect();
+    view! { <h3>{title}</h3> <div class="stallside-board__wide"><NumberTable heads rows /></div> }
 }

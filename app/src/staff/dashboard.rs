@@ -6,7 +6,7 @@ use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::reports::{recent_quarters, BarrierRow, Count, Dashboard, Row};
 
 use super::board::BoardReport;
-use super::{failure_text, token, Notice};
+use super::{failure_text, token, Notice, NumberTable};
 use crate::api;
 use crate::state::app_state;
 
@@ -263,20 +263,7 @@ fn DataTable(
         <details class="nhsuk-details">
             <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">{title}</span></summary>
             <div class="nhsuk-details__text stallside-wide">
-                <table class="nhsuk-table">
-                    <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
-                        <th class="nhsuk-table__header" scope="col">""</th>
-                        {heads.into_iter().map(|h| view! { <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">{h}</th> }).collect_view()}
-                    </tr></thead>
-                    <tbody class="nhsuk-table__body">
-                        {rows.into_iter().map(|(label, cells)| view! {
-                            <tr class="nhsuk-table__row">
-                                <th class="nhsuk-table__header" scope="row">{label}</th>
-                                {cells.into_iter().map(|c| view! { <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{c}</td> }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <NumberTable heads rows />
             </div>
         </details>
     }
