@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::reports::{Count, Dashboard, Row};
-use crate::suppression::{Cell, System};
+use crate::suppression::{primary, Cell, System};
 
 /// The columns a published breakdown row carries, in order.
 pub const PUBLISHED_COLUMNS: [&str; 7] = [
@@ -96,8 +96,9 @@ pub struct PublishedFlags {
 pub struct Published {
     /// The period covered, in words.
     pub period: String,
-    /// Events with checks (not people: never suppressed).
-    pub events: u64,
+    /// Events with checks: not people, but a count of 1 to 4 reads "<5" like every figure
+    /// on paper, so a reader never has to ask which small numbers are safe.
+    pub events: Cell,
     /// All checks.
     pub totals: PublishedRow,
     /// Checks in each band.
@@ -256,7 +257,7 @@ pub fn publish(d: &Dashboard) -> Published {
     };
     Published {
         period: d.period.clone(),
-        events: d.events,
+        events: primary(d.events),
         totals: row(&d.totals, &totals),
         bands: count_list(&d.bands, &bands),
         barriers: count_list(&d.barriers, &barriers),

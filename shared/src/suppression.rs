@@ -225,7 +225,8 @@ pub fn suppress(tables: &[Vec<u64>], total: u64) -> Suppressed {
     }
 }
 
-fn primary(n: u64) -> Cell {
+/// Primary suppression alone, for a figure no sum ties to others (events held).
+pub fn primary(n: u64) -> Cell {
     if (1..THRESHOLD).contains(&n) {
         Cell::Small
     } else {

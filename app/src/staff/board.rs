@@ -66,11 +66,11 @@ fn ReportBody(report: Published) -> impl IntoView {
         <article class="stallside-board" data-testid="board-report">
             <h1>"Community blood pressure checks: report for the board"</h1>
             <p class="nhsuk-body-l">{report.period.clone()}</p>
-            <p class="nhsuk-body-s">"Counts of 1 to 4 are shown as <5, and a few more are hidden (*) so that no small number can be worked out from the totals."</p>
+            <p class="nhsuk-body-s">"Small counts (below five) are shown as <5, and a few more are hidden (*) so that no small number can be worked out from the totals."</p>
             <h2>"Reach"</h2>
             <dl class="nhsuk-summary-list">
                 <Fact term="People checked" value=t.get("checks").text() />
-                <Fact term="Events held" value=report.events.to_string() />
+                <Fact term="Events held" value=report.events.text() />
             </dl>
             <h2>"Equity"</h2>
             <dl class="nhsuk-summary-list">
