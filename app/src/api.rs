@@ -63,6 +63,15 @@ pub async fn post_empty<B: Serialize>(
     }
 }
 
+/// DELETEs a resource (204 expected).
+pub async fn delete(path: &str, token: Option<&str>) -> Result<(), ApiError> {
+    let response = send("DELETE", path, token, None).await?;
+    match response.status() {
+        200..=299 => Ok(()),
+        _ => read::<serde_json::Value>(response).await.map(|_| ()),
+    }
+}
+
 /// GETs a file (a CSV export) and hands it to the browser as a download.
 pub async fn download(path: &str, token: &str, filename: &str) -> Result<(), ApiError> {
     let response = send("GET", path, Some(token), None).await?;

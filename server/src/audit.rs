@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
-use crate::reports::{csv_field, csv_response};
+use crate::reports::csv::{csv_field, csv_response};
 use crate::AppState;
 
 /// The routes of this module.
@@ -155,6 +155,10 @@ pub enum Action {
     DeviceStop,
     /// A supervisor handed a flag back to the queue.
     FlagRelease,
+    /// A coordinator erased a record at the person's request.
+    Erase,
+    /// The retention sweep erased contact numbers past their time.
+    Retention,
 }
 
 impl Action {
@@ -169,6 +173,8 @@ impl Action {
             Action::EventChange => "event_change",
             Action::DeviceStop => "device_stop",
             Action::FlagRelease => "flag_release",
+            Action::Erase => "erase",
+            Action::Retention => "retention",
         }
     }
 }

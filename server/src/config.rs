@@ -102,6 +102,15 @@ pub struct ServeArgs {
     /// Hours a volunteer may correct a check after taking it.
     #[arg(long, env = "STALLSIDE_EDIT_WINDOW_HOURS", default_value_t = 7 * 24)]
     pub edit_window_hours: u32,
+    /// Days a contact number is kept, even while its flag is open.
+    #[arg(long, env = "STALLSIDE_CONTACT_RETENTION_DAYS", default_value_t = 28)]
+    pub contact_retention_days: u32,
+    /// Days before a contact number is erased that supervisors are warned.
+    #[arg(long, env = "STALLSIDE_CONTACT_WARNING_DAYS", default_value_t = 7)]
+    pub contact_warning_days: u32,
+    /// Years after which a check is pseudonymised further.
+    #[arg(long, env = "STALLSIDE_PSEUDONYMISE_AFTER_YEARS", default_value_t = 8)]
+    pub pseudonymise_after_years: u32,
     /// Minutes to follow up an emergency.
     #[arg(long, env = "STALLSIDE_EMERGENCY_MINUTES", default_value_t = 0)]
     pub emergency_minutes: u32,
@@ -185,6 +194,9 @@ impl ServeArgs {
                 stage2_minutes: self.stage2_days * 24 * 60,
                 stage1_new_minutes: self.stage1_days * 24 * 60,
                 edit_window_hours: self.edit_window_hours,
+                contact_retention_days: self.contact_retention_days,
+                contact_warning_days: self.contact_warning_days,
+                pseudonymise_after_years: self.pseudonymise_after_years,
             },
         }
     }

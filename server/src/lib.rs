@@ -16,6 +16,7 @@ pub mod listen;
 pub mod metrics;
 pub mod records;
 pub mod reports;
+pub mod retention;
 pub mod security_headers;
 pub mod static_files;
 pub mod sync;
@@ -163,6 +164,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         commits: tokio::sync::watch::Sender::new(0),
     };
     warm_reports(&state);
+    retention::spawn(state.db.clone(), state.policy.settings);
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
             let tls = Arc::new(tls::Tls::load(cert, key)?);

@@ -1,14 +1,17 @@
-//! Coordinators' review, dashboard and exports over real HTTP: the dashboard's numbers equal
-//! those computed from the records themselves, and the export holds exactly the synced records.
+//! Coordinators' review, dashboard and exports over real HTTP: every dashboard figure, with
+//! each filter, equals a count computed independently from the synthetic records; exports
+//! say "unknown" for an unknown area and never publish a count under 5.
 
 mod common;
 
 use common::phone::{now, Phone};
 use common::{Server, BARNET, ISLINGTON};
 use serde_json::{json, Value};
-use stallside_shared::record::{EnglishFirstLanguage, VenueType};
+use stallside_shared::calendar;
+use stallside_shared::record::{Advice, Barrier, CheckPart, EnglishFirstLanguage, VenueType};
+use stallside_shared::reports::{quarter_of, quarter_range};
 use stallside_shared::synthetic::{self, Stall};
-use stallside_shared::triage::Band;
+use stallside_shared::triage::{assess, Band, TriageInput};
 
 fn csv(client: &common::Client, path: &str) -> (u16, String) {
     let mut response = common::agent()
@@ -22,8 +25,139 @@ fn csv(client: &common::Client, path: &str) -> (u16, String) {
     )
 }
 
+/// The group a check falls in, in one breakdown.
+type KeyOf = dyn Fn(&CheckPart) -> String;
+/// Whether a filter admits a check.
+type Admits<'a> = dyn Fn(&CheckPart) -> bool + 'a;
+
+/// The counts of one dashboard row, computed straight from the checks (not through the
+/// server's facts): the independent computation every dashboard figure is compared with.
+fn expected_row(checks: &[&CheckPart]) -> Value {
+    let has = |pred: &dyn Fn(&CheckPart) -> bool| checks.iter().filter(|c| pred(c)).count();
+    let assessment = |c: &CheckPart| assess(&TriageInput::from_check(c), &Default::default());
+    json!({
+        "checks": checks.len(),
+        "newly_identified": has(&|c| assessment(c).newly_identified),
+        "flagged": has(&|c| assessment(c).is_flagged()),
+        "severe": has(&|c| matches!(c.band, Band::Severe | Band::Emergency)),
+        "signposted": has(&|c| c.advice.iter().any(|a| matches!(a, Advice::Gp | Advice::Pharmacy | Advice::Nhs111 | Advice::Call999))),
+        "core20": has(&|c| matches!(c.imd_decile, Some(1 | 2))),
+        "area_known": has(&|c| c.imd_decile.is_some()),
+        "area_unknown": has(&|c| c.imd_decile.is_none()),
+        "english_not_first": has(&|c| c.english_first_language == EnglishFirstLanguage::No),
+    })
+}
+
+/// The row's counts as the server sent them, without key and label.
+fn counts_of(row: &Value) -> Value {
+    let mut row = row.clone();
+    let object = row.as_object_mut().unwrap();
+    object.remove("key");
+    object.remove("label");
+    row
+}
+
+/// Checks `dashboard` against the checks the filter should admit.
+fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &str) {
+    assert_eq!(
+        counts_of(&dashboard["totals"]),
+        expected_row(admitted),
+        "{what}: totals"
+    );
+    for band in Band::ALL {
+        let shown = dashboard["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["key"] == band.code())
+            .unwrap();
+        let expected = admitted.iter().filter(|c| c.band == *band).count();
+        assert_eq!(shown["count"], expected, "{what}: band {band:?}");
+    }
+    for barrier in Barrier::ALL {
+        let shown = dashboard["barriers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["key"] == barrier.code())
+            .unwrap();
+        let expected = admitted
+            .iter()
+            .filter(|c| c.barriers.contains(barrier))
+            .count();
+        assert_eq!(shown["count"], expected, "{what}: barrier {barrier:?}");
+    }
+    assert_eq!(
+        dashboard["flags"]["flagged"],
+        expected_row(admitted)["flagged"],
+        "{what}: flags"
+    );
+    let breakdowns: [(&str, &KeyOf); 10] = [
+        ("by_borough", &|c| c.borough.clone()),
+        ("by_event", &|c| c.event_id.clone()),
+        ("by_venue_type", &|c| c.venue_type.code().into()),
+        ("by_week", &|c| calendar::iso_week(c.recorded_at_ms)),
+        ("by_month", &|c| {
+            calendar::date(c.recorded_at_ms)[..7].to_owned()
+        }),
+        ("by_volunteer", &|c| c.volunteer_id.clone()),
+        ("by_ethnicity", &|c| c.ethnicity.code().into()),
+        ("by_imd_decile", &|c| {
+            c.imd_decile.map_or("unknown".into(), |d| d.to_string())
+        }),
+        ("by_age_band", &|c| c.age_band.code().into()),
+        ("by_sex", &|c| c.sex.code().into()),
+    ];
+    for (table, key_of) in breakdowns {
+        let rows = dashboard[table].as_array().unwrap();
+        let mut keys: Vec<String> = admitted.iter().map(|c| key_of(c)).collect();
+        keys.sort();
+        keys.dedup();
+        for key in &keys {
+            let row = rows
+                .iter()
+                .find(|r| r["key"] == key.as_str())
+                .unwrap_or_else(|| panic!("{what}: {table} lacks {key}"));
+            let group: Vec<&CheckPart> = admitted
+                .iter()
+                .copied()
+                .filter(|c| &key_of(c) == key)
+                .collect();
+            assert_eq!(
+                counts_of(row),
+                expected_row(&group),
+                "{what}: {table} {key}"
+            );
+        }
+        let listed: u64 = rows.iter().map(|r| r["checks"].as_u64().unwrap()).sum();
+        assert_eq!(listed, admitted.len() as u64, "{what}: {table} adds up");
+    }
+    for (table, key_of) in [
+        (
+            "barriers_by_borough",
+            &(|c: &CheckPart| c.borough.clone()) as &dyn Fn(&CheckPart) -> String,
+        ),
+        ("barriers_by_ethnicity", &|c: &CheckPart| {
+            c.ethnicity.code().to_owned()
+        }),
+    ] {
+        for row in dashboard[table].as_array().unwrap() {
+            for barrier in row["barriers"].as_array().unwrap() {
+                let expected = admitted
+                    .iter()
+                    .filter(|c| {
+                        row["key"] == key_of(c).as_str()
+                            && c.barriers.iter().any(|b| barrier["key"] == b.code())
+                    })
+                    .count();
+                assert_eq!(barrier["count"], expected, "{what}: {table}");
+            }
+        }
+    }
+}
+
 #[test]
-fn the_dashboard_matches_the_records_and_the_export_holds_exactly_them() {
+fn every_dashboard_figure_with_each_filter_equals_an_independent_computation() {
     let server = Server::start();
     let coordinator = server.demo("coordinator", "laptop");
     let event: Value = coordinator.post(
@@ -31,15 +165,128 @@ fn the_dashboard_matches_the_records_and_the_export_holds_exactly_them() {
         &json!({ "name": "Library stall", "date": "2026-11-21", "venue": "Central Library",
                  "venue_type": "library", "borough": ISLINGTON }),
     );
-    let event_id = event["id"].as_str().unwrap();
+    let event_id = event["id"].as_str().unwrap().to_owned();
     let mut phone = Phone::new(server.demo("volunteer", "phone"));
-    let stall = |borough: &str, event: &str| Stall {
-        event_id: event.into(),
-        volunteer_id: phone.client.user_id.clone(),
-        borough: borough.into(),
-        venue_type: VenueType::Library,
-    };
-    let (islington, barnet) = (stall(ISLINGTON, event_id), stall(BARNET, "market-day"));
+    let volunteer = phone.client.user_id.clone();
+    let stalls = [
+        Stall {
+            event_id: event_id.clone(),
+            volunteer_id: volunteer.clone(),
+            borough: ISLINGTON.into(),
+            venue_type: VenueType::Library,
+        },
+        Stall {
+            event_id: "market-day".into(),
+            volunteer_id: volunteer.clone(),
+            borough: BARNET.into(),
+            venue_type: VenueType::Market,
+        },
+        Stall {
+            event_id: "food-bank".into(),
+            volunteer_id: volunteer.clone(),
+            borough: BARNET.into(),
+            venue_type: VenueType::FoodBank,
+        },
+    ];
+    const DAY: i64 = 86_400_000;
+    let start = now() - 400 * DAY;
+    let mut checks = Vec::new();
+    for seed in 0..150u64 {
+        let at = start + (seed as i64 * 397 % 400) * DAY;
+        let check = synthetic::check(seed, &stalls[(seed % 3) as usize], at);
+        phone.record(check.clone(), None);
+        checks.push(check);
+    }
+    phone.sync().unwrap();
+    let all: Vec<&CheckPart> = checks.iter().collect();
+
+    let (status, dashboard) = coordinator.get_raw("/api/reports/dashboard");
+    assert_eq!(status, 200, "{dashboard}");
+    assert_dashboard_matches(&dashboard, &all, "no filter");
+    assert_eq!(dashboard["period"], "All dates");
+    assert_eq!(dashboard["by_imd_decile"].as_array().unwrap().len(), 11);
+
+    let day = |ms: i64| calendar::date(ms);
+    let (from, to) = (start + 100 * DAY, start + 250 * DAY);
+    let (q_from, q_until) = quarter_range(&quarter_of(now() - 200 * DAY)).unwrap();
+    let filters: Vec<(String, Box<Admits<'_>>)> = vec![
+        (
+            format!("borough={BARNET}"),
+            Box::new(|c| c.borough == BARNET),
+        ),
+        (
+            format!("event={event_id}"),
+            Box::new(|c| c.event_id == event_id),
+        ),
+        (
+            "venue_type=market".into(),
+            Box::new(|c| c.venue_type == VenueType::Market),
+        ),
+        (format!("volunteer={volunteer}"), Box::new(|_| true)),
+        (
+            format!("week={}", calendar::iso_week(checks[7].recorded_at_ms)),
+            Box::new({
+                let week = calendar::iso_week(checks[7].recorded_at_ms);
+                move |c| calendar::iso_week(c.recorded_at_ms) == week
+            }),
+        ),
+        (
+            format!("from={}&to={}", day(from), day(to)),
+            Box::new(move |c| {
+                let d = day(c.recorded_at_ms);
+                d >= day(from) && d <= day(to)
+            }),
+        ),
+        (
+            format!("quarter={}", quarter_of(now() - 200 * DAY)),
+            Box::new(move |c| c.recorded_at_ms >= q_from && c.recorded_at_ms < q_until),
+        ),
+        (
+            format!(
+                "quarter={}&borough={ISLINGTON}&from={}",
+                quarter_of(now() - 200 * DAY),
+                day(q_from + 30 * DAY)
+            ),
+            Box::new(move |c| {
+                c.borough == ISLINGTON
+                    && c.recorded_at_ms >= q_from + 30 * DAY - (q_from + 30 * DAY).rem_euclid(DAY)
+                    && c.recorded_at_ms < q_until
+            }),
+        ),
+    ];
+    for (query, admits) in &filters {
+        let (status, filtered) = coordinator.get_raw(&format!("/api/reports/dashboard?{query}"));
+        assert_eq!(status, 200, "{query}: {filtered}");
+        let admitted: Vec<&CheckPart> = checks.iter().filter(|c| admits(c)).collect();
+        assert!(
+            !admitted.is_empty() && admitted.len() < checks.len() || query.starts_with("volunteer"),
+            "{query} should narrow"
+        );
+        assert_dashboard_matches(&filtered, &admitted, query);
+    }
+
+    for (bad, says) in [
+        ("quarter=2026-Q3", "2026-27-Q1"),
+        ("from=2026-02-30", "YYYY-MM-DD"),
+        ("from=2026-05-02&to=2026-05-01", "ends before it starts"),
+    ] {
+        let (status, body) = coordinator.get_raw(&format!("/api/reports/dashboard?{bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.to_string().contains(says), "{bad}: {body}");
+    }
+    let (status, _) = coordinator.get_raw("/api/reports/dashboard?borough=E09000007");
+    assert_eq!(status, 403, "not the coordinator's borough");
+    assert_eq!(phone.client.get_raw("/api/reports/dashboard").0, 403);
+    assert_eq!(phone.client.get_raw("/api/reports/published").0, 403);
+}
+
+#[test]
+fn exports_say_unknown_and_never_publish_a_count_under_five() {
+    let server = Server::start();
+    let coordinator = server.demo("coordinator", "laptop");
+    let mut phone = Phone::new(server.demo("volunteer", "phone"));
+    let stall = |borough: &str| Stall::library(&phone.client.user_id, borough);
+    let (islington, barnet) = (stall(ISLINGTON), stall(BARNET));
     let mut checks = Vec::new();
     for seed in 0..60 {
         let s = if seed % 3 == 0 { &barnet } else { &islington };
@@ -50,100 +297,90 @@ fn the_dashboard_matches_the_records_and_the_export_holds_exactly_them() {
     }
     phone.sync().unwrap();
 
-    let (status, dashboard) = coordinator.get_raw("/api/reports/dashboard");
-    assert_eq!(status, 200, "{dashboard}");
-    let count = |pred: &dyn Fn(&stallside_shared::record::CheckPart) -> bool| {
-        checks.iter().filter(|c| pred(c)).count() as u64
-    };
-    let totals = &dashboard["totals"];
-    assert_eq!(totals["checks"], 60);
-    let newly = count(&|c| {
-        let a = stallside_shared::triage::assess(
-            &stallside_shared::triage::TriageInput::from_check(c),
-            &Default::default(),
-        );
-        a.newly_identified
-    });
-    assert_eq!(totals["newly_identified"], newly);
-    assert_eq!(
-        totals["severe"],
-        count(&|c| matches!(c.band, Band::Severe | Band::Emergency))
-    );
-    assert_eq!(totals["core20"], count(&|c| c.is_core20()));
-    assert_eq!(
-        totals["english_not_first"],
-        count(&|c| c.english_first_language == EnglishFirstLanguage::No)
-    );
-    for band in Band::ALL {
-        let shown = dashboard["bands"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["key"] == band.code())
-            .unwrap();
-        assert_eq!(shown["count"], count(&|c| c.band == *band), "{band:?}");
-    }
-    let by_borough = dashboard["by_borough"].as_array().unwrap();
-    assert_eq!(
-        by_borough.iter().find(|r| r["key"] == BARNET).unwrap()["checks"],
-        20
-    );
-    assert_eq!(
-        by_borough.iter().find(|r| r["key"] == ISLINGTON).unwrap()["label"],
-        "Islington"
-    );
-    let library = dashboard["by_event"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["key"] == event_id)
-        .unwrap();
-    assert_eq!(library["label"], "Library stall (2026-11-21)");
-    assert_eq!(library["checks"], 40);
-
-    let (status, filtered) =
-        coordinator.get_raw(&format!("/api/reports/dashboard?borough={BARNET}"));
-    assert_eq!(
-        (status, filtered["totals"]["checks"].as_u64()),
-        (200, Some(20))
-    );
-    let (status, _) = coordinator.get_raw("/api/reports/dashboard?borough=E09000007");
-    assert_eq!(status, 403, "not the coordinator's borough");
-    let volunteer = &phone.client;
-    assert_eq!(volunteer.get_raw("/api/reports/dashboard").0, 403);
-
     let (status, body) = csv(&coordinator, "/api/reports/export/records.csv");
     assert_eq!(status, 200);
     let mut lines = body.lines();
-    let header = lines.next().unwrap();
-    assert!(header.starts_with("id,event_id,volunteer_id"));
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert!(
-        !header.contains("lsoa") && !header.contains("phone"),
-        "pseudonymous: {header}"
+        !header.contains(&"lsoa") && !header.iter().any(|h| h.contains("phone")),
+        "pseudonymous: {header:?}"
     );
-    let mut exported: Vec<String> = lines
-        .map(|l| l.split(',').next().unwrap().to_owned())
-        .collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (decile, core20) = (column("imd_decile"), column("core20"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let unknown = checks.iter().filter(|c| c.imd_decile.is_none()).count();
+    assert!(unknown > 0);
+    assert_eq!(
+        rows.iter().filter(|r| r[decile] == "unknown").count(),
+        unknown
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r[core20] == "unknown").count(),
+        unknown
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r[decile] != "unknown" || r[core20] == "unknown"));
+    let mut exported: Vec<String> = rows.iter().map(|r| r[0].to_owned()).collect();
     let mut synced: Vec<String> = phone.records.keys().map(ToString::to_string).collect();
     exported.sort();
     synced.sort();
     assert_eq!(exported, synced);
-    let (status, table) = csv(&coordinator, "/api/reports/export/tables/by_borough");
-    assert_eq!(status, 200);
-    assert!(table.contains("Barnet,20,"), "{table}");
+
+    let tables = [
+        "bands",
+        "barriers",
+        "flags",
+        "barriers_by_borough",
+        "barriers_by_ethnicity",
+        "by_borough",
+        "by_event",
+        "by_venue_type",
+        "by_week",
+        "by_month",
+        "by_volunteer",
+        "by_ethnicity",
+        "by_imd_decile",
+        "by_age_band",
+        "by_sex",
+    ];
+    for table in tables {
+        let (status, text) = csv(&coordinator, &format!("/api/reports/export/tables/{table}"));
+        assert_eq!(status, 200, "{table}");
+        for line in text.lines().skip(1) {
+            for field in line.split(',').skip(if table == "flags" { 0 } else { 2 }) {
+                assert!(
+                    !matches!(field, "1" | "2" | "3" | "4"),
+                    "{table} publishes a count under 5: {line}"
+                );
+            }
+        }
+    }
+    let (_, by_borough) = csv(&coordinator, "/api/reports/export/tables/by_borough");
+    assert!(
+        by_borough
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("all,All checks,60,"),
+        "{by_borough}"
+    );
     assert_eq!(
         csv(&coordinator, "/api/reports/export/tables/nonsense").0,
         404
     );
-    let exports: i64 = server
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM audit WHERE action = 'export'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(exports, 2);
+    let (status, published) = coordinator.get_raw("/api/reports/published");
+    assert_eq!(status, 200);
+    assert_eq!(
+        published["totals"]["cells"][0],
+        json!({ "kind": "shown", "value": 60 })
+    );
+    let exports = server.count("SELECT COUNT(*) FROM audit WHERE action = 'export'");
+    assert_eq!(
+        exports,
+        1 + tables.len() as i64 + 1 + 1,
+        "every export is audited"
+    );
 }
 
 #[test]

@@ -120,6 +120,10 @@ pub struct Flag {
     pub claimed_by_other: bool,
     /// Whether contact details are held.
     pub has_contact: bool,
+    /// When the retention schedule erases the contact number, once that is near (inside
+    /// the warning period), so the supervisor calls first or knows why it is gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_erased_at_ms: Option<i64>,
     /// The outcome, once closed.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub outcome: Option<Outcome>,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Barrier, EnglishFirstLanguage, Ethnicity, VenueType};
+use crate::record::{AgeBand, Barrier, EnglishFirstLanguage, Ethnicity, Sex, VenueType};
 use crate::triage::Band;
 
 /// Interned strings (boroughs, events, volunteers, weeks), so a fact holds small numbers.
@@ -53,11 +53,19 @@ pub struct Dimensions {
     pub volunteers: Names,
     /// ISO weeks, "2026-W47".
     pub weeks: Names,
+    /// Calendar months, "2026-11".
+    pub months: Names,
 }
 
 /// What the report needs of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fact {
+    /// When the check was taken, ms: the date-range and quarter filters read it.
+    pub recorded_at_ms: i64,
+    /// When follow-up is due, ms; 0 when not flagged.
+    pub deadline_at_ms: i64,
+    /// When follow-up closed, ms; 0 when not closed.
+    pub closed_at_ms: i64,
     /// Interned borough.
     pub borough: u32,
     /// Interned event.
@@ -66,20 +74,24 @@ pub struct Fact {
     pub volunteer: u32,
     /// Interned ISO week.
     pub week: u32,
+    /// Interned month.
+    pub month: u32,
     /// Index in [`VenueType::ALL`].
     pub venue_type: u8,
     /// Index in [`Band::ALL`].
     pub band: u8,
     /// Index in [`Ethnicity::ALL`].
     pub ethnicity: u8,
+    /// Index in [`AgeBand::ALL`].
+    pub age_band: u8,
+    /// Index in [`Sex::ALL`].
+    pub sex: u8,
+    /// IMD decile 1–10 of the person's area; 0 when no postcode was given.
+    pub imd_decile: u8,
     /// Bit set of `FACT_*` flags.
     pub bits: u16,
     /// Bit set of [`Barrier::ALL`] indexes.
     pub barriers: u16,
-    /// When follow-up is due, ms; 0 when not flagged.
-    pub deadline_at_ms: i64,
-    /// When follow-up closed, ms; 0 when not closed.
-    pub closed_at_ms: i64,
 }
 
 /// Lives in one of the 20% most deprived areas.
@@ -117,17 +129,130 @@ pub struct Filter {
     pub week: Option<u32>,
     /// Venue type index.
     pub venue_type: Option<u8>,
+    /// Checks taken at or after this time, ms.
+    pub from_ms: Option<i64>,
+    /// Checks taken before this time, ms.
+    pub until_ms: Option<i64>,
 }
 
 impl Filter {
-    fn admits(&self, f: &Fact) -> bool {
+    /// Whether the filter covers a check: the dashboard and every export ask the same question.
+    pub fn admits(&self, f: &Fact) -> bool {
         (self.areas.is_empty() || self.areas.contains(&f.borough))
             && self.borough.is_none_or(|b| b == f.borough)
             && self.event.is_none_or(|e| e == f.event)
             && self.volunteer.is_none_or(|v| v == f.volunteer)
             && self.week.is_none_or(|w| w == f.week)
             && self.venue_type.is_none_or(|v| v == f.venue_type)
+            && self.from_ms.is_none_or(|from| f.recorded_at_ms >= from)
+            && self.until_ms.is_none_or(|until| f.recorded_at_ms < until)
     }
+}
+
+/// The period a report covers, from a date range and/or a quarter as a coordinator types them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Period {
+    /// First day covered, "YYYY-MM-DD"; none is "from the start".
+    pub from: Option<String>,
+    /// Last day covered (inclusive), "YYYY-MM-DD"; none is "to date".
+    pub to: Option<String>,
+    /// The NHS financial quarter asked for, "2026-27-Q1" (April to June 2026).
+    pub quarter: Option<String>,
+}
+
+/// Why a period cannot be reported on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// Not a real day written YYYY-MM-DD.
+    #[error("{0:?} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-21")]
+    Date(String),
+    /// Not a financial quarter written like 2026-27-Q1.
+    #[error("{0:?} is not a quarter: write it like 2026-27-Q1 (April to June 2026)")]
+    Quarter(String),
+    /// The end is before the start.
+    #[error("The period ends before it starts")]
+    Backwards,
+}
+
+impl Period {
+    /// The half-open time range `[from, until)` in ms; a quarter and a date range together
+    /// cover the days in both.
+    pub fn range(&self) -> Result<(Option<i64>, Option<i64>), PeriodError> {
+        let day = |text: &Option<String>| {
+            text.as_deref()
+                .map(|t| crate::calendar::day_ms(t).ok_or_else(|| PeriodError::Date(t.into())))
+                .transpose()
+        };
+        let mut from = day(&self.from)?;
+        let mut until = day(&self.to)?.map(|ms| ms + 86_400_000);
+        if let Some(q) = &self.quarter {
+            let (start, end) = quarter_range(q).ok_or_else(|| PeriodError::Quarter(q.clone()))?;
+            from = Some(from.map_or(start, |f| f.max(start)));
+            until = Some(until.map_or(end, |u| u.min(end)));
+        }
+        match (from, until) {
+            (Some(f), Some(u)) if u <= f => Err(PeriodError::Backwards),
+            _ => Ok((from, until)),
+        }
+    }
+
+    /// How a board reads the period: "1 April 2026 to 30 June 2026".
+    pub fn label(&self) -> String {
+        match self.range() {
+            Ok((Some(f), Some(u))) => format!(
+                "{} to {}",
+                crate::calendar::date(f),
+                crate::calendar::date(u - 1)
+            ),
+            Ok((Some(f), None)) => format!("From {} to date", crate::calendar::date(f)),
+            Ok((None, Some(u))) => format!("Up to {}", crate::calendar::date(u - 1)),
+            _ => "All dates".into(),
+        }
+    }
+}
+
+/// The time range of an NHS financial quarter written "2026-27-Q1": Q1 is April to June of
+/// the first year, Q4 January to March of the second.
+pub fn quarter_range(text: &str) -> Option<(i64, i64)> {
+    let (years, quarter) = text.split_once("-Q")?;
+    let (first, second) = years.split_once('-')?;
+    let year: i64 = first.parse().ok().filter(|_| first.len() == 4)?;
+    let quarter: i64 = quarter.parse().ok().filter(|q| (1..=4).contains(q))?;
+    if second.len() != 2 || second.parse::<i64>().ok()? != (year + 1) % 100 {
+        return None;
+    }
+    let month = |index: i64| {
+        let (y, m) = (year + (index + 2) / 12, (index + 2) % 12 + 1);
+        crate::calendar::day_ms(&format!("{y:04}-{m:02}-01"))
+    };
+    Some((month(3 * quarter - 2)?, month(3 * quarter + 1)?))
+}
+
+/// The NHS financial quarter holding a time, "2026-27-Q3": the quarter menu starts there.
+pub fn quarter_of(ms: i64) -> String {
+    let date = crate::calendar::date(ms);
+    let year: i64 = date[..4].parse().unwrap_or(1970);
+    let month: i64 = date[5..7].parse().unwrap_or(1);
+    let first = if month >= 4 { year } else { year - 1 };
+    format!(
+        "{first}-{:02}-Q{}",
+        (first + 1) % 100,
+        (month + 8) % 12 / 3 + 1
+    )
+}
+
+/// The `count` quarters up to and including the one holding `now_ms`, latest first.
+pub fn recent_quarters(now_ms: i64, count: usize) -> Vec<String> {
+    let mut quarters = vec![quarter_of(now_ms)];
+    while quarters.len() < count {
+        let start = quarters
+            .last()
+            .and_then(|q| quarter_range(q))
+            .map_or(0, |(start, _)| start);
+        quarters.push(quarter_of(start - 1));
+    }
+    quarters
 }
 
 /// Counts for one row of a breakdown (a borough, an event, a week, ...).
@@ -142,6 +267,8 @@ pub struct Row {
     pub checks: u64,
     /// Newly identified high readings.
     pub newly_identified: u64,
+    /// Flagged for a supervisor's follow-up.
+    pub flagged: u64,
     /// Severe or emergency.
     pub severe: u64,
     /// Signposted.
@@ -150,20 +277,52 @@ pub struct Row {
     pub core20: u64,
     /// Area known (the Core20 share's denominator).
     pub area_known: u64,
+    /// No postcode given: the Core20 share says how many it leaves out.
+    pub area_unknown: u64,
     /// English not first language.
     pub english_not_first: u64,
 }
+
+/// The counted columns of a [`Row`], in CSV order, for exports and suppression.
+pub const ROW_COLUMNS: [&str; 9] = [
+    "checks",
+    "newly_identified",
+    "flagged",
+    "severe",
+    "signposted",
+    "core20",
+    "area_known",
+    "area_unknown",
+    "english_not_first",
+];
 
 impl Row {
     fn add(&mut self, f: &Fact) {
         self.checks += 1;
         let has = |bit| u64::from(f.bits & bit != 0);
         self.newly_identified += has(FACT_NEWLY_IDENTIFIED);
+        self.flagged += has(FACT_FLAGGED);
         self.signposted += has(FACT_SIGNPOSTED);
         self.core20 += has(FACT_CORE20);
         self.area_known += has(FACT_AREA_KNOWN);
+        self.area_unknown += 1 - has(FACT_AREA_KNOWN);
         self.english_not_first += has(FACT_ENGLISH_NOT_FIRST);
         self.severe += u64::from(f.band <= 1);
+    }
+
+    /// The counted columns, in [`ROW_COLUMNS`] order.
+    pub fn counts(&self) -> [u64; 9] {
+        [
+            self.checks,
+            self.newly_identified,
+            self.flagged,
+            self.severe,
+            self.signposted,
+            self.core20,
+            self.area_known,
+            self.area_unknown,
+            self.english_not_first,
+        ]
     }
 }
 
@@ -193,10 +352,27 @@ pub struct Count {
     pub count: u64,
 }
 
+/// Barriers heard within one group (a borough, an ethnic group): the community's voice,
+/// broken down the way decision-makers ask.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BarrierRow {
+    /// Code of the group.
+    pub key: String,
+    /// Name of the group.
+    pub label: String,
+    /// Checks in the group.
+    pub checks: u64,
+    /// Each barrier, in [`Barrier::ALL`] order.
+    pub barriers: Vec<Count>,
+}
+
 /// The dashboard: reach, equity, bands, barriers and follow-up, with breakdowns.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dashboard {
+    /// The period covered, in words.
+    pub period: String,
     /// Everything the filter admits.
     pub totals: Row,
     /// Distinct events with checks.
@@ -215,10 +391,140 @@ pub struct Dashboard {
     pub by_venue_type: Vec<Row>,
     /// By ISO week, in order.
     pub by_week: Vec<Row>,
+    /// By calendar month, in order.
+    pub by_month: Vec<Row>,
     /// By volunteer.
     pub by_volunteer: Vec<Row>,
-    /// By ethnic group (ONS 2021 category).
+    /// By ethnic group (ONS 2021 category), in list order.
     pub by_ethnicity: Vec<Row>,
+    /// By IMD decile of the person's area, 1 (most deprived) to 10, then unknown.
+    pub by_imd_decile: Vec<Row>,
+    /// By age band, in list order.
+    pub by_age_band: Vec<Row>,
+    /// By sex, in list order.
+    pub by_sex: Vec<Row>,
+    /// Barriers heard in each borough.
+    pub barriers_by_borough: Vec<BarrierRow>,
+    /// Barriers heard in each ethnic group.
+    pub barriers_by_ethnicity: Vec<BarrierRow>,
+}
+
+impl Dashboard {
+    /// Every breakdown by name, in export order: each partitions the totals.
+    pub fn tables(&self) -> [(&'static str, &[Row]); 10] {
+        [
+            ("by_borough", &self.by_borough),
+            ("by_event", &self.by_event),
+            ("by_venue_type", &self.by_venue_type),
+            ("by_week", &self.by_week),
+            ("by_month", &self.by_month),
+            ("by_volunteer", &self.by_volunteer),
+            ("by_ethnicity", &self.by_ethnicity),
+            ("by_imd_decile", &self.by_imd_decile),
+            ("by_age_band", &self.by_age_band),
+            ("by_sex", &self.by_sex),
+        ]
+    }
+}
+
+/// A breakdown under construction: rows indexed by a dense key (an interned id or a list
+/// index), so a million facts cost array stores, not hashing.
+#[derive(Default)]
+struct Tally {
+    rows: Vec<Row>,
+    barriers: Vec<[u64; 16]>,
+}
+
+impl Tally {
+    fn add(&mut self, key: u32, f: &Fact, with_barriers: bool) {
+        let key = key as usize;
+        if key >= self.rows.len() {
+            self.rows.resize_with(key + 1, Row::default);
+            if with_barriers {
+                self.barriers.resize(key + 1, [0; 16]);
+            }
+        }
+        self.rows[key].add(f);
+        if with_barriers {
+            add_barriers(&mut self.barriers[key], f.barriers);
+        }
+    }
+
+    /// Rows with checks, named; `all` keeps every key below it even when empty (closed
+    /// lists, where a board wants to see the zeros).
+    fn named(&self, all: usize, name: impl Fn(u32) -> (String, String)) -> Vec<Row> {
+        (0..self.rows.len().max(all))
+            .filter_map(|k| {
+                let row = self.rows.get(k).cloned().unwrap_or_default();
+                (k < all || row.checks > 0).then(|| {
+                    let (key, label) = name(k as u32);
+                    Row { key, label, ..row }
+                })
+            })
+            .collect()
+    }
+
+    fn barrier_rows(&self, name: impl Fn(u32) -> (String, String)) -> Vec<BarrierRow> {
+        self.rows
+            .iter()
+            .zip(&self.barriers)
+            .enumerate()
+            .filter(|(_, (row, _))| row.checks > 0)
+            .map(|(k, (row, counts))| {
+                let (key, label) = name(k as u32);
+                BarrierRow {
+                    key,
+                    label,
+                    checks: row.checks,
+                    barriers: barrier_counts(counts),
+                }
+            })
+            .collect()
+    }
+}
+
+fn add_barriers(slots: &mut [u64; 16], bits: u16) {
+    for (i, slot) in slots.iter_mut().enumerate() {
+        *slot += u64::from(bits & (1 << i) != 0);
+    }
+}
+
+fn barrier_counts(counts: &[u64; 16]) -> Vec<Count> {
+    Barrier::ALL
+        .iter()
+        .zip(counts)
+        .map(|(b, count)| Count {
+            key: b.code().into(),
+            label: b.label().into(),
+            count: *count,
+        })
+        .collect()
+}
+
+fn interned(names: &Names, k: u32) -> (String, String) {
+    (names.name(k).to_owned(), names.name(k).to_owned())
+}
+
+fn most_first(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort_by(|a, b| b.checks.cmp(&a.checks).then_with(|| a.label.cmp(&b.label)));
+    rows
+}
+
+fn in_key_order(mut rows: Vec<Row>) -> Vec<Row> {
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    rows
+}
+
+fn vocab_name<T: Copy>(
+    all: &[T],
+    k: u32,
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> (String, String) {
+    all.get(k as usize)
+        .map_or((String::new(), String::new()), |v| {
+            (code(*v).into(), label(*v).into())
+        })
 }
 
 /// Computes the dashboard in one pass over the facts.
@@ -233,13 +539,11 @@ pub fn dashboard<'a>(
     let mut bands = [0u64; 8];
     let mut barriers = [0u64; 16];
     let mut flags = FlagStats::default();
-    let mut by: [HashMap<u32, Row>; 6] = Default::default();
+    let mut by: [Tally; 10] = Default::default();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
         bands[usize::from(f.band).min(7)] += 1;
-        for (i, slot) in barriers.iter_mut().enumerate() {
-            *slot += u64::from(f.barriers & (1 << i) != 0);
-        }
+        add_barriers(&mut barriers, f.barriers);
         if f.bits & FACT_FLAGGED != 0 {
             flags.flagged += 1;
             if f.bits & FACT_CLOSED != 0 {
@@ -254,22 +558,39 @@ pub fn dashboard<'a>(
             f.event,
             u32::from(f.venue_type),
             f.week,
+            f.month,
             f.volunteer,
             u32::from(f.ethnicity),
+            u32::from(f.imd_decile),
+            u32::from(f.age_band),
+            u32::from(f.sex),
         ];
-        for (map, key) in by.iter_mut().zip(keys) {
-            map.entry(key).or_default().add(f);
+        for (i, (tally, key)) in by.iter_mut().zip(keys).enumerate() {
+            tally.add(key, f, i == 0 || i == 6);
         }
     }
-    let [borough, event, venue, week, volunteer, ethnicity] = by;
-    let events = event.len() as u64;
+    let [borough, event, venue, week, month, volunteer, ethnicity, decile, age, sex] = by;
+    let borough_name = |k: u32| {
+        let code = dims.boroughs.name(k).to_owned();
+        let label = crate::record::borough_name(&code)
+            .unwrap_or(&code)
+            .to_owned();
+        (code, label)
+    };
+    let ethnicity_name = |k: u32| vocab_name(Ethnicity::ALL, k, Ethnicity::code, Ethnicity::label);
+    let mut by_imd_decile = decile.named(11, |k| match k {
+        0 => ("unknown".into(), "Unknown (no postcode)".into()),
+        d => (d.to_string(), format!("Decile {d}")),
+    });
+    by_imd_decile.rotate_left(1);
     Dashboard {
+        period: String::new(),
         totals: Row {
             key: "all".into(),
             label: "All checks".into(),
             ..totals
         },
-        events,
+        events: event.rows.iter().filter(|r| r.checks > 0).count() as u64,
         bands: Band::ALL
             .iter()
             .zip(bands)
@@ -280,27 +601,13 @@ pub fn dashboard<'a>(
             })
             .collect(),
         barriers: {
-            let mut list: Vec<Count> = Barrier::ALL
-                .iter()
-                .zip(barriers)
-                .map(|(b, count)| Count {
-                    key: b.code().into(),
-                    label: b.label().into(),
-                    count,
-                })
-                .collect();
+            let mut list = barrier_counts(&barriers);
             list.sort_by_key(|c| std::cmp::Reverse(c.count));
             list
         },
         flags,
-        by_borough: rows(borough, |k| {
-            let code = dims.boroughs.name(k).to_owned();
-            let label = crate::record::borough_name(&code)
-                .unwrap_or(&code)
-                .to_owned();
-            (code, label)
-        }),
-        by_event: rows(event, |k| {
+        by_borough: most_first(borough.named(0, borough_name)),
+        by_event: most_first(event.named(0, |k| {
             let id = dims.events.name(k).to_owned();
             let label = labels
                 .events
@@ -308,22 +615,13 @@ pub fn dashboard<'a>(
                 .cloned()
                 .unwrap_or_else(|| "Started on a phone".into());
             (id, label)
+        })),
+        by_venue_type: venue.named(VenueType::ALL.len(), |k| {
+            vocab_name(VenueType::ALL, k, VenueType::code, VenueType::label)
         }),
-        by_venue_type: rows(venue, |k| {
-            let v = VenueType::ALL
-                .get(k as usize)
-                .copied()
-                .unwrap_or(VenueType::Other);
-            (v.code().into(), v.label().into())
-        }),
-        by_week: {
-            let mut list = rows(week, |k| {
-                (dims.weeks.name(k).to_owned(), dims.weeks.name(k).to_owned())
-            });
-            list.sort_by(|a, b| a.key.cmp(&b.key));
-            list
-        },
-        by_volunteer: rows(volunteer, |k| {
+        by_week: in_key_order(week.named(0, |k| interned(&dims.weeks, k))),
+        by_month: in_key_order(month.named(0, |k| interned(&dims.months, k))),
+        by_volunteer: most_first(volunteer.named(0, |k| {
             let id = dims.volunteers.name(k).to_owned();
             let label = labels
                 .volunteers
@@ -331,14 +629,17 @@ pub fn dashboard<'a>(
                 .cloned()
                 .unwrap_or_else(|| id.clone());
             (id, label)
+        })),
+        by_ethnicity: ethnicity.named(Ethnicity::ALL.len(), ethnicity_name),
+        by_imd_decile,
+        by_age_band: age.named(AgeBand::ALL.len(), |k| {
+            vocab_name(AgeBand::ALL, k, AgeBand::code, AgeBand::label)
         }),
-        by_ethnicity: rows(ethnicity, |k| {
-            let e = Ethnicity::ALL
-                .get(k as usize)
-                .copied()
-                .unwrap_or(Ethnicity::NotStated);
-            (e.code().into(), e.label().into())
+        by_sex: sex.named(Sex::ALL.len(), |k| {
+            vocab_name(Sex::ALL, k, Sex::code, Sex::label)
         }),
+        barriers_by_borough: borough.barrier_rows(borough_name),
+        barriers_by_ethnicity: ethnicity.barrier_rows(ethnicity_name),
     }
 }
 
@@ -349,18 +650,6 @@ pub struct Labels {
     pub events: HashMap<String, String>,
     /// Volunteer id → display name.
     pub volunteers: HashMap<String, String>,
-}
-
-fn rows(map: HashMap<u32, Row>, name: impl Fn(u32) -> (String, String)) -> Vec<Row> {
-    let mut list: Vec<Row> = map
-        .into_iter()
-        .map(|(k, row)| {
-            let (key, label) = name(k);
-            Row { key, label, ..row }
-        })
-        .collect();
-    list.sort_by(|a, b| b.checks.cmp(&a.checks).then_with(|| a.label.cmp(&b.label)));
-    list
 }
 
 /// Whether English is not the person's first language, for a fact.
@@ -374,17 +663,22 @@ mod tests {
 
     fn fact(dims: &mut Dimensions, borough: &str, event: &str, band: Band, bits: u16) -> Fact {
         Fact {
+            recorded_at_ms: 100,
+            deadline_at_ms: if bits & FACT_FLAGGED != 0 { 1_000 } else { 0 },
+            closed_at_ms: if bits & FACT_CLOSED != 0 { 500 } else { 0 },
             borough: dims.boroughs.intern(borough),
             event: dims.events.intern(event),
             volunteer: dims.volunteers.intern("v1"),
             week: dims.weeks.intern("2026-W47"),
+            month: dims.months.intern("2026-11"),
             venue_type: 0,
             band: index_of(Band::ALL, &band),
             ethnicity: 0,
+            age_band: 0,
+            sex: 0,
+            imd_decile: if bits & FACT_AREA_KNOWN != 0 { 1 } else { 0 },
             bits,
             barriers: 0b101,
-            deadline_at_ms: if bits & FACT_FLAGGED != 0 { 1_000 } else { 0 },
-            closed_at_ms: if bits & FACT_CLOSED != 0 { 500 } else { 0 },
         }
     }
 
@@ -441,5 +735,59 @@ mod tests {
         let only = dashboard(&facts, &barnet, &dims, &Labels::default(), 2_000);
         assert_eq!(only.totals.checks, 1);
         assert_eq!(only.totals.english_not_first, 1);
+        assert_eq!(d.by_imd_decile.len(), 11);
+        assert_eq!(d.by_imd_decile[0].checks, 2);
+        assert_eq!(d.by_imd_decile[10].key, "unknown");
+        assert_eq!(d.by_imd_decile[10].checks, 1);
+        assert_eq!(d.totals.area_unknown, 1);
+        assert_eq!(d.barriers_by_borough.len(), 2);
+
+        let later = Filter {
+            from_ms: Some(101),
+            ..Filter::default()
+        };
+        let none = dashboard(&facts, &later, &dims, &Labels::default(), 2_000);
+        assert_eq!(none.totals.checks, 0);
+    }
+
+    #[test]
+    fn quarters_are_nhs_financial_quarters() {
+        let day = |t| crate::calendar::day_ms(t).unwrap();
+        assert_eq!(
+            quarter_range("2026-27-Q1"),
+            Some((day("2026-04-01"), day("2026-07-01")))
+        );
+        assert_eq!(
+            quarter_range("2026-27-Q4"),
+            Some((day("2027-01-01"), day("2027-04-01")))
+        );
+        assert_eq!(quarter_range("2026-28-Q1"), None);
+        assert_eq!(quarter_of(day("2027-02-10")), "2026-27-Q4");
+        assert_eq!(
+            recent_quarters(day("2026-05-01"), 3),
+            ["2026-27-Q1", "2025-26-Q4", "2025-26-Q3"]
+        );
+        assert_eq!(quarter_range("2026-27-Q5"), None);
+        let period = Period {
+            from: Some("2026-05-01".into()),
+            to: None,
+            quarter: Some("2026-27-Q1".into()),
+        };
+        assert_eq!(
+            period.range(),
+            Ok((Some(day("2026-05-01")), Some(day("2026-07-01"))))
+        );
+        assert_eq!(period.label(), "2026-05-01 to 2026-06-30");
+        let backwards = Period {
+            from: Some("2026-05-02".into()),
+            to: Some("2026-05-01".into()),
+            quarter: None,
+        };
+        assert_eq!(backwards.range(), Err(PeriodError::Backwards));
+        let typo = Period {
+            from: Some("2026-13-01".into()),
+            ..Period::default()
+        };
+        assert!(matches!(typo.range(), Err(PeriodError::Date(_))));
     }
 }

@@ -134,8 +134,8 @@ pub fn assess(input: &TriageInput, settings: &ProgrammeSettings) -> Assessment {
     }
 }
 
-/// Programme settings a coordinator may change: the supervisor deadlines per band, and how
-/// long a volunteer may correct a check. They ride along with every sync, so the phone and
+/// Programme settings a coordinator may change: the supervisor deadlines per band, how
+/// long a volunteer may correct a check, and the retention schedule. They ride along with every sync, so the phone and
 /// the server apply the same values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -152,6 +152,30 @@ pub struct ProgrammeSettings {
     /// an older phone lack it and take the default.
     #[serde(default = "default_edit_window_hours")]
     pub edit_window_hours: u32,
+    /// Retention: days a contact number is kept, even while its flag is still open.
+    #[serde(default = "default_contact_retention_days")]
+    pub contact_retention_days: u32,
+    /// Retention: days before that erasure the supervisors' queue warns of it.
+    #[serde(default = "default_contact_warning_days")]
+    pub contact_warning_days: u32,
+    /// Retention: years after which a check is pseudonymised further.
+    #[serde(default = "default_pseudonymise_after_years")]
+    pub pseudonymise_after_years: u32,
+}
+
+/// 28 days: a flag's longest deadline (3 weeks for a new stage 1) and a week to spare.
+fn default_contact_retention_days() -> u32 {
+    28
+}
+
+/// A week's warning.
+fn default_contact_warning_days() -> u32 {
+    7
+}
+
+/// 8 years, the NHS records retention period for adult records.
+fn default_pseudonymise_after_years() -> u32 {
+    8
 }
 
 /// Seven days to correct a check.
@@ -168,6 +192,9 @@ impl Default for ProgrammeSettings {
             stage2_minutes: 7 * 24 * 60,
             stage1_new_minutes: 21 * 24 * 60,
             edit_window_hours: default_edit_window_hours(),
+            contact_retention_days: default_contact_retention_days(),
+            contact_warning_days: default_contact_warning_days(),
+            pseudonymise_after_years: default_pseudonymise_after_years(),
         }
     }
 }

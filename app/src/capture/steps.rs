@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use stallside_shared::privacy::privacy_notice;
 use stallside_shared::record::*;
 use stallside_shared::triage::{Band, ProgrammeSettings, Tone};
 
@@ -266,6 +267,7 @@ fn yes_no_signal(
 /// Consent, answered with one tap: each answer is a button that moves on.
 #[component]
 fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
+    let settings = crate::state::app_state().settings.get_untracked();
     let answer = move |agrees: bool| {
         draft.update(|d| d.consent_to_record = Some(agrees));
         next.run(());
@@ -273,6 +275,15 @@ fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
     view! {
         <h1>"New check"</h1>
         <p class="nhsuk-body">"Explain what the check is, and that the answers are kept by the NHS programme without their name."</p>
+        <details class="nhsuk-details" data-testid="privacy">
+            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"How their information is used (read it out or show them)"</span></summary>
+            <div class="nhsuk-details__text">
+                {privacy_notice(&settings).into_iter().map(|point| view! {
+                    <h3 class="nhsuk-heading-s">{point.heading}</h3>
+                    <p class="nhsuk-body-s" data-key=point.key>{point.text}</p>
+                }).collect_view()}
+            </div>
+        </details>
         <h2 class="nhsuk-heading-m" id="consent">"Does the person agree to this check being recorded?"</h2>
         <div class="stallside-answers">
             <button class="nhsuk-button" type="button" on:click=move |_| answer(true)>"Yes, they agree"</button>

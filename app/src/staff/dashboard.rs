@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use stallside_shared::record::{borough_name, VenueType};
-use stallside_shared::reports::{Count, Dashboard, Row};
+use stallside_shared::reports::{recent_quarters, BarrierRow, Count, Dashboard, Row};
 
-use super::{failure_text, token, Notice};
+use super::board::BoardReport;
+use super::{failure_text, token, Notice, NumberTable};
 use crate::api;
 use crate::state::app_state;
 
@@ -15,16 +16,30 @@ pub fn DashboardScreen() -> impl IntoView {
     let state = app_state();
     let data = RwSignal::new(None::<Dashboard>);
     let notice = RwSignal::new(None::<String>);
-    let borough = RwSignal::new(String::new());
-    let venue_type = RwSignal::new(String::new());
+    let filters: [(&'static str, RwSignal<String>); 7] = [
+        ("borough", RwSignal::new(String::new())),
+        ("venue_type", RwSignal::new(String::new())),
+        ("event", RwSignal::new(String::new())),
+        ("volunteer", RwSignal::new(String::new())),
+        ("quarter", RwSignal::new(String::new())),
+        ("from", RwSignal::new(String::new())),
+        ("to", RwSignal::new(String::new())),
+    ];
+    let [borough, venue_type, event, volunteer, quarter, from, to] = filters.map(|(_, s)| s);
+    // The event and volunteer menus list what the unfiltered report found.
+    let choices = RwSignal::new(None::<(Vec<Row>, Vec<Row>)>);
+    let printable = RwSignal::new(false);
     let query = move || {
-        let mut q = Vec::new();
-        if !borough.get_untracked().is_empty() {
-            q.push(format!("borough={}", borough.get_untracked()));
-        }
-        if !venue_type.get_untracked().is_empty() {
-            q.push(format!("venue_type={}", venue_type.get_untracked()));
-        }
+        let q: Vec<String> = filters
+            .iter()
+            .filter(|(_, value)| !value.get_untracked().is_empty())
+            .map(|(name, value)| {
+                format!(
+                    "{name}={}",
+                    js_sys::encode_uri_component(&value.get_untracked())
+                )
+            })
+            .collect();
         if q.is_empty() {
             String::new()
         } else {
@@ -35,7 +50,12 @@ pub fn DashboardScreen() -> impl IntoView {
         let url = format!("/api/reports/dashboard{}", query());
         leptos::task::spawn_local(async move {
             match api::get::<Dashboard>(&url, token(&state).as_deref()).await {
-                Ok(d) => data.set(Some(d)),
+                Ok(d) => {
+                    if choices.get_untracked().is_none() {
+                        choices.set(Some((d.by_event.clone(), d.by_volunteer.clone())));
+                    }
+                    data.set(Some(d));
+                }
                 Err(e) => notice.set(Some(failure_text(&state, &e))),
             }
         });
@@ -56,9 +76,30 @@ pub fn DashboardScreen() -> impl IntoView {
         .map(|s| s.user.areas)
         .unwrap_or_default();
     view! {
+        {move || printable.get().then(|| view! {
+            <BoardReport query=query() close=Callback::new(move |()| printable.set(false)) />
+        })}
+        <div hidden=move || printable.get()>
         <h1>"Reach and equity"</h1>
         <Notice message=notice />
+        <p><button class="nhsuk-button nhsuk-button--secondary" type="button" data-testid="board-report-open"
+            on:click=move |_| printable.set(true)>"Printable report for a board"</button></p>
         <div class="stallside-filters">
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-quarter">"Quarter"</label>
+                <select class="nhsuk-select" id="filter-quarter" on:change=move |ev| { quarter.set(event_target_value(&ev)); load(); }>
+                    <option value="">"All quarters"</option>
+                    {recent_quarters(js_sys::Date::now() as i64, 8).into_iter().map(|q| { let label = q.clone(); view! { <option value=q>{label}</option> } }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-from">"From (first day)"</label>
+                <input class="nhsuk-input nhsuk-date-input__input" type="date" id="filter-from" on:change=move |ev| { from.set(event_target_value(&ev)); load(); } />
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-to">"To (last day)"</label>
+                <input class="nhsuk-input nhsuk-date-input__input" type="date" id="filter-to" on:change=move |ev| { to.set(event_target_value(&ev)); load(); } />
+            </div>
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label" for="filter-borough">"Borough"</label>
                 <select class="nhsuk-select" id="filter-borough" on:change=move |ev| { borough.set(event_target_value(&ev)); load(); }>
@@ -73,18 +114,34 @@ pub fn DashboardScreen() -> impl IntoView {
                     {VenueType::ALL.iter().map(|v| view! { <option value=v.code()>{v.label()}</option> }).collect_view()}
                 </select>
             </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-event">"Event"</label>
+                <select class="nhsuk-select" id="filter-event" on:change=move |ev| { event.set(event_target_value(&ev)); load(); }>
+                    <option value="">"All events"</option>
+                    {move || choices.get().map(|(events, _)| options(events))}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="filter-volunteer">"Volunteer"</label>
+                <select class="nhsuk-select" id="filter-volunteer" on:change=move |ev| { volunteer.set(event_target_value(&ev)); load(); }>
+                    <option value="">"All volunteers"</option>
+                    {move || choices.get().map(|(_, volunteers)| options(volunteers))}
+                </select>
+            </div>
         </div>
+
         {move || data.get().map(|d| view! { <DashboardBody dashboard=d /> })}
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
             <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into(), "stallside-records.csv")>"All records (CSV, no personal details)"</button></li>
-            {["bands", "barriers", "by_borough", "by_event", "by_venue_type", "by_week", "by_volunteer", "by_ethnicity"].into_iter().map(|table| view! {
+            {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "barriers_by_borough", "barriers_by_ethnicity"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
                     on:click=move |_| download(format!("/api/reports/export/tables/{table}"), "stallside-table.csv")>
-                    {format!("Table: {} (CSV)", table.replace('_', " "))}
+                    {format!("Table: {} (CSV, numbers under 5 hidden)", table.replace('_', " "))}
                 </button></li>
             }).collect_view()}
         </ul>
+        </div>
     }
 }
 
@@ -106,9 +163,12 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
             <Tile label="Events" value=dashboard.events.to_string() />
             <Tile label="Newly identified high" value=t.newly_identified.to_string() />
             <Tile label="Very high or emergency" value=t.severe.to_string() />
-            <Tile label="Signposted" value=share(t.signposted, t.checks) />
+            <Tile label="Signposted" value=format!("{} ({} of {})", share(t.signposted, t.checks), t.signposted, t.checks) />
             <Tile label="In Core20 areas" value=share(t.core20, t.area_known) />
-            <Tile label="English not first language" value=share(t.english_not_first, t.checks) />
+            <p class="nhsuk-body-s stallside-denominator" data-testid="core20-denominator">
+                {format!("Core20: {} of {} checks with a known area; {} unknown", t.core20, t.area_known, t.area_unknown)}
+            </p>
+            <Tile label="English not first language" value=format!("{} ({} of {})", share(t.english_not_first, t.checks), t.english_not_first, t.checks) />
             <Tile label="Flags closed in time" value=format!("{} of {}", flags.closed_within_deadline, flags.flagged) />
         </div>
         {(flags.open_overdue > 0).then(|| view! {
@@ -120,9 +180,16 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         <RowTable title="By borough" rows=dashboard.by_borough.clone() />
         <RowTable title="By event" rows=dashboard.by_event.clone() />
         <RowTable title="By venue type" rows=dashboard.by_venue_type.clone() />
-        <RowTable title="By week" rows=dashboard.by_week.clone() />
-        <RowTable title="By volunteer" rows=dashboard.by_volunteer.clone() />
+        <Bars title="Checks by deprivation decile of the area (1 most deprived)" counts=dashboard.by_imd_decile.iter().map(|r| Count { key: r.key.clone(), label: r.label.clone(), count: r.checks }).collect() />
+        <RowTable title="By deprivation decile" rows=dashboard.by_imd_decile.clone() />
+        <RowTable title="By age band" rows=dashboard.by_age_band.clone() />
+        <RowTable title="By sex" rows=dashboard.by_sex.clone() />
         <RowTable title="By ethnic group" rows=dashboard.by_ethnicity.clone() />
+        <RowTable title="By week" rows=dashboard.by_week.clone() />
+        <RowTable title="By month" rows=dashboard.by_month.clone() />
+        <RowTable title="By volunteer" rows=dashboard.by_volunteer.clone() />
+        <BarrierTable title="Barriers heard, by borough" rows=dashboard.barriers_by_borough.clone() />
+        <BarrierTable title="Barriers heard, by ethnic group" rows=dashboard.barriers_by_ethnicity.clone() />
     }
 }
 
@@ -159,29 +226,84 @@ fn Bars(title: &'static str, counts: Vec<Count>) -> impl IntoView {
 
 #[component]
 fn RowTable(title: &'static str, rows: Vec<Row>) -> impl IntoView {
+    let heads = [
+        "Checks",
+        "Newly identified",
+        "Flagged",
+        "Core20 (of known area)",
+        "Area unknown",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = rows
+        .into_iter()
+        .take(50)
+        .map(|r| {
+            let cells = vec![
+                r.checks.to_string(),
+                rate(r.newly_identified, r.checks),
+                rate(r.flagged, r.checks),
+                format!("{} of {}", r.core20, r.area_known),
+                r.area_unknown.to_string(),
+            ];
+            (r.label, cells)
+        })
+        .collect();
+    view! { <DataTable title heads rows /> }
+}
+
+/// A folded table with a header row and one labelled row a group.
+#[component]
+fn DataTable(
+    title: &'static str,
+    heads: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+) -> impl IntoView {
     view! {
         <details class="nhsuk-details">
             <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">{title}</span></summary>
-            <div class="nhsuk-details__text">
-                <table class="nhsuk-table">
-                    <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
-                        <th class="nhsuk-table__header" scope="col">""</th>
-                        <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Checks"</th>
-                        <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"New high"</th>
-                        <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">"Core20"</th>
-                    </tr></thead>
-                    <tbody class="nhsuk-table__body">
-                        {rows.into_iter().take(50).map(|r| view! {
-                            <tr class="nhsuk-table__row">
-                                <th class="nhsuk-table__header" scope="row">{r.label}</th>
-                                <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{r.checks}</td>
-                                <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{r.newly_identified}</td>
-                                <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{r.core20}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+            <div class="nhsuk-details__text stallside-wide">
+                <NumberTable heads rows />
             </div>
         </details>
     }
+}
+
+/// A count with its share of the row: "12 (30%)".
+fn rate(part: u64, whole: u64) -> String {
+    (part * 100 + whole / 2)
+        .checked_div(whole)
+        .map_or_else(|| part.to_string(), |p| format!("{part} ({p}%)"))
+}
+
+/// Menu options for the rows of a breakdown (events, volunteers).
+fn options(rows: Vec<Row>) -> impl IntoView {
+    rows.into_iter()
+        .map(|r| view! { <option value=r.key>{r.label}</option> })
+        .collect_view()
+}
+
+/// Barriers heard in each group: the community's voice, group by group.
+#[component]
+fn BarrierTable(title: &'static str, rows: Vec<BarrierRow>) -> impl IntoView {
+    let mut heads = vec!["Checks".to_owned()];
+    heads.extend(
+        rows.first()
+            .map(|r| {
+                r.barriers
+                    .iter()
+                    .map(|b| b.label.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default(),
+    );
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let mut cells = vec![r.checks.to_string()];
+            cells.extend(r.barriers.iter().map(|b| b.count.to_string()));
+            (r.label, cells)
+        })
+        .collect();
+    view! { <DataTable title heads rows /> }
 }

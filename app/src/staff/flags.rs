@@ -144,6 +144,9 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
                 <strong class:stallside-reason=flag.overdue>{due}</strong>
             </p>
             {flag.outcome.map(|o| view! { <p class="nhsuk-body-s">"Outcome: " {o.label()}</p> })}
+            {flag.contact_erased_at_ms.map(|at| view! {
+                <p class="nhsuk-body-s stallside-retention" data-testid="retention-warning"><strong>{retention_text(at, now_ms())}</strong></p>
+            })}
             {(flag.state == FollowUpState::Open && !flag.claimed_by_other).then(|| view! {
                 <button class="nhsuk-button nhsuk-button--small" type="button" on:click=claim>"Claim"</button>
             })}
@@ -234,4 +237,17 @@ fn follow_live(
 /// A request body as JSON for the queue's actions.
 fn body<T: serde::Serialize>(request: &T) -> serde_json::Value {
     serde_json::to_value(request).unwrap_or_default()
+}
+
+/// The retention warning on a flag whose contact number will soon be erased.
+fn retention_text(erase_at_ms: i64, now_ms: i64) -> String {
+    if erase_at_ms <= now_ms {
+        "The contact number is due to be erased now: the programme keeps numbers for a set time."
+            .into()
+    } else {
+        format!(
+            "The contact number will be erased {}: the programme keeps numbers for a set time. Call before then.",
+            countdown(erase_at_ms, now_ms).replacen("due ", "", 1)
+        )
+    }
 }

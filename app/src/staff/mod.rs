@@ -3,6 +3,7 @@
 //! review.
 
 mod audit;
+mod board;
 mod context;
 mod dashboard;
 mod events;
@@ -140,6 +141,27 @@ pub fn focus_notice() {
             }
         }
     });
+}
+
+/// A table of numbers: a header row and one labelled row a group (reports and the board).
+#[component]
+pub fn NumberTable(heads: Vec<String>, rows: Vec<(String, Vec<String>)>) -> impl IntoView {
+    view! {
+        <table class="nhsuk-table">
+            <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
+                <th class="nhsuk-table__header" scope="col">""</th>
+                {heads.into_iter().map(|h| view! { <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col">{h}</th> }).collect_view()}
+            </tr></thead>
+            <tbody class="nhsuk-table__body">
+                {rows.into_iter().map(|(label, cells)| view! {
+                    <tr class="nhsuk-table__row">
+                        <th class="nhsuk-table__header" scope="row">{label}</th>
+                        {cells.into_iter().map(|c| view! { <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{c}</td> }).collect_view()}
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
 }
 
 #[cfg(test)]

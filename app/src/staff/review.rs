@@ -89,6 +89,17 @@ pub fn ReviewScreen() -> impl IntoView {
             });
         },
     );
+    let erase = Callback::new(move |id: String| {
+        leptos::task::spawn_local(async move {
+            let done = api::delete(&format!("/api/records/{id}"), token(&state).as_deref()).await;
+            notice.set(Some(match done {
+                Ok(()) => "Record erased. Phones drop their copy at their next sync.".into(),
+                Err(e) => failure_text(&state, &e),
+            }));
+            focus_notice();
+            load();
+        });
+    });
     view! {
         <h1>"Review records"</h1>
         <Notice message=notice />
@@ -123,7 +134,7 @@ pub fn ReviewScreen() -> impl IntoView {
             </div>
         </div>
         <ul class="nhsuk-list stallside-records">
-            {move || rows.get().into_iter().map(|r| view! { <ReviewItem row=r review=review /> }).collect_view()}
+            {move || rows.get().into_iter().map(|r| view! { <ReviewItem row=r review=review erase=erase /> }).collect_view()}
         </ul>
     }
 }
@@ -132,10 +143,11 @@ pub fn ReviewScreen() -> impl IntoView {
 fn ReviewItem(
     row: RecordRow,
     review: Callback<(String, ReviewState, Option<String>)>,
+    erase: Callback<String>,
 ) -> impl IntoView {
     let comment = RwSignal::new(row.review_comment.clone().unwrap_or_default());
     let band = row.band.label();
-    let (id_issue, id_ok) = (row.id.clone(), row.id.clone());
+    let (id_issue, id_ok, id_erase) = (row.id.clone(), row.id.clone(), row.id.clone());
     let input_id = format!("comment-{}", row.id);
     view! {
         <li class="stallside-record" data-testid="review-row">
@@ -155,6 +167,14 @@ fn ReviewItem(
             <button class="nhsuk-button nhsuk-button--small" type="button"
                 on:click=move |_| review.run((id_ok.clone(), ReviewState::Approved, None))>"Approve"</button>
             <RecordContext id=row.id.clone() url=format!("/api/records/{}", row.id) has_contact=None />
+            <details class="nhsuk-details">
+                <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Erase this record (the person asked)"</span></summary>
+                <div class="nhsuk-details__text">
+                    <p class="nhsuk-body-s">"The record, its history, its flag and any contact number are deleted here and on every phone at its next sync. This cannot be undone."</p>
+                    <button class="nhsuk-button nhsuk-button--warning nhsuk-button--small" type="button" data-testid="erase"
+                        on:click=move |_| erase.run(id_erase.clone())>"Erase the record"</button>
+                </div>
+            </details>
         </li>
     }
 }

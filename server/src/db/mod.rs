@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("002_flag_queue.sql"),
     include_str!("003_devices.sql"),
+    include_str!("004_erasure.sql"),
 ];
 const READERS: usize = 4;
 

@@ -12,6 +12,7 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::{CheckRecord, FollowUpState, Outcome};
+use stallside_shared::retention::{contact_erase_at, contact_retention, ContactRetention};
 use stallside_shared::triage::{assess, TriageInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,12 +49,13 @@ async fn queue(
     session: Session,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     session.require(Role::Supervisor)?;
+    let settings = state.policy.settings;
     state
         .db
         .read(move |conn| {
             let columns = "c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
                     c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
-                    c.event_id, EXISTS (SELECT 1 FROM contacts k WHERE k.record_id = c.id)";
+                    c.event_id, (SELECT added_at_ms FROM contacts k WHERE k.record_id = c.id)";
             let mine = in_areas_of("c.borough", "?1");
             let mut statement = conn.prepare_cached(&format!(
                 "SELECT * FROM (SELECT {columns} FROM checks c INDEXED BY checks_open_flags
@@ -69,6 +71,7 @@ async fn queue(
                 let deadline: Option<i64> = row.get(6)?;
                 let state: FollowUpState = crate::db::coded(row, 7)?;
                 let claimed_by: Option<String> = row.get(8)?;
+                let contact_added: Option<i64> = row.get(12)?;
                 Ok(Flag {
                     id: row.get(0)?,
                     band: crate::db::coded(row, 1)?,
@@ -87,7 +90,14 @@ async fn queue(
                         .and_then(Outcome::from_code),
                     borough: row.get(10)?,
                     event_id: row.get(11)?,
-                    has_contact: row.get(12)?,
+                    has_contact: contact_added.is_some(),
+                    contact_erased_at_ms: contact_added.and_then(|added| {
+                        match contact_retention(added, now, &settings) {
+                            ContactRetention::Keep => None,
+                            ContactRetention::Warn { erase_at_ms } => Some(erase_at_ms),
+                            ContactRetention::Erase => Some(contact_erase_at(added, &settings)),
+                        }
+                    }),
                 })
             })?;
             Ok(ApiJson(rows.collect::<Result<_, _>>()?))

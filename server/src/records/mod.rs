@@ -16,6 +16,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+mod erase;
+
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
@@ -29,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(detail))
         .routes(routes!(history))
         .routes(routes!(review))
+        .routes(routes!(erase::erase))
 }
 
 /// Filters for the review list.

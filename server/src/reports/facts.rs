@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
-use stallside_shared::record::{Barrier, Ethnicity, VenueType};
+use stallside_shared::calendar::date;
+use stallside_shared::record::{AgeBand, Barrier, Ethnicity, Sex, VenueType};
 use stallside_shared::reports::*;
 use stallside_shared::triage::Band;
 
@@ -19,16 +20,38 @@ pub struct FactCache {
     /// One per check.
     pub facts: Vec<Fact>,
     by_id: HashMap<String, usize>,
+    /// The id of each fact, by position, so an erased record's fact can be removed.
+    ids: Vec<String>,
     last_seq: u64,
 }
 
 impl FactCache {
-    /// Reads the rows changed since the last refresh.
+    /// Reads the rows changed since the last refresh, and drops records erased since.
     pub fn refresh(&mut self, conn: &Connection) -> Result<usize, ApiError> {
+        let since = self.last_seq;
+        let changed = self.read_changed(conn)?;
+        let mut statement = conn.prepare_cached("SELECT id, seq FROM erased WHERE seq > ?1")?;
+        let mut rows = statement.query(params![since])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            self.last_seq = self.last_seq.max(row.get(1)?);
+            if let Some(index) = self.by_id.remove(&id) {
+                self.facts.swap_remove(index);
+                self.ids.swap_remove(index);
+                if let Some(moved) = self.ids.get(index) {
+                    self.by_id.insert(moved.clone(), index);
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    fn read_changed(&mut self, conn: &Connection) -> Result<usize, ApiError> {
         let mut statement = conn.prepare_cached(
             "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
                     core20, english_first_language, newly_identified, signposted, flagged,
-                    follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile IS NOT NULL
+                    follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile,
+                    recorded_at_ms, age_band, sex
              FROM checks WHERE seq > ?1 ORDER BY seq",
         )?;
         let mut rows = statement.query(params![self.last_seq])?;
@@ -50,7 +73,16 @@ impl FactCache {
                 .split(',')
                 .filter_map(Barrier::from_code)
                 .fold(0u16, |bits, b| bits | 1 << index_of(Barrier::ALL, &b));
+            let recorded_at_ms: i64 = row.get(19)?;
+            let imd_decile: Option<u8> = row.get(18)?;
+            let age = AgeBand::from_code(&text(20)?).unwrap_or(AgeBand::NotSaid);
+            let sex = Sex::from_code(&text(21)?).unwrap_or(Sex::NotSaid);
             let fact = Fact {
+                recorded_at_ms,
+                month: self.dims.months.intern(&date(recorded_at_ms)[..7]),
+                age_band: index_of(AgeBand::ALL, &age),
+                sex: index_of(Sex::ALL, &sex),
+                imd_decile: imd_decile.unwrap_or(0),
                 borough: self.dims.boroughs.intern(&text(2)?),
                 event: self.dims.events.intern(&text(3)?),
                 volunteer: self.dims.volunteers.intern(&text(4)?),
@@ -68,7 +100,11 @@ impl FactCache {
                     | flag(12, FACT_SIGNPOSTED)?
                     | flag(13, FACT_FLAGGED)?
                     | if closed { FACT_CLOSED } else { 0 }
-                    | flag(18, FACT_AREA_KNOWN)?,
+                    | if imd_decile.is_some() {
+                        FACT_AREA_KNOWN
+                    } else {
+                        0
+                    },
                 barriers,
                 deadline_at_ms: row.get::<_, Option<i64>>(16)?.unwrap_or(0),
                 closed_at_ms: row.get::<_, Option<i64>>(17)?.unwrap_or(0),
@@ -76,8 +112,9 @@ impl FactCache {
             match self.by_id.get(&id) {
                 Some(index) => self.facts[*index] = fact,
                 None => {
-                    self.by_id.insert(id, self.facts.len());
+                    self.by_id.insert(id.clone(), self.facts.len());
                     self.facts.push(fact);
+                    self.ids.push(id);
                 }
             }
         }

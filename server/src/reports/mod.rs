@@ -2,27 +2,24 @@
 //! (pseudonymous) and of every report table. Everything is limited to the coordinator's
 //! boroughs, and every export is audited.
 
+pub(crate) mod csv;
 pub mod facts;
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
-use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use rusqlite::params;
+use axum::extract::{Query, State};
 use serde::Deserialize;
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
+use stallside_shared::published::{publish, Published};
 use stallside_shared::record::VenueType;
-use stallside_shared::reports::{dashboard, index_of, Dashboard, Filter, Labels, Row};
+use stallside_shared::reports::{dashboard, index_of, Dashboard, Filter, Labels, Period};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::audit::{self, Action};
 use crate::auth::Session;
-use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
 use crate::AppState;
 
@@ -30,8 +27,9 @@ use crate::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_dashboard))
-        .routes(routes!(export_records))
-        .routes(routes!(export_table))
+        .routes(routes!(get_published))
+        .routes(routes!(csv::export_records))
+        .routes(routes!(csv::export_table))
 }
 
 /// Filters for the dashboard and exports; all optional.
@@ -48,6 +46,23 @@ pub struct ReportQuery {
     pub week: Option<String>,
     /// Venue type code.
     pub venue_type: Option<String>,
+    /// First day covered, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// Last day covered (inclusive), YYYY-MM-DD.
+    pub to: Option<String>,
+    /// NHS financial quarter, e.g. 2026-27-Q1 (April to June 2026).
+    pub quarter: Option<String>,
+}
+
+impl ReportQuery {
+    /// The period asked for.
+    fn period(&self) -> Period {
+        Period {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            quarter: self.quarter.clone(),
+        }
+    }
 }
 
 /// The dashboard for the coordinator's boroughs.
@@ -62,177 +77,25 @@ async fn get_dashboard(
     Ok(ApiJson(compute(&state, &session, query).await?))
 }
 
-/// Every record in the coordinator's boroughs as CSV, without personal data: no contact
-/// details, no LSOA (small areas with age, sex and ethnicity could identify someone).
-#[utoipa::path(get, path = "/api/reports/export/records.csv", tag = "reports", params(ReportQuery),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = crate::error::ErrorBody)),
+/// The report as it may be handed on (to a board, in the printable report): every count of
+/// 1 to 4 reads "<5" and further cells are hidden so none can be worked out. Audited.
+#[utoipa::path(get, path = "/api/reports/published", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = Published), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-async fn export_records(
+async fn get_published(
     State(state): State<AppState>,
     session: Session,
     Query(query): Query<ReportQuery>,
-) -> Result<Response, ApiError> {
-    session.require(Role::Coordinator)?;
+) -> Result<ApiJson<Published>, ApiError> {
     let user = session.user_id.clone();
-    let (csv, count) = state
-        .db
-        .read(move |conn| {
-            let mut out = RECORD_COLUMNS.join(",");
-            out.push('\n');
-            let mut statement = conn.prepare(&format!(
-                "SELECT {} FROM checks c WHERE {}
-                   AND (?2 IS NULL OR c.borough = ?2) AND (?3 IS NULL OR c.event_id = ?3)
-                   AND (?4 IS NULL OR c.volunteer_id = ?4) AND (?5 IS NULL OR c.week = ?5)
-                   AND (?6 IS NULL OR c.venue_type = ?6)
-                 ORDER BY c.recorded_at_ms",
-                RECORD_COLUMNS
-                    .iter()
-                    .map(|c| format!("c.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                in_areas_of("c.borough", "?1")
-            ))?;
-            let mut rows = statement.query(params![
-                session.user_id,
-                query.borough,
-                query.event,
-                query.volunteer,
-                query.week,
-                query.venue_type
-            ])?;
-            let mut count = 0;
-            while let Some(row) = rows.next()? {
-                count += 1;
-                let fields: Vec<String> = (0..RECORD_COLUMNS.len())
-                    .map(|i| match row.get_ref(i) {
-                        Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
-                        Ok(rusqlite::types::ValueRef::Text(t)) => {
-                            csv_field(&String::from_utf8_lossy(t))
-                        }
-                        _ => String::new(),
-                    })
-                    .collect();
-                out.push_str(&fields.join(","));
-                out.push('\n');
-            }
-            Ok((out, count))
-        })
-        .await?;
+    let published = publish(&compute(&state, &session, query).await?);
     state
         .db
-        .write(move |conn| {
-            audit::record(
-                conn,
-                Some(&user),
-                Action::Export,
-                &format!("records.csv rows {count}"),
-            )
-        })
+        .write(move |conn| audit::record(conn, Some(&user), Action::Export, "published report"))
         .await?;
-    Ok(csv_response("stallside-records.csv", csv))
+    Ok(ApiJson(published))
 }
-
-/// One report table as CSV: bands, barriers, by_borough, by_event, by_venue_type, by_week,
-/// by_volunteer or by_ethnicity.
-#[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, by_borough, by_event, by_venue_type, by_week, by_volunteer, by_ethnicity")),
-    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
-    security(("bearer" = [])))]
-async fn export_table(
-    State(state): State<AppState>,
-    session: Session,
-    Path(table): Path<String>,
-    Query(query): Query<ReportQuery>,
-) -> Result<Response, ApiError> {
-    let user = session.user_id.clone();
-    let d = compute(&state, &session, query).await?;
-    let mut out = String::new();
-    match table.as_str() {
-        "bands" | "barriers" => {
-            out.push_str("key,label,count\n");
-            for c in if table == "bands" {
-                &d.bands
-            } else {
-                &d.barriers
-            } {
-                let _ = writeln!(
-                    out,
-                    "{},{},{}",
-                    csv_field(&c.key),
-                    csv_field(&c.label),
-                    c.count
-                );
-            }
-        }
-        _ => {
-            let rows: &[Row] = match table.as_str() {
-                "by_borough" => &d.by_borough,
-                "by_event" => &d.by_event,
-                "by_venue_type" => &d.by_venue_type,
-                "by_week" => &d.by_week,
-                "by_volunteer" => &d.by_volunteer,
-                "by_ethnicity" => &d.by_ethnicity,
-                _ => return Err(ApiError::NotFound),
-            };
-            out.push_str("key,label,checks,newly_identified,severe,signposted,core20,area_known,english_not_first\n");
-            for r in rows {
-                let _ = writeln!(
-                    out,
-                    "{},{},{},{},{},{},{},{},{}",
-                    csv_field(&r.key),
-                    csv_field(&r.label),
-                    r.checks,
-                    r.newly_identified,
-                    r.severe,
-                    r.signposted,
-                    r.core20,
-                    r.area_known,
-                    r.english_not_first
-                );
-            }
-        }
-    }
-    let detail = format!("table {table}");
-    state
-        .db
-        .write(move |conn| audit::record(conn, Some(&user), Action::Export, &detail))
-        .await?;
-    Ok(csv_response(&format!("stallside-{table}.csv"), out))
-}
-
-/// The columns of the records export.
-const RECORD_COLUMNS: &[&str] = &[
-    "id",
-    "event_id",
-    "volunteer_id",
-    "venue_type",
-    "borough",
-    "recorded_at_ms",
-    "week",
-    "age_band",
-    "sex",
-    "ethnicity",
-    "nhs_ethnic_code",
-    "english_first_language",
-    "imd_decile",
-    "core20",
-    "known_hypertension",
-    "conditions",
-    "smoking",
-    "systolic",
-    "diastolic",
-    "pulse",
-    "band",
-    "newly_identified",
-    "flagged",
-    "advice",
-    "signposted",
-    "goal_set",
-    "barriers",
-    "review_state",
-    "follow_up_state",
-    "outcome",
-];
 
 async fn compute(
     state: &AppState,
@@ -249,6 +112,10 @@ async fn compute(
             "That borough is not one you coordinate",
         ));
     }
+    let period = query.period();
+    let (from_ms, until_ms) = period
+        .range()
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let cache = state.facts.clone();
     let areas = session.areas.clone();
     state
@@ -292,16 +159,20 @@ async fn compute(
                             &VenueType::from_code(code).ok_or(())?,
                         )),
                     },
+                    from_ms,
+                    until_ms,
                 })
             })();
-            Ok(match filter {
+            let mut report = match filter {
                 // Nothing has that borough, event, week or volunteer yet.
                 Err(()) => dashboard(&[], &Filter::default(), dims, &labels, now_ms()),
                 Ok(filter) if filter.areas.is_empty() => {
                     dashboard(&[], &filter, dims, &labels, now_ms())
                 }
                 Ok(filter) => dashboard(&cache.facts, &filter, dims, &labels, now_ms()),
-            })
+            };
+            report.period = period.label();
+            Ok(report)
         })
         .await
 }
@@ -316,68 +187,4 @@ fn labels(conn: &rusqlite::Connection) -> Result<Labels, ApiError> {
         events: pairs("SELECT id, name || ' (' || date || ')' FROM events")?,
         volunteers: pairs("SELECT id, display_name FROM users")?,
     })
-}
-
-/// A CSV field, quoted when it needs to be, and with a leading apostrophe on text that a
-/// spreadsheet could take as a formula (OWASP's list: `=`, `+`, `-`, `@`, tab and carriage
-/// return; also a leading space, which some spreadsheets skip before reading a formula, and
-/// the full-width forms that some convert to their ASCII twins).
-pub(crate) fn csv_field(text: &str) -> String {
-    const FORMULA_STARTS: [char; 11] = [
-        '=', '+', '-', '@', '\t', '\r', ' ', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
-    ];
-    let safe = if text.starts_with(FORMULA_STARTS) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    } else {
-        safe
-    }
-}
-
-/// A CSV file as a download named `filename`.
-pub(crate) fn csv_response(filename: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn formula_starters_are_neutralised() {
-        for risky in [
-            "=1+1",
-            "+1",
-            "-1",
-            "@SUM(A1)",
-            "\t=1",
-            "\r=1",
-            " =1",
-            "\u{FF1D}1+1",
-            "\u{FF0B}1",
-            "\u{FF0D}1",
-            "\u{FF20}A1",
-        ] {
-            let field = csv_field(risky);
-            let unquoted = field.trim_start_matches('"');
-            assert!(unquoted.starts_with('\''), "{risky:?} gave {field:?}");
-        }
-        assert_eq!(csv_field("Barnet"), "Barnet");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
-    }
 }

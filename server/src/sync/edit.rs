@@ -80,7 +80,7 @@ pub async fn edit_own_part(
 /// Whether the record is one this staff member may see, by the same rule as their pull (a
 /// coordinator: their boroughs; a supervisor: flagged readings in their boroughs). Asked
 /// before anything else about the record, so "not yours" gets the same answer as "not there".
-fn visible(conn: &Connection, pusher: &Pusher, id: Uuid) -> Result<bool, ApiError> {
+pub(crate) fn visible(conn: &Connection, pusher: &Pusher, id: Uuid) -> Result<bool, ApiError> {
     let flagged_only = match pusher.role {
         Role::Coordinator => false,
         Role::Supervisor => true,

@@ -115,7 +115,7 @@ async fn sync(
         more: page.more,
         events: page.events,
         settings,
-        erased: Vec::new(),
+        erased: page.erased,
         stop,
     }))
 }

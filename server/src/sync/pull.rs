@@ -23,6 +23,8 @@ pub struct Page {
     pub more: bool,
     /// Events changed after the request's cursor.
     pub events: Vec<Event>,
+    /// Records erased after the request's cursor, up to the new cursor.
+    pub erased: Vec<Uuid>,
 }
 
 /// Reads one page after `cursor`. A volunteer pulls their own records; documents the client
@@ -41,11 +43,13 @@ pub fn page(
     let latest: u64 = tx.query_row("SELECT value FROM sequence", [], |row| row.get(0))?;
     let events = events::changed_since(&tx, &session.areas, cursor)?;
     if session.role != Role::Volunteer {
+        let next = latest.max(cursor);
         return Ok(Page {
             docs: Vec::new(),
-            cursor: latest.max(cursor),
+            cursor: next,
             more: false,
             events,
+            erased: erased_between(&tx, cursor, next)?,
         });
     }
     let mut statement = tx.prepare_cached(
@@ -82,10 +86,24 @@ pub fn page(
     }
     drop(rows);
     drop(statement);
+    let next = if more { last_seq } else { latest.max(cursor) };
     Ok(Page {
         docs,
-        cursor: if more { last_seq } else { latest.max(cursor) },
+        cursor: next,
         more,
         events,
+        erased: erased_between(&tx, cursor, next)?,
     })
+}
+
+/// Records erased after `cursor` up to `next`. Every user is told of every erasure: a
+/// record can sit on a phone whose current user did not make it or no longer works in its
+/// borough (a shared stall phone, a volunteer who moved), and the id is random and says
+/// nothing about anyone. Erasures are rare, so the list stays short.
+fn erased_between(conn: &Connection, cursor: u64, next: u64) -> Result<Vec<Uuid>, ApiError> {
+    let mut statement =
+        conn.prepare_cached("SELECT id FROM erased WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")?;
+    let ids = statement.query_map(params![cursor, next], |row| row.get::<_, String>(0))?;
+    ids.map(|id| Uuid::parse_str(&id?).map_err(|_| ApiError::Internal("stored id unreadable")))
+        .collect()
 }

@@ -198,6 +198,14 @@ fn settle(
         code: rejection.code().into(),
         reason: rejection.to_string(),
     };
+    if is_erased(conn, id)? {
+        return Ok(PushResult::Rejected {
+            id,
+            code: ERASED.into(),
+            reason: "This record was erased at the person's request; the phone drops its copy."
+                .into(),
+        });
+    }
     let (verdict, encoded) = match verdict {
         Ok(judged) => judged,
         Err(rejection) => return Ok(rejected(rejection)),
@@ -282,6 +290,18 @@ fn load_with_heads(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
             Ok((Some(doc), Some(heads)))
         }
     }
+}
+
+/// The code a push of an erased record is refused with: an offline phone cannot bring it back.
+pub const ERASED: &str = "erased";
+
+/// Whether the record was erased on request.
+pub fn is_erased(conn: &Connection, id: Uuid) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM erased WHERE id = ?1")?
+        .query_row(params![id.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 fn stored_heads(conn: &Connection, id: Uuid) -> Result<Option<String>, ApiError> {

@@ -229,6 +229,13 @@ pub fn request(
             }
             req.call()
         }
+        ("DELETE", _) => {
+            let mut req = agent.delete(&full);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.call()
+        }
         (_, body) => {
             let mut req = agent.post(&full);
             if let Some(a) = &auth {

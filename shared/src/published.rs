@@ -1,0 +1,333 @@
+//! The report as it may leave the system (CSV tables, the printable board report): the
+//! dashboard's counts with small-number suppression applied across every figure and every
+//! sum that ties figures together ([`crate::suppression::System`]). The coordinator's own
+//! screen shows the exact [`Dashboard`]; everything handed on is built from [`publish`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::reports::{Count, Dashboard, Row};
+use crate::suppression::{primary, Cell, System};
+
+/// The columns a published breakdown row carries, in order.
+pub const PUBLISHED_COLUMNS: [&str; 7] = [
+    "checks",
+    "newly_identified",
+    "flagged",
+    "english_not_first",
+    "core20",
+    "area_known",
+    "area_unknown",
+];
+
+/// One published row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedRow {
+    /// Stable key.
+    pub key: String,
+    /// What a person reads.
+    pub label: String,
+    /// One cell per [`PUBLISHED_COLUMNS`] entry.
+    pub cells: Vec<Cell>,
+}
+
+impl PublishedRow {
+    /// The cell of a column named in [`PUBLISHED_COLUMNS`].
+    pub fn get(&self, column: &str) -> Cell {
+        PUBLISHED_COLUMNS
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.cells.get(i).copied())
+            .unwrap_or(Cell::Hidden)
+    }
+}
+
+/// One published count (a band, a barrier).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedCount {
+    /// Code.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// The figure.
+    pub cell: Cell,
+}
+
+/// One published breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedTable {
+    /// The dashboard's name for it, e.g. `by_imd_decile`.
+    pub name: String,
+    /// Its rows.
+    pub rows: Vec<PublishedRow>,
+}
+
+/// Barriers heard within one group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedBarriers {
+    /// The group's code.
+    pub key: String,
+    /// The group's name.
+    pub label: String,
+    /// Each barrier.
+    pub barriers: Vec<PublishedCount>,
+}
+
+/// Follow-up of flagged readings, published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedFlags {
+    /// Flagged.
+    pub flagged: Cell,
+    /// Closed.
+    pub closed: Cell,
+    /// Closed by their deadline.
+    pub closed_within_deadline: Cell,
+    /// Open past their deadline.
+    pub open_overdue: Cell,
+}
+
+/// The whole report, suppressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Published {
+    /// The period covered, in words.
+    pub period: String,
+    /// Events with checks: not people, but a count of 1 to 4 reads "<5" like every figure
+    /// on paper, so a reader never has to ask which small numbers are safe.
+    pub events: Cell,
+    /// All checks.
+    pub totals: PublishedRow,
+    /// Checks in each band.
+    pub bands: Vec<PublishedCount>,
+    /// Barriers heard, in the dashboard's order.
+    pub barriers: Vec<PublishedCount>,
+    /// Follow-up.
+    pub flags: PublishedFlags,
+    /// Every breakdown, in [`Dashboard::tables`] order.
+    pub tables: Vec<PublishedTable>,
+    /// Barriers heard by borough.
+    pub barriers_by_borough: Vec<PublishedBarriers>,
+    /// Barriers heard by ethnic group.
+    pub barriers_by_ethnicity: Vec<PublishedBarriers>,
+}
+
+impl Published {
+    /// A breakdown by its dashboard name.
+    pub fn table(&self, name: &str) -> Option<&PublishedTable> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// Handles of one row's published cells, in [`PUBLISHED_COLUMNS`] order.
+type RowHandles = [usize; 7];
+
+fn row_handles(system: &mut System, row: &Row) -> RowHandles {
+    let values = [
+        row.checks,
+        row.newly_identified,
+        row.flagged,
+        row.english_not_first,
+        row.core20,
+        row.area_known,
+        row.area_unknown,
+    ];
+    let h = values.map(|v| system.cell(v));
+    for (column, value) in [
+        (1, row.newly_identified),
+        (2, row.flagged),
+        (3, row.english_not_first),
+    ] {
+        let rest = system.implicit(row.checks - value);
+        system.sum(vec![h[column], rest], h[0]);
+    }
+    system.sum(vec![h[5], h[6]], h[0]);
+    let outside = system.implicit(row.area_known - row.core20);
+    system.sum(vec![h[4], outside], h[5]);
+    h
+}
+
+fn counts(system: &mut System, list: &[Count]) -> Vec<usize> {
+    list.iter().map(|c| system.cell(c.count)).collect()
+}
+
+/// Each barrier's count in a group, tied to the group's checks and to the barrier's total.
+fn barrier_handles(
+    system: &mut System,
+    list: &[Count],
+    checks: usize,
+    checks_value: u64,
+) -> Vec<usize> {
+    list.iter()
+        .map(|c| {
+            let handle = system.cell(c.count);
+            let rest = system.implicit(checks_value.saturating_sub(c.count));
+            system.sum(vec![handle, rest], checks);
+            handle
+        })
+        .collect()
+}
+
+/// Applies small-number suppression to a dashboard.
+pub fn publish(d: &Dashboard) -> Published {
+    let mut system = System::default();
+    let totals = row_handles(&mut system, &d.totals);
+    let tables: Vec<Vec<RowHandles>> = d
+        .tables()
+        .iter()
+        .map(|(_, rows)| {
+            let handles: Vec<RowHandles> =
+                rows.iter().map(|r| row_handles(&mut system, r)).collect();
+            for column in 0..PUBLISHED_COLUMNS.len() {
+                system.sum(handles.iter().map(|h| h[column]).collect(), totals[column]);
+            }
+            handles
+        })
+        .collect();
+    let bands = counts(&mut system, &d.bands);
+    system.sum(bands.clone(), totals[0]);
+    let barriers = barrier_handles(&mut system, &d.barriers, totals[0], d.totals.checks);
+    let table_index = |name: &str| d.tables().iter().position(|(n, _)| *n == name).unwrap_or(0);
+    let mut barriers_by = |groups: &[crate::reports::BarrierRow], table: &str| {
+        let index = table_index(table);
+        let rows = d.tables()[index].1;
+        let handles: Vec<Vec<usize>> = groups
+            .iter()
+            .map(|g| {
+                let row = rows.iter().position(|r| r.key == g.key).unwrap_or(0);
+                barrier_handles(&mut system, &g.barriers, tables[index][row][0], g.checks)
+            })
+            .collect();
+        for (k, barrier) in d.barriers.iter().enumerate() {
+            let parts = groups
+                .iter()
+                .zip(&handles)
+                .filter_map(|(g, h)| {
+                    g.barriers
+                        .iter()
+                        .position(|b| b.key == barrier.key)
+                        .map(|i| h[i])
+                })
+                .collect();
+            system.sum(parts, barriers[k]);
+        }
+        handles
+    };
+    let by_borough = barriers_by(&d.barriers_by_borough, "by_borough");
+    let by_ethnicity = barriers_by(&d.barriers_by_ethnicity, "by_ethnicity");
+    let f = &d.flags;
+    let closed = system.cell(f.closed);
+    let open = system.implicit(f.flagged - f.closed);
+    system.sum(vec![closed, open], totals[2]);
+    let within = system.cell(f.closed_within_deadline);
+    let late = system.implicit(f.closed - f.closed_within_deadline);
+    system.sum(vec![within, late], closed);
+    let overdue = system.cell(f.open_overdue);
+    let waiting = system.implicit(f.flagged - f.closed - f.open_overdue);
+    system.sum(vec![overdue, waiting], open);
+
+    let cells = system.solve();
+    let row = |r: &Row, h: &RowHandles| PublishedRow {
+        key: r.key.clone(),
+        label: r.label.clone(),
+        cells: h.iter().map(|i| cells[*i]).collect(),
+    };
+    let count_list = |list: &[Count], handles: &[usize]| -> Vec<PublishedCount> {
+        list.iter()
+            .zip(handles)
+            .map(|(c, h)| PublishedCount {
+                key: c.key.clone(),
+                label: c.label.clone(),
+                cell: cells[*h],
+            })
+            .collect()
+    };
+    let groups = |list: &[crate::reports::BarrierRow], handles: &[Vec<usize>]| {
+        list.iter()
+            .zip(handles)
+            .map(|(g, h)| PublishedBarriers {
+                key: g.key.clone(),
+                label: g.label.clone(),
+                barriers: count_list(&g.barriers, h),
+            })
+            .collect()
+    };
+    Published {
+        period: d.period.clone(),
+        events: primary(d.events),
+        totals: row(&d.totals, &totals),
+        bands: count_list(&d.bands, &bands),
+        barriers: count_list(&d.barriers, &barriers),
+        flags: PublishedFlags {
+            flagged: cells[totals[2]],
+            closed: cells[closed],
+            closed_within_deadline: cells[within],
+            open_overdue: cells[overdue],
+        },
+        tables: d
+            .tables()
+            .iter()
+            .zip(&tables)
+            .map(|((name, rows), handles)| PublishedTable {
+                name: (*name).into(),
+                rows: rows.iter().zip(handles).map(|(r, h)| row(r, h)).collect(),
+            })
+            .collect(),
+        barriers_by_borough: groups(&d.barriers_by_borough, &by_borough),
+        barriers_by_ethnicity: groups(&d.barriers_by_ethnicity, &by_ethnicity),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reports::{
+        dashboard, Dimensions, Fact, Filter, Labels, FACT_AREA_KNOWN, FACT_FLAGGED,
+        FACT_NEWLY_IDENTIFIED,
+    };
+
+    #[test]
+    fn no_published_figure_is_between_one_and_four() {
+        let mut dims = Dimensions::default();
+        let facts: Vec<Fact> = (0..57u32)
+            .map(|i| Fact {
+                recorded_at_ms: i64::from(i),
+                deadline_at_ms: 10,
+                closed_at_ms: 0,
+                borough: dims
+                    .boroughs
+                    .intern(["E09000003", "E09000019", "E09000007"][(i % 7).min(2) as usize]),
+                event: dims.events.intern(&format!("e{}", i % 4)),
+                volunteer: dims.volunteers.intern(&format!("v{}", i % 9)),
+                week: dims.weeks.intern("2026-W47"),
+                month: dims.months.intern("2026-11"),
+                venue_type: (i % 3) as u8,
+                band: (i % 8) as u8,
+                ethnicity: (i % 5) as u8,
+                age_band: (i % 6) as u8,
+                sex: (i % 2) as u8,
+                imd_decile: (i % 11) as u8,
+                bits: if i % 3 == 0 {
+                    FACT_NEWLY_IDENTIFIED | FACT_FLAGGED
+                } else {
+                    0
+                } | if i % 11 != 0 { FACT_AREA_KNOWN } else { 0 },
+                barriers: (i % 5) as u16,
+            })
+            .collect();
+        let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 100);
+        let p = publish(&d);
+        let json = serde_json::to_string(&p).unwrap();
+        for small in 1..5 {
+            assert!(
+                !json.contains(&format!("\"kind\":\"shown\",\"value\":{small}}}")),
+                "{small} published: {json}"
+            );
+        }
+        assert_eq!(p.totals.get("checks"), Cell::Shown(57));
+        assert_eq!(p.table("by_imd_decile").map(|t| t.rows.len()), Some(11));
+    }
+}
