@@ -102,6 +102,9 @@ pub struct ServeArgs {
     /// Hours a volunteer may correct a check after taking it.
     #[arg(long, env = "STALLSIDE_EDIT_WINDOW_HOURS", default_value_t = 7 * 24)]
     pub edit_window_hours: u32,
+    /// Offer only reviewed translations to the person checked: phones hide draft languages.
+    #[arg(long, env = "STALLSIDE_REVIEWED_LANGUAGES_ONLY")]
+    pub reviewed_languages_only: bool,
     /// Minutes to follow up an emergency.
     #[arg(long, env = "STALLSIDE_EMERGENCY_MINUTES", default_value_t = 0)]
     pub emergency_minutes: u32,
@@ -185,6 +188,7 @@ impl ServeArgs {
                 stage2_minutes: self.stage2_days * 24 * 60,
                 stage1_new_minutes: self.stage1_days * 24 * 60,
                 edit_window_hours: self.edit_window_hours,
+                reviewed_languages_only: self.reviewed_languages_only,
             },
         }
     }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod clock;
 pub mod crdt;
 pub mod follow_up;
+pub mod localise;
 pub mod readings;
 pub mod record;
 pub mod reports;

@@ -152,6 +152,10 @@ pub struct ProgrammeSettings {
     /// an older phone lack it and take the default.
     #[serde(default = "default_edit_window_hours")]
     pub edit_window_hours: u32,
+    /// Offer the person only reviewed translations (draft ones are hidden from the phone's
+    /// language picker). Off by default; settings from an older server lack it.
+    #[serde(default)]
+    pub reviewed_languages_only: bool,
 }
 
 /// Seven days to correct a check.
@@ -168,6 +172,7 @@ impl Default for ProgrammeSettings {
             stage2_minutes: 7 * 24 * 60,
             stage1_new_minutes: 21 * 24 * 60,
             edit_window_hours: default_edit_window_hours(),
+            reviewed_languages_only: false,
         }
     }
 }
