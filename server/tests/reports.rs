@@ -6,7 +6,7 @@ mod common;
 use common::phone::{now, Phone};
 use common::{Server, BARNET, ISLINGTON};
 use serde_json::{json, Value};
-use stallside_shared::record::{EnglishFirstLanguage, VenueType};
+use stallside_shared::record::{EnglishFirstLanguage, Language, VenueType};
 use stallside_shared::synthetic::{self, Stall};
 use stallside_shared::triage::Band;
 
@@ -74,6 +74,16 @@ fn the_dashboard_matches_the_records_and_the_export_holds_exactly_them() {
         totals["english_not_first"],
         count(&|c| c.english_first_language == EnglishFirstLanguage::No)
     );
+    for language in Language::ALL {
+        let expected = count(&|c| c.main_language == Some(*language));
+        let shown = dashboard["by_language"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == language.code())
+            .map_or(0, |r| r["checks"].as_u64().unwrap());
+        assert_eq!(shown, expected, "{language:?}");
+    }
     for band in Band::ALL {
         let shown = dashboard["bands"]
             .as_array()

@@ -12,7 +12,8 @@
 //! ([`crate::triage::ProgrammeSettings::reviewed_languages_only`]). The file's own header
 //! carries the same status, and a test checks the two agree.
 
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
 use thiserror::Error;
 use unic_langid::LanguageIdentifier;
 
@@ -153,7 +154,8 @@ pub enum LocaleError {
     },
 }
 
-/// One language's messages, ready to format.
+/// One language's messages, ready to format; shareable across threads so screens can hold
+/// them in reactive state.
 pub struct Words {
     language: Language,
     bundle: FluentBundle<FluentResource>,
@@ -177,7 +179,7 @@ impl Words {
             .code()
             .parse()
             .map_err(|e| syntax(format!("{e}")))?;
-        let mut bundle = FluentBundle::new(vec![id]);
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
         bundle
             .add_resource(resource)
             .map_err(|errors| syntax(format!("{errors:?}")))?;

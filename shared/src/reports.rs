@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{Barrier, EnglishFirstLanguage, Ethnicity, VenueType};
+use crate::record::{Barrier, EnglishFirstLanguage, Ethnicity, Language, VenueType};
 use crate::triage::Band;
 
 /// Interned strings (boroughs, events, volunteers, weeks), so a fact holds small numbers.
@@ -72,6 +72,8 @@ pub struct Fact {
     pub band: u8,
     /// Index in [`Ethnicity::ALL`].
     pub ethnicity: u8,
+    /// Index in [`Language::ALL`], or [`LANGUAGE_NOT_RECORDED`].
+    pub language: u8,
     /// Bit set of `FACT_*` flags.
     pub bits: u16,
     /// Bit set of [`Barrier::ALL`] indexes.
@@ -96,6 +98,9 @@ pub const FACT_FLAGGED: u16 = 1 << 4;
 pub const FACT_CLOSED: u16 = 1 << 5;
 /// Area known (postcode given).
 pub const FACT_AREA_KNOWN: u16 = 1 << 6;
+
+/// [`Fact::language`] of a check from a phone that did not ask the person's main language.
+pub const LANGUAGE_NOT_RECORDED: u8 = u8::MAX;
 
 /// Index of a value in its closed list, for a [`Fact`].
 pub fn index_of<T: PartialEq>(all: &[T], value: &T) -> u8 {
@@ -219,6 +224,8 @@ pub struct Dashboard {
     pub by_volunteer: Vec<Row>,
     /// By ethnic group (ONS 2021 category).
     pub by_ethnicity: Vec<Row>,
+    /// By the person's main language.
+    pub by_language: Vec<Row>,
 }
 
 /// Computes the dashboard in one pass over the facts.
@@ -233,7 +240,7 @@ pub fn dashboard<'a>(
     let mut bands = [0u64; 8];
     let mut barriers = [0u64; 16];
     let mut flags = FlagStats::default();
-    let mut by: [HashMap<u32, Row>; 6] = Default::default();
+    let mut by: [HashMap<u32, Row>; 7] = Default::default();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
         bands[usize::from(f.band).min(7)] += 1;
@@ -256,12 +263,13 @@ pub fn dashboard<'a>(
             f.week,
             f.volunteer,
             u32::from(f.ethnicity),
+            u32::from(f.language),
         ];
         for (map, key) in by.iter_mut().zip(keys) {
             map.entry(key).or_default().add(f);
         }
     }
-    let [borough, event, venue, week, volunteer, ethnicity] = by;
+    let [borough, event, venue, week, volunteer, ethnicity, language] = by;
     let events = event.len() as u64;
     Dashboard {
         totals: Row {
@@ -339,6 +347,10 @@ pub fn dashboard<'a>(
                 .unwrap_or(Ethnicity::NotStated);
             (e.code().into(), e.label().into())
         }),
+        by_language: rows(language, |k| match Language::ALL.get(k as usize) {
+            Some(l) => (l.code().into(), l.label().into()),
+            None => ("not_recorded".into(), "Not recorded".into()),
+        }),
     }
 }
 
@@ -381,6 +393,11 @@ mod tests {
             venue_type: 0,
             band: index_of(Band::ALL, &band),
             ethnicity: 0,
+            language: if bits & FACT_CORE20 != 0 {
+                index_of(Language::ALL, &Language::Bengali)
+            } else {
+                LANGUAGE_NOT_RECORDED
+            },
             bits,
             barriers: 0b101,
             deadline_at_ms: if bits & FACT_FLAGGED != 0 { 1_000 } else { 0 },
@@ -433,6 +450,12 @@ mod tests {
         assert_eq!(d.barriers[0].count, 3);
         assert_eq!(d.by_borough[0].label, "Barnet");
         assert_eq!(d.by_borough[0].checks, 2);
+        let languages: Vec<_> = d
+            .by_language
+            .iter()
+            .map(|r| (r.label.as_str(), r.checks))
+            .collect();
+        assert_eq!(languages, [("Not recorded", 2), ("Bengali", 1)]);
 
         let barnet = Filter {
             borough: dims.boroughs.get("E09000019"),

@@ -78,7 +78,7 @@ pub fn DashboardScreen() -> impl IntoView {
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
             <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into(), "stallside-records.csv")>"All records (CSV, no personal details)"</button></li>
-            {["bands", "barriers", "by_borough", "by_event", "by_venue_type", "by_week", "by_volunteer", "by_ethnicity"].into_iter().map(|table| view! {
+            {["bands", "barriers", "by_borough", "by_event", "by_venue_type", "by_week", "by_volunteer", "by_ethnicity", "by_language"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
                     on:click=move |_| download(format!("/api/reports/export/tables/{table}"), "stallside-table.csv")>
                     {format!("Table: {} (CSV)", table.replace('_', " "))}
@@ -123,6 +123,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         <RowTable title="By week" rows=dashboard.by_week.clone() />
         <RowTable title="By volunteer" rows=dashboard.by_volunteer.clone() />
         <RowTable title="By ethnic group" rows=dashboard.by_ethnicity.clone() />
+        <RowTable title="By main language" rows=dashboard.by_language.clone() />
     }
 }
 

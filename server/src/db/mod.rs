@@ -15,6 +15,7 @@ use crate::error::ApiError;
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("002_flag_queue.sql"),
+    include_str!("003_main_language.sql"),
 ];
 const READERS: usize = 4;
 

@@ -120,9 +120,9 @@ async fn export_records(
 }
 
 /// One report table as CSV: bands, barriers, by_borough, by_event, by_venue_type, by_week,
-/// by_volunteer or by_ethnicity.
+/// by_volunteer, by_ethnicity or by_language.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, by_borough, by_event, by_venue_type, by_week, by_volunteer, by_ethnicity")),
+        ("table" = String, Path, description = "bands, barriers, by_borough, by_event, by_venue_type, by_week, by_volunteer, by_ethnicity, by_language")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 async fn export_table(
@@ -159,6 +159,7 @@ async fn export_table(
                 "by_week" => &d.by_week,
                 "by_volunteer" => &d.by_volunteer,
                 "by_ethnicity" => &d.by_ethnicity,
+                "by_language" => &d.by_language,
                 _ => return Err(ApiError::NotFound),
             };
             out.push_str("key,label,checks,newly_identified,severe,signposted,core20,area_known,english_not_first\n");
@@ -201,6 +202,7 @@ const RECORD_COLUMNS: &[&str] = &[
     "ethnicity",
     "nhs_ethnic_code",
     "english_first_language",
+    "main_language",
     "imd_decile",
     "core20",
     "known_hypertension",
