@@ -156,6 +156,17 @@ fn right_to_left_languages_are_marked_and_english_comes_first() {
 }
 
 #[test]
+fn a_programme_that_allows_only_reviewed_languages_offers_no_draft() {
+    let reviewed: Vec<Language> = Translation::offered(true).map(|t| t.language).collect();
+    assert_eq!(
+        reviewed,
+        [Language::English],
+        "every translation is a draft today"
+    );
+    assert_eq!(Translation::offered(false).count(), TRANSLATIONS.len());
+}
+
+#[test]
 fn the_take_away_card_holds_the_reading_and_advice_and_no_identifier() {
     let screen = PersonScreen {
         situation: stallside_shared::wording::Situation::Stage1,
