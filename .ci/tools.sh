@@ -31,11 +31,11 @@ fi
 say "npm packages (nhsuk-frontend, workbox-build, binaryen, playwright-core, axe-core)"
 npm install --no-audit --no-fund --loglevel=error
 
-if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/openssl ]; }; then
-    say "installing Debian's chromium, chromedriver and openssl (the HTTPS test's certificate)"
+if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/openssl ] && fc-list | grep -q Lohit-Bengali; }; then
+    say "installing Debian's chromium, chromedriver, openssl (the HTTPS test's certificate) and Bengali and Gujarati fonts (the language screenshots)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium chromium-driver fonts-dejavu-core openssl
+    apt-get install -y -qq chromium chromium-driver fonts-dejavu-core fonts-lohit-beng-bengali fonts-lohit-gujr openssl
 fi
 
 cargo fetch --quiet

@@ -1,9 +1,9 @@
 // Trunk post-build hook. Writes the service worker with Workbox: it precaches every file of
 // the build (hashed by Trunk) so the app opens with no network after one visit, serves
 // index.html for navigations, and never caches the API. Then writes brotli (quality 11) and
-// gzip (level 9) copies of the text and WASM files, which the server sends to browsers that
+// gzip (level 9) copies of the text and WASM files (and of the person's languages), which the server sends to browsers that
 // accept them: the first visit's download is what a phone on a market stall pays for.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { generateSW } from 'workbox-build';
 
@@ -23,6 +23,13 @@ const { count, size, warnings } = staff ? { count: 0, size: 0, warnings: [] } : 
   dontCacheBustURLsMatching: /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/,
   navigateFallback: '/index.html',
   navigateFallbackDenylist: [/^\/api\//, /^\/staff\//],
+  // The person's languages are not in the first visit: each is fetched when first needed and
+  // kept here, so a phone that has seen a language has it offline.
+  runtimeCaching: [{
+    urlPattern: /\/locales\/[a-z]+\.ftl$/,
+    handler: 'StaleWhileRevalidate',
+    options: { cacheName: 'stallside-locales' },
+  }],
   maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
   // A new version takes over at once; unsynced checks live in IndexedDB, which it never touches.
   skipWaiting: true,
@@ -37,7 +44,8 @@ console.log(`service worker: ${count} files precached, ${size} bytes`);
 
 let before = 0;
 let brotli = 0;
-for (const name of readdirSync(dir).filter((f) => /\.(html|js|wasm|css|webmanifest|csv)$/.test(f))) {
+const locales = existsSync(`${dir}/locales`) ? readdirSync(`${dir}/locales`).map((f) => `locales/${f}`) : [];
+for (const name of [...readdirSync(dir), ...locales].filter((f) => /\.(html|js|wasm|css|webmanifest|csv|ftl)$/.test(f))) {
   const bytes = readFileSync(`${dir}/${name}`);
   const br = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },

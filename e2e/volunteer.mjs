@@ -65,6 +65,7 @@ export async function assertNoSidewaysScroll(page) {
  */
 export async function takeCheck(page, {
   readings = [], redFlags, lowSymptoms, phone, postcode, known = 'no', pulseStillIrregular = false, axe, shots, fullPage = true,
+  language, onConsent, numbersHeading = 'Your numbers',
 } = {}) {
   const journey = { screens: [], taps: 0, texts: {} };
   const tap = async (locator) => {
@@ -105,6 +106,8 @@ export async function takeCheck(page, {
 
   await screen('New check');
   journey.texts.stall = await text('stall-name');
+  if (language) await tap(page.locator(`[data-language="${language}"]`));
+  await onConsent?.();
   await tap(button('Yes, they agree'));
   await screen('Symptoms now');
   if (redFlags) {
@@ -179,7 +182,7 @@ export async function takeCheck(page, {
     row.querySelector('.nhsuk-summary-list__actions button')?.textContent.trim().startsWith('Change') ?? false,
   ]));
   await tap(page.getByTestId('save'));
-  await screen('Your numbers');
+  await screen(numbersHeading);
   journey.texts.personMessage = await text('person-message');
   journey.texts.personSafetyNet = await text('person-safety-net');
   journey.texts.personReading = (await page.locator('.stallside-your-numbers__reading').textContent()).trim();

@@ -4,6 +4,7 @@
 //! staff screens out of the phone's bundle keeps the phone's first download small.
 
 mod api;
+mod assets;
 mod capture;
 mod components;
 mod records;

@@ -111,6 +111,9 @@ pub struct ServeArgs {
     /// Years after which a check is pseudonymised further.
     #[arg(long, env = "STALLSIDE_PSEUDONYMISE_AFTER_YEARS", default_value_t = 8)]
     pub pseudonymise_after_years: u32,
+    /// Offer only reviewed translations to the person checked: phones hide draft languages.
+    #[arg(long, env = "STALLSIDE_REVIEWED_LANGUAGES_ONLY")]
+    pub reviewed_languages_only: bool,
     /// Minutes to follow up an emergency.
     #[arg(long, env = "STALLSIDE_EMERGENCY_MINUTES", default_value_t = 0)]
     pub emergency_minutes: u32,
@@ -197,6 +200,7 @@ impl ServeArgs {
                 contact_retention_days: self.contact_retention_days,
                 contact_warning_days: self.contact_warning_days,
                 pseudonymise_after_years: self.pseudonymise_after_years,
+                reviewed_languages_only: self.reviewed_languages_only,
             },
         }
     }

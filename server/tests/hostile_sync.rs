@@ -323,6 +323,51 @@ fn unknown_fields_and_bad_ids_are_refused_and_never_stored() {
 }
 
 #[test]
+fn an_unknown_language_code_is_refused_and_the_rest_of_the_batch_is_kept() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let bad = check(&phone, 5);
+    let crafted = raw_record(&mut phone, bad, |doc| {
+        let (_, part) = doc.get(ROOT, "check").unwrap().unwrap();
+        doc.put(&part, "main_language", "tlh").unwrap();
+    });
+    let mut old_phone = check(&phone, 6);
+    old_phone.main_language = None;
+    let old = phone.record(old_phone, None);
+    let honest = phone.record(check(&phone, 7), None);
+
+    let report = phone.sync().expect("sync round trip");
+    let refused: Vec<_> = report
+        .rejected
+        .iter()
+        .map(|(id, code, reason)| (*id, code.as_str(), reason.as_str()))
+        .collect();
+    assert_eq!(
+        refused.len(),
+        1,
+        "only the crafted record is refused: {refused:?}"
+    );
+    let (id, code, reason) = refused[0];
+    assert_eq!((id, code), (crafted, "unknown_language"));
+    assert!(
+        reason.contains("\"tlh\""),
+        "the reason names the code: {reason}"
+    );
+    assert_eq!(
+        report.accepted, 2,
+        "the old phone's record and the honest one are kept"
+    );
+    assert_eq!(
+        stored_heads(&server, crafted),
+        None,
+        "nothing of it was stored"
+    );
+    for id in [old, honest] {
+        assert!(stored_heads(&server, id).is_some());
+    }
+}
+
+#[test]
 fn a_small_push_cannot_buy_seconds_of_cpu() {
     let server = Server::start();
     let mut phone = Phone::new(server.demo("volunteer", "phone-a"));

@@ -92,7 +92,7 @@ fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &s
         expected_row(admitted)["flagged"],
         "{what}: flags"
     );
-    let breakdowns: [(&str, &KeyOf); 10] = [
+    let breakdowns: [(&str, &KeyOf); 11] = [
         ("by_borough", &|c| c.borough.clone()),
         ("by_event", &|c| c.event_id.clone()),
         ("by_venue_type", &|c| c.venue_type.code().into()),
@@ -107,6 +107,10 @@ fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &s
         }),
         ("by_age_band", &|c| c.age_band.code().into()),
         ("by_sex", &|c| c.sex.code().into()),
+        ("by_language", &|c| {
+            c.main_language
+                .map_or("not_recorded".into(), |l| l.code().into())
+        }),
     ];
     for (table, key_of) in breakdowns {
         let rows = dashboard[table].as_array().unwrap();

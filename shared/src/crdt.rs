@@ -88,6 +88,11 @@ pub enum DocError {
     /// number, an identifier) can ride along in the document's history for ever.
     #[error("the record has a field Stallside does not know: {0}")]
     UnknownField(String),
+    /// A main language code that is not on the closed list: from a phone newer or older than
+    /// this server, or crafted. Named apart from a malformed record so the volunteer and the
+    /// coordinator see exactly which answer to change.
+    #[error("the person's main language \"{0}\" is not on Stallside's list of languages: choose it again from the list")]
+    UnknownLanguage(String),
 }
 
 /// Who makes a change and when.
@@ -375,11 +380,24 @@ fn change_chunk_len(bytes: &[u8]) -> Option<usize> {
 #[cfg(not(target_arch = "wasm32"))]
 fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
     let tree = to_json(&automerge::ReadDoc::hydrate(doc, ROOT, None)?);
+    if let Some(code) = unknown_language(&tree) {
+        return Err(DocError::UnknownLanguage(code));
+    }
     let record = <CheckRecord as serde::Deserialize>::deserialize(&tree)?;
     match first_difference(&tree, &serde_json::to_value(&record)?, "") {
         None => Ok(record),
         Some(path) => Err(DocError::UnknownField(path)),
     }
+}
+
+/// The main language the document holds, when it is not a code of [`Language`] (a value of
+/// another type is left to serde, which refuses it as the wrong shape).
+#[cfg(not(target_arch = "wasm32"))]
+fn unknown_language(tree: &serde_json::Value) -> Option<String> {
+    let code = tree.get("check")?.get("main_language")?.as_str()?;
+    crate::record::Language::from_code(code)
+        .is_none()
+        .then(|| code.chars().take(40).collect())
 }
 
 /// The path of the first place where the document (`held`) has something the record it reads

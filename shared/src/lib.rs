@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod clock;
 pub mod crdt;
 pub mod follow_up;
+pub mod localise;
 pub mod privacy;
 pub mod published;
 pub mod readings;

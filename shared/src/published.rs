@@ -310,6 +310,7 @@ mod tests {
                 age_band: (i % 6) as u8,
                 sex: (i % 2) as u8,
                 imd_decile: (i % 11) as u8,
+                language: if i % 4 == 0 { u8::MAX } else { (i % 3) as u8 },
                 bits: if i % 3 == 0 {
                     FACT_NEWLY_IDENTIFIED | FACT_FLAGGED
                 } else {

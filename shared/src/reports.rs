@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{AgeBand, Barrier, EnglishFirstLanguage, Ethnicity, Sex, VenueType};
+use crate::record::{AgeBand, Barrier, EnglishFirstLanguage, Ethnicity, Language, Sex, VenueType};
 use crate::triage::Band;
 
 /// Interned strings (boroughs, events, volunteers, weeks), so a fact holds small numbers.
@@ -88,6 +88,8 @@ pub struct Fact {
     pub sex: u8,
     /// IMD decile 1–10 of the person's area; 0 when no postcode was given.
     pub imd_decile: u8,
+    /// Index in [`Language::ALL`], or [`LANGUAGE_NOT_RECORDED`].
+    pub language: u8,
     /// Bit set of `FACT_*` flags.
     pub bits: u16,
     /// Bit set of [`Barrier::ALL`] indexes.
@@ -108,6 +110,9 @@ pub const FACT_FLAGGED: u16 = 1 << 4;
 pub const FACT_CLOSED: u16 = 1 << 5;
 /// Area known (postcode given).
 pub const FACT_AREA_KNOWN: u16 = 1 << 6;
+
+/// [`Fact::language`] of a check from a phone that did not ask the person's main language.
+pub const LANGUAGE_NOT_RECORDED: u8 = u8::MAX;
 
 /// Index of a value in its closed list, for a [`Fact`].
 pub fn index_of<T: PartialEq>(all: &[T], value: &T) -> u8 {
@@ -407,11 +412,13 @@ pub struct Dashboard {
     pub barriers_by_borough: Vec<BarrierRow>,
     /// Barriers heard in each ethnic group.
     pub barriers_by_ethnicity: Vec<BarrierRow>,
+    /// By the person's main language, then "not recorded" (phones that did not ask).
+    pub by_language: Vec<Row>,
 }
 
 impl Dashboard {
     /// Every breakdown by name, in export order: each partitions the totals.
-    pub fn tables(&self) -> [(&'static str, &[Row]); 10] {
+    pub fn tables(&self) -> [(&'static str, &[Row]); 11] {
         [
             ("by_borough", &self.by_borough),
             ("by_event", &self.by_event),
@@ -423,6 +430,7 @@ impl Dashboard {
             ("by_imd_decile", &self.by_imd_decile),
             ("by_age_band", &self.by_age_band),
             ("by_sex", &self.by_sex),
+            ("by_language", &self.by_language),
         ]
     }
 }
@@ -539,7 +547,7 @@ pub fn dashboard<'a>(
     let mut bands = [0u64; 8];
     let mut barriers = [0u64; 16];
     let mut flags = FlagStats::default();
-    let mut by: [Tally; 10] = Default::default();
+    let mut by: [Tally; 11] = Default::default();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
         bands[usize::from(f.band).min(7)] += 1;
@@ -564,12 +572,13 @@ pub fn dashboard<'a>(
             u32::from(f.imd_decile),
             u32::from(f.age_band),
             u32::from(f.sex),
+            u32::from(f.language),
         ];
         for (i, (tally, key)) in by.iter_mut().zip(keys).enumerate() {
             tally.add(key, f, i == 0 || i == 6);
         }
     }
-    let [borough, event, venue, week, month, volunteer, ethnicity, decile, age, sex] = by;
+    let [borough, event, venue, week, month, volunteer, ethnicity, decile, age, sex, language] = by;
     let borough_name = |k: u32| {
         let code = dims.boroughs.name(k).to_owned();
         let label = crate::record::borough_name(&code)
@@ -640,6 +649,12 @@ pub fn dashboard<'a>(
         }),
         barriers_by_borough: borough.barrier_rows(borough_name),
         barriers_by_ethnicity: ethnicity.barrier_rows(ethnicity_name),
+        by_language: language.named(Language::ALL.len(), |k| {
+            match Language::ALL.get(k as usize) {
+                Some(l) => (l.code().into(), l.label().into()),
+                None => ("not_recorded".into(), "Not recorded".into()),
+            }
+        }),
     }
 }
 
@@ -677,6 +692,11 @@ mod tests {
             age_band: 0,
             sex: 0,
             imd_decile: if bits & FACT_AREA_KNOWN != 0 { 1 } else { 0 },
+            language: if bits & FACT_CORE20 != 0 {
+                index_of(Language::ALL, &Language::Bengali)
+            } else {
+                LANGUAGE_NOT_RECORDED
+            },
             bits,
             barriers: 0b101,
         }
@@ -727,6 +747,12 @@ mod tests {
         assert_eq!(d.barriers[0].count, 3);
         assert_eq!(d.by_borough[0].label, "Barnet");
         assert_eq!(d.by_borough[0].checks, 2);
+        let languages: Vec<_> = d
+            .by_language
+            .iter()
+            .map(|r| (r.label.as_str(), r.checks))
+            .collect();
+        assert_eq!(languages, [("Not recorded", 2), ("Bengali", 1)]);
 
         let barnet = Filter {
             borough: dims.boroughs.get("E09000019"),

@@ -50,6 +50,9 @@ pub fn check(seed: u64, stall: &Stall, recorded_at_ms: i64) -> CheckPart {
         sex: rng.pick(Sex::ALL),
         ethnicity: rng.pick(Ethnicity::ALL),
         english_first_language: rng.pick(EnglishFirstLanguage::ALL),
+        // From the seed, not the generator, so every other answer stays what it was before
+        // the field existed.
+        main_language: Some(Language::ALL[seed as usize % Language::ALL.len()]),
         lsoa: None,
         imd_decile: None,
         known_hypertension: rng.pick(KnownHypertension::ALL),

@@ -161,6 +161,10 @@ pub struct ProgrammeSettings {
     /// Retention: years after which a check is pseudonymised further.
     #[serde(default = "default_pseudonymise_after_years")]
     pub pseudonymise_after_years: u32,
+    /// Offer the person only reviewed translations (draft ones are hidden from the phone's
+    /// language picker). Off by default; settings from an older server lack it.
+    #[serde(default)]
+    pub reviewed_languages_only: bool,
 }
 
 /// 28 days: a flag's longest deadline (3 weeks for a new stage 1) and a week to spare.
@@ -195,6 +199,7 @@ impl Default for ProgrammeSettings {
             contact_retention_days: default_contact_retention_days(),
             contact_warning_days: default_contact_warning_days(),
             pseudonymise_after_years: default_pseudonymise_after_years(),
+            reviewed_languages_only: false,
         }
     }
 }

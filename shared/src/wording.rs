@@ -206,6 +206,27 @@ pub const WORDING: &[Wording] = &[
 ];
 
 impl Situation {
+    /// The stable key the person's translated text is filed under (`{key}-message`,
+    /// `{key}-safety-net` in the `.ftl` files of [`crate::localise`]).
+    pub fn key(self) -> &'static str {
+        match self {
+            Situation::Emergency => "emergency",
+            Situation::VeryHigh => "very-high",
+            Situation::IrregularPulse => "irregular-pulse",
+            Situation::LowWithFaintingOrFall => "low-fainting",
+            Situation::Stage2 => "stage2",
+            Situation::Stage2Diagnosed => "stage2-diagnosed",
+            Situation::Stage1 => "stage1",
+            Situation::Stage1Diagnosed => "stage1-diagnosed",
+            Situation::LowWithSymptoms => "low-symptoms",
+            Situation::LowNoSymptoms => "low-well",
+            Situation::AtRisk => "at-risk",
+            Situation::AtTargetDiagnosed => "at-target",
+            Situation::Healthy => "healthy",
+            Situation::NoReading => "no-reading",
+        }
+    }
+
     /// The row for a band, refined by the recorded reading and the diagnosis.
     pub fn of(band: Band, known: KnownHypertension, recorded: Option<Reading>) -> Situation {
         let diagnosed = known.is_diagnosed();

@@ -30,6 +30,11 @@ pub fn answers(
             Some(Step::Consent),
         ),
         (
+            "Main language",
+            label(d.main_language.map(Language::label)),
+            Some(Step::Consent),
+        ),
+        (
             "Symptoms now",
             list(d.red_flags.iter().map(|f| f.label()).collect()),
             Some(Step::RedFlags),

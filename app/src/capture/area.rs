@@ -23,21 +23,9 @@ pub async fn lookup(postcode: &str) -> Result<Option<Area>, String> {
 }
 
 async fn fetch_table() -> Result<String, String> {
-    use wasm_bindgen::JsCast;
-    let unavailable =
-        || "The postcode list is not on this phone yet: connect once to get it".to_owned();
-    let window = web_sys::window().ok_or_else(unavailable)?;
-    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/areas.csv"))
+    crate::assets::fetch_text("/areas.csv")
         .await
-        .map_err(|_| unavailable())?
-        .dyn_into::<web_sys::Response>()
-        .map_err(|_| unavailable())?;
-    if !response.ok() {
-        return Err(unavailable());
-    }
-    wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| unavailable())?)
-        .await
-        .ok()
-        .and_then(|v| v.as_string())
-        .ok_or_else(unavailable)
+        .ok_or_else(|| {
+            "The postcode list is not on this phone yet: connect once to get it".to_owned()
+        })
 }

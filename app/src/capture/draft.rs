@@ -71,6 +71,9 @@ pub struct Draft {
     pub ethnicity: Option<Ethnicity>,
     /// English first language.
     pub english_first_language: Option<EnglishFirstLanguage>,
+    /// The person's main language, picked before consent so the person reads it in theirs.
+    #[serde(default)]
+    pub main_language: Option<Language>,
     /// Derived from the postcode (which is not kept).
     pub area: Option<Area>,
     /// Other conditions.
@@ -159,6 +162,7 @@ impl Draft {
             sex: Some(check.sex),
             ethnicity: Some(check.ethnicity),
             english_first_language: Some(check.english_first_language),
+            main_language: check.main_language,
             area: match (&check.lsoa, check.imd_decile) {
                 (Some(lsoa), Some(imd_decile)) => Some(Area {
                     lsoa: lsoa.clone(),
@@ -454,6 +458,7 @@ impl Draft {
             english_first_language: self
                 .english_first_language
                 .unwrap_or(EnglishFirstLanguage::NotSaid),
+            main_language: self.main_language,
             lsoa: self.area.as_ref().map(|a| a.lsoa.clone()),
             imd_decile: self.area.as_ref().map(|a| a.imd_decile),
             known_hypertension: self.known_hypertension.unwrap_or(KnownHypertension::Unsure),

@@ -9,7 +9,9 @@
 mod answers;
 mod area;
 pub mod draft;
+mod person;
 mod steps;
+mod your_numbers;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -25,8 +27,9 @@ use crate::components::{ErrorSummary, Problem};
 use crate::state::{app_state, AppState, Screen};
 use crate::store::{self, LocalRecord};
 use draft::{Context, Draft};
+use steps::Actions;
 pub use steps::Step;
-use steps::{Actions, YourNumbers};
+use your_numbers::YourNumbers;
 
 /// A check part-way through, as kept on the phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +67,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
     // The form is drawn once a kept draft (or the check to correct) is loaded.
     let ready = RwSignal::new(false);
 
+    person::keep_languages_for_offline();
     let kept_as = store::draft::name_for(correcting);
     let name = kept_as.clone();
     leptos::task::spawn_local(async move {

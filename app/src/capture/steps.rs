@@ -11,6 +11,7 @@ use stallside_shared::triage::{Band, ProgrammeSettings, Tone};
 
 use super::area;
 use super::draft::{toggle, Draft, ReadingsNext, ResultView};
+use super::person::{ConsentExplanation, LanguagePicker};
 use crate::components::{options, problem_for, Choice, Choices, Problem, TextField};
 
 /// The screens, in order.
@@ -274,7 +275,9 @@ fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
     };
     view! {
         <h1>"New check"</h1>
-        <p class="nhsuk-body">"Explain what the check is, and that the answers are kept by the NHS programme without their name."</p>
+        <LanguagePicker draft />
+        <p class="nhsuk-body">"Show or read this to the person:"</p>
+        <ConsentExplanation draft />
         <details class="nhsuk-details" data-testid="privacy">
             <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"How their information is used (read it out or show them)"</span></summary>
             <div class="nhsuk-details__text">
@@ -710,29 +713,5 @@ fn ReviewStep(draft: RwSignal<Draft>, change: Callback<Step>) -> impl IntoView {
     view! {
         <h1>"Check your answers"</h1>
         <dl class="nhsuk-summary-list" data-testid="answers">{rows}</dl>
-    }
-}
-
-/// The person's own screen, with no app around it: their numbers and what they mean, in the
-/// same words the volunteer said.
-#[component]
-pub fn YourNumbers(draft: RwSignal<Draft>) -> impl IntoView {
-    move || {
-        let screen = draft.with(|d| d.person_screen());
-        view! {
-            <div class="stallside-your-numbers" data-testid="your-numbers">
-                <h1>"Your numbers"</h1>
-                {screen.reading.map(|r| view! {
-                    <p class="stallside-your-numbers__reading">
-                        <span class="nhsuk-u-visually-hidden">"Blood pressure "</span>{format!("{}/{}", r.systolic, r.diastolic)}
-                    </p>
-                    <p class="nhsuk-body-s">"Top number (systolic) / bottom number (diastolic), in mmHg. Pulse " {r.pulse} " beats a minute."</p>
-                })}
-                <p class="nhsuk-body-l" data-testid="person-message">{screen.message}</p>
-                {screen.safety_net.map(|line| view! {
-                    <p class="nhsuk-body stallside-safety-net" data-testid="person-safety-net"><strong>{line}</strong></p>
-                })}
-            </div>
-        }
     }
 }

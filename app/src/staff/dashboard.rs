@@ -134,7 +134,7 @@ pub fn DashboardScreen() -> impl IntoView {
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
             <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into(), "stallside-records.csv")>"All records (CSV, no personal details)"</button></li>
-            {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "barriers_by_borough", "barriers_by_ethnicity"].into_iter().map(|table| view! {
+            {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
                     on:click=move |_| download(format!("/api/reports/export/tables/{table}"), "stallside-table.csv")>
                     {format!("Table: {} (CSV, numbers under 5 hidden)", table.replace('_', " "))}
@@ -190,6 +190,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         <RowTable title="By volunteer" rows=dashboard.by_volunteer.clone() />
         <BarrierTable title="Barriers heard, by borough" rows=dashboard.barriers_by_borough.clone() />
         <BarrierTable title="Barriers heard, by ethnic group" rows=dashboard.barriers_by_ethnicity.clone() />
+        <RowTable title="By main language" rows=dashboard.by_language.clone() />
     }
 }
 

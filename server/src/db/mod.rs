@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("002_flag_queue.sql"),
     include_str!("003_devices.sql"),
     include_str!("004_erasure.sql"),
+    include_str!("005_main_language.sql"),
 ];
 const READERS: usize = 4;
 

@@ -196,6 +196,7 @@ const RECORD_COLUMNS: &[(&str, &str)] = &[
     ("ethnicity", "c.ethnicity"),
     ("nhs_ethnic_code", "c.nhs_ethnic_code"),
     ("english_first_language", "c.english_first_language"),
+    ("main_language", "COALESCE(c.main_language, 'not_recorded')"),
     (
         "imd_decile",
         "COALESCE(CAST(c.imd_decile AS TEXT), 'unknown')",

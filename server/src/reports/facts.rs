@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 use stallside_shared::calendar::date;
-use stallside_shared::record::{AgeBand, Barrier, Ethnicity, Sex, VenueType};
+use stallside_shared::record::{AgeBand, Barrier, Ethnicity, Language, Sex, VenueType};
 use stallside_shared::reports::*;
 use stallside_shared::triage::Band;
 
@@ -51,7 +51,7 @@ impl FactCache {
             "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
                     core20, english_first_language, newly_identified, signposted, flagged,
                     follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile,
-                    recorded_at_ms, age_band, sex
+                    recorded_at_ms, age_band, sex, main_language
              FROM checks WHERE seq > ?1 ORDER BY seq",
         )?;
         let mut rows = statement.query(params![self.last_seq])?;
@@ -90,6 +90,10 @@ impl FactCache {
                 venue_type: index_of(VenueType::ALL, &venue),
                 band: index_of(Band::ALL, &band),
                 ethnicity: index_of(Ethnicity::ALL, &ethnicity),
+                language: row
+                    .get::<_, Option<String>>(22)?
+                    .and_then(|code| Language::from_code(&code))
+                    .map_or(LANGUAGE_NOT_RECORDED, |l| index_of(Language::ALL, &l)),
                 bits: flag(9, FACT_CORE20)?
                     | if english_not_first {
                         FACT_ENGLISH_NOT_FIRST

@@ -111,6 +111,11 @@ pub struct CheckPart {
     pub ethnicity: Ethnicity,
     /// English first language.
     pub english_first_language: EnglishFirstLanguage,
+    /// The person's main language. `None` on records from phones older than the field: they
+    /// are still accepted (the record is otherwise complete), and reports count them as "not
+    /// recorded" instead of guessing.
+    #[serde(default)]
+    pub main_language: Option<Language>,
     /// Lower-layer super output area, derived on the phone from the postcode (then dropped).
     pub lsoa: Option<String>,
     /// Index of Multiple Deprivation decile of the LSOA, 1 = most deprived.

@@ -183,3 +183,35 @@ vocab! {
         Unreachable = "unreachable" => "Unreachable after attempts",
     }
 }
+
+vocab! {
+    /// The person's main language, the one equity reports break down by (ONS Census 2021
+    /// TS024 "Main language": the languages most spoken in the programme's north and west
+    /// London boroughs besides English). Codes are BCP 47 tags so the phone can hand them to
+    /// the browser's number, date and speech services; `other` and `not_said` keep the list
+    /// closed without forcing a wrong answer.
+    Language {
+        English = "en" => "English",
+        Arabic = "ar" => "Arabic",
+        Bengali = "bn" => "Bengali",
+        Bulgarian = "bg" => "Bulgarian",
+        Greek = "el" => "Greek",
+        Spanish = "es" => "Spanish",
+        Persian = "fa" => "Persian (Farsi)",
+        French = "fr" => "French",
+        Gujarati = "gu" => "Gujarati",
+        Italian = "it" => "Italian",
+        Lithuanian = "lt" => "Lithuanian",
+        Punjabi = "pa" => "Punjabi",
+        Polish = "pl" => "Polish",
+        Portuguese = "pt" => "Portuguese",
+        Romanian = "ro" => "Romanian",
+        Somali = "so" => "Somali",
+        Albanian = "sq" => "Albanian",
+        Tamil = "ta" => "Tamil",
+        Turkish = "tr" => "Turkish",
+        Urdu = "ur" => "Urdu",
+        Other = "other" => "Another language",
+        NotSaid = "not_said" => "Prefer not to say",
+    }
+}

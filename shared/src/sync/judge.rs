@@ -160,6 +160,9 @@ impl Rejection {
             Rejection::Undecodable(error) if matches!(**error, DocError::UnknownField(_)) => {
                 "unknown_field"
             }
+            Rejection::Undecodable(error) if matches!(**error, DocError::UnknownLanguage(_)) => {
+                "unknown_language"
+            }
             Rejection::Undecodable(_) | Rejection::Malformed => "undecodable",
             Rejection::MissingHistory => super::client::MISSING_HISTORY,
             Rejection::IdMismatch => "id_mismatch",
