@@ -68,7 +68,7 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
 }
 
 #[test]
-fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
+fn a_supervisor_sees_the_whole_check_behind_a_flag_and_a_volunteer_does_not() {
     let server = Server::start();
     let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
     let mut check = severe(&volunteer);
@@ -83,7 +83,7 @@ fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
         &json!({ "reached": false }),
     );
 
-    let (status, detail) = supervisor.get_raw(&format!("/api/flags/{id}"));
+    let (status, detail) = supervisor.get_raw(&format!("/api/records/{id}"));
     assert_eq!(status, 200, "{detail}");
     let detail: RecordDetail = serde_json::from_value(detail).unwrap();
     assert_eq!(detail.readings, check.readings, "every reading");
@@ -97,13 +97,19 @@ fn a_supervisor_sees_the_whole_check_behind_a_flag_and_no_one_else_does() {
     let text = serde_json::to_string(&detail).unwrap();
     assert!(!text.contains("900123"), "never the number");
 
-    assert_eq!(volunteer.client.get_raw(&format!("/api/flags/{id}")).0, 403);
-    let coordinator = server.demo("coordinator", "laptop-c");
-    assert_eq!(coordinator.get_raw(&format!("/api/flags/{id}")).0, 403);
     assert_eq!(
-        supervisor.get_raw(&format!("/api/flags/{normal}")).0,
+        volunteer.client.get_raw(&format!("/api/records/{id}")).0,
+        403
+    );
+    let coordinator = server.demo("coordinator", "laptop-c");
+    assert_eq!(
+        coordinator.get_raw(&format!("/api/records/{normal}")).0,
+        200
+    );
+    assert_eq!(
+        supervisor.get_raw(&format!("/api/records/{normal}")).0,
         404,
-        "a reading that is not flagged"
+        "a supervisor reads flagged records only"
     );
 }
 

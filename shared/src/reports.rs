@@ -649,12 +649,10 @@ pub fn dashboard<'a>(
         }),
         barriers_by_borough: borough.barrier_rows(borough_name),
         barriers_by_ethnicity: ethnicity.barrier_rows(ethnicity_name),
-        by_language: language.named(Language::ALL.len(), |k| {
-            match Language::ALL.get(k as usize) {
-                Some(l) => (l.code().into(), l.label().into()),
-                None => ("not_recorded".into(), "Not recorded".into()),
-            }
-        }),
+        by_language: most_first(language.named(0, |k| match Language::ALL.get(k as usize) {
+            Some(l) => (l.code().into(), l.label().into()),
+            None => ("not_recorded".into(), "Not recorded".into()),
+        })),
     }
 }
 

@@ -12,9 +12,9 @@ use crate::state::app_state;
 
 /// The check behind a flag or a review row, read when opened: every reading, what the person
 /// said, the stall and the volunteer, the contact attempts so far, and who changed what.
-/// `url` is where the detail is read; `has_contact` is shown to supervisors only.
+/// `has_contact` is shown to supervisors only.
 #[component]
-pub fn RecordContext(id: String, url: String, has_contact: Option<bool>) -> impl IntoView {
+pub fn RecordContext(id: String, has_contact: Option<bool>) -> impl IntoView {
     let state = app_state();
     let detail = RwSignal::new(None::<Result<RecordDetail, String>>);
     let history = RwSignal::new(Vec::<HistoryEntry>::new());
@@ -22,7 +22,10 @@ pub fn RecordContext(id: String, url: String, has_contact: Option<bool>) -> impl
         if detail.get_untracked().is_some() {
             return;
         }
-        let (url, history_url) = (url.clone(), format!("/api/records/{id}/history"));
+        let (url, history_url) = (
+            format!("/api/records/{id}"),
+            format!("/api/records/{id}/history"),
+        );
         leptos::task::spawn_local(async move {
             let t = token(&state);
             let read = api::get::<RecordDetail>(&url, t.as_deref())

@@ -196,7 +196,7 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
                     <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=release.clone()>"Release to the queue"</button>
                 </div>
             })}
-            <RecordContext id=flag.id.clone() url=format!("/api/flags/{}", flag.id) has_contact=Some(flag.has_contact) />
+            <RecordContext id=flag.id.clone() has_contact=Some(flag.has_contact) />
         </li>
     }
 }

@@ -166,7 +166,7 @@ fn ReviewItem(
             " "
             <button class="nhsuk-button nhsuk-button--small" type="button"
                 on:click=move |_| review.run((id_ok.clone(), ReviewState::Approved, None))>"Approve"</button>
-            <RecordContext id=row.id.clone() url=format!("/api/records/{}", row.id) has_contact=None />
+            <RecordContext id=row.id.clone() has_contact=None />
             <details class="nhsuk-details">
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Erase this record (the person asked)"</span></summary>
                 <div class="nhsuk-details__text">

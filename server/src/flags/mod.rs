@@ -7,7 +7,7 @@ mod live;
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, RecordDetail};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
@@ -22,7 +22,6 @@ use crate::audit::{self, Action};
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
-use crate::records::record_detail;
 use crate::sync::edit::edit_own_part;
 use crate::AppState;
 
@@ -33,7 +32,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(live::live))
         .routes(routes!(claim))
         .routes(routes!(release))
-        .routes(routes!(detail))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
@@ -118,24 +116,6 @@ async fn claim(
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     edit(&state, &session, id, |_| FollowUpAction::Claim).await?;
     queue(State(state), session).await
-}
-
-/// The whole check behind a flag in the supervisor's boroughs.
-#[utoipa::path(get, path = "/api/flags/{id}", tag = "flags",
-    params(("id" = String, Path, description = "Record id")),
-    responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
-              (status = 404, body = crate::error::ErrorBody)),
-    security(("bearer" = [])))]
-async fn detail(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<Uuid>,
-) -> Result<ApiJson<RecordDetail>, ApiError> {
-    session.require(Role::Supervisor)?;
-    state
-        .db
-        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, true)?)))
-        .await
 }
 
 /// Releases this supervisor's claim: the flag goes back to the queue with its attempts, for

@@ -116,7 +116,8 @@ async fn list_records(
         .await
 }
 
-/// The whole check behind a review row, in the coordinator's boroughs.
+/// The whole check behind a review row or a flag: coordinators see their boroughs' records,
+/// supervisors the flagged ones.
 #[utoipa::path(get, path = "/api/records/{id}", tag = "records",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = RecordDetail), (status = 403, body = crate::error::ErrorBody),
@@ -127,10 +128,17 @@ async fn detail(
     session: Session,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<RecordDetail>, ApiError> {
-    session.require(Role::Coordinator)?;
+    let flagged_only = flagged_only(&session)?;
     state
         .db
-        .read(move |conn| Ok(ApiJson(record_detail(conn, id, &session.user_id, false)?)))
+        .read(move |conn| {
+            Ok(ApiJson(record_detail(
+                conn,
+                id,
+                &session.user_id,
+                flagged_only,
+            )?))
+        })
         .await
 }
 
@@ -147,11 +155,7 @@ async fn history(
     session: Session,
     Path(id): Path<Uuid>,
 ) -> Result<ApiJson<Vec<HistoryEntry>>, ApiError> {
-    let flagged_only = match session.role {
-        Role::Coordinator => false,
-        Role::Supervisor => true,
-        Role::Volunteer => return Err(ApiError::Forbidden("Your role cannot do this")),
-    };
+    let flagged_only = flagged_only(&session)?;
     state
         .db
         .read(move |conn| {
@@ -207,7 +211,7 @@ async fn review(
 
 /// Reads the whole check of a record in the user's boroughs from its document (flagged ones
 /// only, for a supervisor); not found otherwise.
-pub fn record_detail(
+fn record_detail(
     conn: &Connection,
     id: Uuid,
     user_id: &str,
@@ -279,6 +283,16 @@ fn stored_doc(
     )
     .optional()?
     .ok_or(ApiError::NotFound)
+}
+
+/// What of a record staff may read: coordinators their boroughs' records, supervisors the
+/// flagged ones; volunteers read theirs on their phones.
+fn flagged_only(session: &Session) -> Result<bool, ApiError> {
+    match session.role {
+        Role::Coordinator => Ok(false),
+        Role::Supervisor => Ok(true),
+        Role::Volunteer => Err(ApiError::Forbidden("Your role cannot do this")),
+    }
 }
 
 /// Loads a stored document.
