@@ -44,26 +44,21 @@ pub fn note_sync(
     let version = report
         .map(|r| r.app_version.as_str())
         .filter(|v| TextRule::name(APP_VERSION_MAX).check(v).is_ok());
-    conn.execute(
-        "INSERT INTO devices (user_id, device_id, last_sync_ms, unsynced, app_version)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (user_id, device_id) DO UPDATE SET last_sync_ms = ?3, unsynced = ?4,
-           app_version = COALESCE(?5, app_version)",
-        params![session.user_id, session.device_id, now, unsynced, version],
-    )?;
-    let stop_requested: bool = conn.query_row(
-        "SELECT stop_requested_at_ms IS NOT NULL FROM devices
-         WHERE user_id = ?1 AND device_id = ?2",
-        params![session.user_id, session.device_id],
-        |r| r.get(0),
-    )?;
-    if stop_requested {
-        conn.execute(
-            "UPDATE devices SET stopped_at_ms = COALESCE(stopped_at_ms, ?3)
-             WHERE user_id = ?1 AND device_id = ?2",
-            params![session.user_id, session.device_id, now],
+    // One statement: note the contact, mark a stopped phone as told, say whether it is stopped.
+    let stop_requested = conn
+        .prepare_cached(
+            "INSERT INTO devices (user_id, device_id, last_sync_ms, unsynced, app_version)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (user_id, device_id) DO UPDATE SET last_sync_ms = ?3, unsynced = ?4,
+               app_version = COALESCE(?5, app_version),
+               stopped_at_ms = CASE WHEN stop_requested_at_ms IS NULL THEN stopped_at_ms
+                                    ELSE COALESCE(stopped_at_ms, ?3) END
+             RETURNING stop_requested_at_ms IS NOT NULL",
+        )?
+        .query_row(
+            params![session.user_id, session.device_id, now, unsynced, version],
+            |r| r.get(0),
         )?;
-    }
     Ok(stop_requested)
 }
 
