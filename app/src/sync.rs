@@ -202,13 +202,30 @@ async fn apply(
                 }
             }
             // A record the phone has never held (a new phone's first pull): the server's bytes
-            // are kept as they came, with no read of the store, no merge and no re-encoding.
-            Effect::Merge { id, doc, .. } if !held.contains(id) && !updated.contains_key(id) => {
-                let mut pulled =
-                    RecordDoc::load(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // are kept as they came, with no read of the store, no merge and no re-encoding;
+            // with the server's summary beside them the document is not even decoded.
+            Effect::Merge {
+                id,
+                doc,
+                server_heads,
+                summary,
+            } if !held.contains(id) && !updated.contains_key(id) => {
                 let (mut sync, mut contact) = Default::default();
                 effect.update_record(&mut sync, &mut contact);
-                let entry = LocalRecord::describe(*id, &mut pulled, sync, contact)?;
+                let entry = match summary {
+                    Some(summary) => LocalRecord {
+                        id: *id,
+                        heads: server_heads.clone(),
+                        sync,
+                        contact,
+                        summary: summary.clone(),
+                    },
+                    None => {
+                        let mut pulled =
+                            RecordDoc::load(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                        LocalRecord::describe(*id, &mut pulled, sync, contact)?
+                    }
+                };
                 updated.insert(*id, (entry, Some(doc.clone())));
             }
             Effect::Merge { id, doc, .. } => {

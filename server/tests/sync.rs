@@ -6,8 +6,10 @@ use common::checks::{checks, healthy, severe};
 use common::phone::{now, Phone, SyncError};
 use common::{add_user, Server, BARNET, CAMDEN, ISLINGTON};
 use serde_json::json;
+use stallside_shared::crdt::RecordDoc;
 use stallside_shared::record::{FollowUpState, Outcome, Reading, ReviewState};
 use stallside_shared::sync::client::Status;
+use stallside_shared::sync::wire::{Summary, SyncResponse};
 use stallside_shared::triage::Band;
 
 #[test]
@@ -69,6 +71,20 @@ fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
     for id in &ids {
         assert_eq!(second.record_of(*id), phone.record_of(*id));
         assert_eq!(second.status(*id), Status::Synced);
+    }
+    assert_pulled_summaries_match_their_documents(&server, 20);
+}
+
+/// A fresh phone of the demo volunteer pulls everything raw: each record's summary (read
+/// from the projection, so the phone need not decode the document) equals the summary of
+/// the document it came with.
+fn assert_pulled_summaries_match_their_documents(server: &Server, expected: usize) {
+    let fresh = server.demo("volunteer", "summary-check");
+    let response: SyncResponse = fresh.post("/api/sync", &json!({ "cursor": 0, "push": [] }));
+    assert_eq!(response.pulled.len(), expected);
+    for pulled in response.pulled {
+        let record = RecordDoc::load(&pulled.doc).unwrap().record().unwrap();
+        assert_eq!(pulled.summary, Some(Summary::of(&record)), "{}", pulled.id);
     }
 }
 
@@ -675,6 +691,7 @@ fn a_supervisor_works_a_flag_through_the_api_and_the_outcome_reaches_the_phone()
     assert_eq!(record.follow_up.outcome, Some(Outcome::UrgentCare));
     assert_eq!(record.follow_up.attempts.len(), 1);
     assert_eq!(volunteer.status(id), Status::Synced);
+    assert_pulled_summaries_match_their_documents(&server, 2);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use stallside_shared::sync::client::{heads_hex, status, Status};
 use stallside_shared::sync::replica::{Held, Replica};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
 use stallside_shared::sync::wire::{
-    ContactDetails, Event, PulledDoc, PushResult, SyncRequest, SyncResponse,
+    ContactDetails, Event, PulledDoc, PushResult, Summary, SyncRequest, SyncResponse,
 };
 use stallside_shared::synthetic::{self, Stall};
 use stallside_shared::triage::ProgrammeSettings;
@@ -255,6 +255,7 @@ fn pulled_erased_events_and_settings_become_effects_in_order() {
         id: pulled_id,
         heads: heads_hex(&mut pulled_doc),
         doc: pulled_doc.save(),
+        summary: Some(Summary::of(&pulled_doc.record().unwrap())),
     });
     answer.erased.push(held_id);
     answer.events.push(Event {
@@ -267,6 +268,13 @@ fn pulled_erased_events_and_settings_become_effects_in_order() {
     });
     answer.settings.edit_window_hours = 24;
     let effects = session.handle_response(&answer).unwrap();
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Merge { summary: Some(s), .. }
+            if s.band == pulled_doc.record().unwrap().check.band)),
+        "the server's summary reaches the phone with the document"
+    );
     let kinds: Vec<&str> = effects
         .iter()
         .map(|e| match e {

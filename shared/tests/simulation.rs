@@ -627,6 +627,7 @@ impl Server {
                     id: *id,
                     doc: stored.doc.save(),
                     heads,
+                    summary: None,
                 });
             }
         }

@@ -15,11 +15,9 @@ use js_sys::Array;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use stallside_shared::crdt::{ActorId, RecordDoc};
-use stallside_shared::readings::recorded_reading;
-use stallside_shared::record::{CheckRecord, FollowUpState, Outcome, Reading, ReviewState};
 use stallside_shared::sync::client::{heads_hex, SyncState};
 use stallside_shared::sync::wire::ContactDetails;
-use stallside_shared::triage::Band;
+pub use stallside_shared::sync::wire::Summary;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbTransactionMode};
@@ -28,59 +26,6 @@ pub use idb::StoreError;
 use idb::{
     bytes_value, committed, request_done, store, transaction, value_bytes, DOCS, META, RECORDS,
 };
-
-/// What the records list shows of a check, kept beside its document so the list opens
-/// without decoding thousands of documents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    /// When it was taken.
-    pub recorded_at_ms: i64,
-    /// Triage band.
-    pub band: Band,
-    /// The recorded reading.
-    pub systolic: u16,
-    /// The recorded reading.
-    pub diastolic: u16,
-    /// The event it was taken at.
-    pub event_id: String,
-    /// Who took it: a shared phone only sends the signed-in volunteer's checks.
-    #[serde(default)]
-    pub volunteer_id: String,
-    /// The coordinator's review.
-    pub review_state: ReviewState,
-    /// The coordinator's comment for the volunteer.
-    pub review_comment: Option<String>,
-    /// The supervisor's follow-up.
-    pub follow_up_state: FollowUpState,
-    /// How the follow-up ended.
-    pub outcome: Option<Outcome>,
-}
-
-impl Summary {
-    /// The result in the same words as the result card: the wording table's label for the
-    /// band and the recorded reading (none for an emergency saved before any reading).
-    pub fn result_label(&self) -> &'static str {
-        let reading = (self.systolic > 0).then(|| Reading::bp(self.systolic, self.diastolic));
-        stallside_shared::wording::label_of(self.band, reading)
-    }
-
-    /// The summary of a record.
-    pub fn of(record: &CheckRecord) -> Self {
-        let reading = recorded_reading(&record.check.readings);
-        Summary {
-            recorded_at_ms: record.check.recorded_at_ms,
-            band: record.check.band,
-            systolic: reading.map_or(0, |r| r.systolic),
-            diastolic: reading.map_or(0, |r| r.diastolic),
-            event_id: record.check.event_id.clone(),
-            volunteer_id: record.check.volunteer_id.clone(),
-            review_state: record.review.state,
-            review_comment: record.review.comment.clone(),
-            follow_up_state: record.follow_up.state,
-            outcome: record.follow_up.outcome,
-        }
-    }
-}
 
 /// One check on the phone, without its document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

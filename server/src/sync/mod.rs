@@ -13,6 +13,7 @@ pub(crate) mod push;
 use std::collections::HashMap;
 
 use axum::extract::State;
+use rusqlite::TransactionBehavior;
 use stallside_shared::clock::now_ms;
 use stallside_shared::sync::wire::{
     PushResult, SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
@@ -64,8 +65,8 @@ async fn sync(
     let pusher = session.pusher();
     let push_count = request.push.len();
     let report = request.device.take();
-    let results = if request.push.is_empty() {
-        Vec::new()
+    let judged = if request.push.is_empty() {
+        None
     } else {
         let ids: Vec<uuid::Uuid> = request.push.iter().map(|d| d.id).collect();
         let stored = state
@@ -80,27 +81,37 @@ async fn sync(
         .await
         .map_err(|_| ApiError::Internal("judging failed"))??;
         crate::metrics::judged(judging);
-        let committing = std::time::Instant::now();
-        let results = state
-            .db
-            .write(move |conn| push::commit(conn, &pusher, judged, &policy, now_ms()))
-            .await?;
+        Some(judged)
+    };
+    let noted = session.clone();
+    let committing = std::time::Instant::now();
+    let (results, stop) = state
+        .db
+        .write(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let results = match judged {
+                Some(judged) => push::store_judged(&tx, &pusher, judged, &policy, now_ms())?,
+                None => Vec::new(),
+            };
+            let accepted = results
+                .iter()
+                .filter(|r| matches!(r, PushResult::Accepted { .. }))
+                .count();
+            let stop = crate::devices::note_sync(&tx, &noted, report.as_ref(), accepted)?;
+            tx.commit()?;
+            Ok((results, stop))
+        })
+        .await?;
+    if !results.is_empty() {
         crate::metrics::committed(committing);
         crate::metrics::pushed(&results);
-        results
-    };
-    let accepted = results
+    }
+    if results
         .iter()
-        .filter(|r| matches!(r, PushResult::Accepted { .. }))
-        .count();
-    if accepted > 0 {
+        .any(|r| matches!(r, PushResult::Accepted { .. }))
+    {
         state.commits.send_modify(|n| *n = n.wrapping_add(1));
     }
-    let noted = session.clone();
-    let stop = state
-        .db
-        .write(move |conn| crate::devices::note_sync(conn, &noted, report.as_ref(), accepted))
-        .await?;
     let cursor = request.cursor;
     let settings = state.policy.settings;
     let page = state

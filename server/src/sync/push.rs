@@ -2,7 +2,7 @@
 //! accepted ones with their projection, bind new actor ids, keep contact details apart, and
 //! commit once.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
@@ -43,23 +43,24 @@ pub fn judge_push(
     })
 }
 
-/// Stores a judged push in one transaction and answers per document. A document changed by
-/// someone else since it was judged is judged again here, against what is stored now.
-pub fn commit(
-    conn: &mut Connection,
+/// Stores a judged push inside the caller's write transaction and answers per document. A
+/// document changed by someone else since it was judged is judged again here, against what
+/// is stored now. The caller commits, so the phone's note rides in the same commit (one
+/// fsync per sync).
+pub fn store_judged(
+    tx: &Transaction<'_>,
     pusher: &Pusher,
     judged: Judged,
     policy: &Policy,
     now_ms: i64,
 ) -> Result<Vec<PushResult>, ApiError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut results = Vec::with_capacity(judged.items.len());
     let (mut accepted, mut rejected) = (0usize, 0usize);
     for item in judged.items {
-        let result = if stored_heads(&tx, item.pushed.id)? == item.judged_against {
-            settle(&tx, pusher, item.pushed, item.verdict, now_ms)?
+        let result = if stored_heads(tx, item.pushed.id)? == item.judged_against {
+            settle(tx, pusher, item.pushed, item.verdict, now_ms)?
         } else {
-            push_one(&tx, pusher, item.pushed, policy, now_ms)?
+            push_one(tx, pusher, item.pushed, policy, now_ms)?
         };
         match &result {
             PushResult::Accepted { .. } => accepted += 1,
@@ -68,7 +69,7 @@ pub fn commit(
         results.push(result);
     }
     audit::record(
-        &tx,
+        tx,
         Some(&pusher.user_id),
         Action::Sync,
         &format!(
@@ -76,7 +77,6 @@ pub fn commit(
             pusher.device_id
         ),
     )?;
-    tx.commit()?;
     Ok(results)
 }
 

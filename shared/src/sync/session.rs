@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::sync::client::{forget_sent_contact, heads_hex, needs_push, Outgoing, SyncState};
-use crate::sync::wire::{ContactDetails, Event, PushDoc, PushResult, SyncRequest, SyncResponse};
+use crate::sync::wire::{
+    ContactDetails, Event, PushDoc, PushResult, Summary, SyncRequest, SyncResponse,
+};
 use crate::triage::ProgrammeSettings;
 
 /// A session's sizes: how much one request carries and how long a session may run.
@@ -91,6 +93,8 @@ pub enum Effect {
         doc: Vec<u8>,
         /// The server's heads, which the phone will hold after merging.
         server_heads: Vec<String>,
+        /// The list's summary, from the server's projection.
+        summary: Option<Summary>,
     },
     /// The record was erased on request: drop its document, its entry and any contact number.
     Erase {
@@ -295,6 +299,7 @@ impl Session {
             id: pulled.id,
             doc: pulled.doc.clone(),
             server_heads: pulled.heads.clone(),
+            summary: pulled.summary.clone(),
         }));
         effects.extend(response.erased.iter().map(|id| Effect::Erase { id: *id }));
         if !response.events.is_empty() {

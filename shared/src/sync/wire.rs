@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::record::VenueType;
+use crate::readings::recorded_reading;
+use crate::record::{CheckRecord, FollowUpState, Outcome, Reading, ReviewState, VenueType};
+use crate::triage::Band;
 use crate::triage::ProgrammeSettings;
 
 /// The most documents one request may push; a phone with more sends several requests.
@@ -134,6 +136,69 @@ pub struct PulledDoc {
     pub doc: Vec<u8>,
     /// Its heads, hex.
     pub heads: Vec<String>,
+    /// What the phone's list shows of it, read from the server's projection (committed with
+    /// the document): a phone that has never held the record stores the document as it came
+    /// and this beside it, without decoding the document at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+}
+
+/// What the records list shows of a check, kept beside its document so the list opens
+/// without decoding thousands of documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summary {
+    /// When it was taken.
+    pub recorded_at_ms: i64,
+    /// Triage band.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub band: Band,
+    /// The recorded reading (0 for an emergency saved before any reading).
+    pub systolic: u16,
+    /// The recorded reading.
+    pub diastolic: u16,
+    /// The event it was taken at.
+    pub event_id: String,
+    /// Who took it: a shared phone only sends the signed-in volunteer's checks.
+    #[serde(default)]
+    pub volunteer_id: String,
+    /// The coordinator's review.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub review_state: ReviewState,
+    /// The coordinator's comment for the volunteer.
+    pub review_comment: Option<String>,
+    /// The supervisor's follow-up.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub follow_up_state: FollowUpState,
+    /// How the follow-up ended.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub outcome: Option<Outcome>,
+}
+
+impl Summary {
+    /// The summary of a record.
+    pub fn of(record: &CheckRecord) -> Self {
+        let reading = recorded_reading(&record.check.readings);
+        Summary {
+            recorded_at_ms: record.check.recorded_at_ms,
+            band: record.check.band,
+            systolic: reading.map_or(0, |r| r.systolic),
+            diastolic: reading.map_or(0, |r| r.diastolic),
+            event_id: record.check.event_id.clone(),
+            volunteer_id: record.check.volunteer_id.clone(),
+            review_state: record.review.state,
+            review_comment: record.review.comment.clone(),
+            follow_up_state: record.follow_up.state,
+            outcome: record.follow_up.outcome,
+        }
+    }
+
+    /// The result in the same words as the result card: the wording table's label for the
+    /// band and the recorded reading (none for an emergency saved before any reading).
+    pub fn result_label(&self) -> &'static str {
+        let reading = (self.systolic > 0).then(|| Reading::bp(self.systolic, self.diastolic));
+        crate::wording::label_of(self.band, reading)
+    }
 }
 
 /// An outreach event (a stall), as the phones see it.
