@@ -1,6 +1,8 @@
 //! The app's state, as signals shared through context, and the start-up that fills them
 //! from the phone's store.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stallside_shared::api::LoginResponse;
@@ -182,10 +184,17 @@ impl AppState {
             return;
         }
         self.records.update(|all| {
+            // By position, not by scanning: a page of a new phone's pull adds hundreds of
+            // records to thousands.
+            let mut at: HashMap<Uuid, usize> =
+                all.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
             for entry in entries {
-                match all.iter_mut().find(|r| r.id == entry.id) {
-                    Some(existing) => *existing = entry,
-                    None => all.push(entry),
+                match at.get(&entry.id) {
+                    Some(&i) => all[i] = entry,
+                    None => {
+                        at.insert(entry.id, all.len());
+                        all.push(entry);
+                    }
                 }
             }
         });

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crdt::Role;
 use crate::record::{FollowUpState, Outcome, ReviewState, VenueType};
+use crate::sync::wire::Summary;
 use crate::triage::Band;
 
 /// Sign-in details.
@@ -158,40 +159,20 @@ pub struct ContactView {
     pub phone: String,
 }
 
-/// A record as the coordinator's review list shows it.
+/// A record as the coordinator's review list shows it: the phone's list summary with the
+/// names the coordinator reads beside the ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordRow {
     /// Record id.
     pub id: String,
-    /// When the check was taken.
-    pub recorded_at_ms: i64,
-    /// Event id.
-    pub event_id: String,
     /// Event name, if the event is known to the server.
     pub event_name: Option<String>,
-    /// Volunteer id.
-    pub volunteer_id: String,
     /// Volunteer's name.
     pub volunteer_name: Option<String>,
-    /// The check's band.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub band: Band,
-    /// Recorded reading.
-    pub systolic: u16,
-    /// Recorded reading.
-    pub diastolic: u16,
-    /// Where the coordinator's review stands.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub review_state: ReviewState,
-    /// The coordinator's comment.
-    pub review_comment: Option<String>,
-    /// Where the follow-up stands.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub follow_up_state: FollowUpState,
-    /// The follow-up's outcome, once closed.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
-    pub outcome: Option<Outcome>,
+    /// The check as a list shows it.
+    #[serde(flatten)]
+    pub summary: Summary,
 }
 
 /// A coordinator's review.

@@ -145,18 +145,18 @@ fn ReviewItem(
     review: Callback<(String, ReviewState, Option<String>)>,
     erase: Callback<String>,
 ) -> impl IntoView {
-    let comment = RwSignal::new(row.review_comment.clone().unwrap_or_default());
-    let band = row.band.label();
+    let comment = RwSignal::new(row.summary.review_comment.clone().unwrap_or_default());
+    let band = row.summary.band.label();
     let (id_issue, id_ok, id_erase) = (row.id.clone(), row.id.clone(), row.id.clone());
     let input_id = format!("comment-{}", row.id);
     view! {
         <li class="stallside-record" data-testid="review-row">
             <p class="nhsuk-body nhsuk-u-margin-bottom-1">
-                <strong>{format!("{}/{}", row.systolic, row.diastolic)}</strong>" "{band}" – "
+                <strong>{format!("{}/{}", row.summary.systolic, row.summary.diastolic)}</strong>" "{band}" – "
                 {row.volunteer_name.clone().unwrap_or_default()}", "{row.event_name.clone().unwrap_or_else(|| "event started on a phone".into())}
-                ", " {stallside_shared::calendar::date(row.recorded_at_ms)}
+                ", " {stallside_shared::calendar::date(row.summary.recorded_at_ms)}
             </p>
-            <p class="nhsuk-body-s">{row.review_state.label()}</p>
+            <p class="nhsuk-body-s">{row.summary.review_state.label()}</p>
             <div class="nhsuk-form-group">
                 <label class="nhsuk-label" for=input_id.clone()>"Comment for the volunteer"</label>
                 <input class="nhsuk-input" id=input_id type="text" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use stallside_shared::api::{HistoryEntry, RecordDetail, RecordRow, ReviewRequest};
 use stallside_shared::crdt::RecordDoc;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::{CheckRecord, Outcome, ReviewState};
+use stallside_shared::record::{CheckRecord, ReviewState};
 use stallside_shared::review;
 use stallside_shared::triage::Band;
 use utoipa::IntoParams;
@@ -22,6 +22,7 @@ use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
 use crate::sync::edit::edit_own_part;
+use crate::sync::projection::{read_summary, SUMMARY_COLUMNS};
 use crate::AppState;
 
 /// The routes of this module.
@@ -68,9 +69,7 @@ async fn list_records(
         .db
         .read(move |conn| {
             let mut statement = conn.prepare_cached(&format!(
-                "SELECT c.id, c.recorded_at_ms, c.event_id, e.name, c.volunteer_id, u.display_name,
-                        c.band, c.systolic, c.diastolic, c.review_state, c.review_comment,
-                        c.follow_up_state, c.outcome
+                "SELECT c.id, e.name, u.display_name, {SUMMARY_COLUMNS}
                  FROM checks c
                  LEFT JOIN events e ON e.id = c.event_id
                  LEFT JOIN users u ON u.id = c.volunteer_id
@@ -93,21 +92,9 @@ async fn list_records(
                 |r| {
                     Ok(RecordRow {
                         id: r.get(0)?,
-                        recorded_at_ms: r.get(1)?,
-                        event_id: r.get(2)?,
-                        event_name: r.get(3)?,
-                        volunteer_id: r.get(4)?,
-                        volunteer_name: r.get(5)?,
-                        band: crate::db::coded(r, 6)?,
-                        systolic: r.get(7)?,
-                        diastolic: r.get(8)?,
-                        review_state: crate::db::coded(r, 9)?,
-                        review_comment: r.get(10)?,
-                        follow_up_state: crate::db::coded(r, 11)?,
-                        outcome: r
-                            .get::<_, Option<String>>(12)?
-                            .as_deref()
-                            .and_then(Outcome::from_code),
+                        event_name: r.get(1)?,
+                        volunteer_name: r.get(2)?,
+                        summary: read_summary(r, 3)?,
                     })
                 },
             )?;

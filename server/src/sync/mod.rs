@@ -6,7 +6,7 @@
 //! with its reason and the rest of the batch is stored.
 
 pub mod edit;
-mod projection;
+pub(crate) mod projection;
 mod pull;
 pub(crate) mod push;
 

@@ -1,12 +1,14 @@
 //! A record projected into the `checks` row that reports and queues read, written in the
 //! same transaction as its document so the two never disagree.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Row};
 use stallside_shared::calendar::iso_week;
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::{Advice, CheckRecord, Reading};
+use stallside_shared::sync::wire::Summary;
 use stallside_shared::triage::Assessment;
 
+use crate::db::coded;
 use crate::error::ApiError;
 
 /// Writes (or rewrites) the row of a record.
@@ -84,4 +86,30 @@ pub fn project(
         check.main_language.map(|l| l.code()),
     ])?;
     Ok(())
+}
+
+/// The projection's columns of a check's list summary (of `checks c`), in the order
+/// [`read_summary`] reads them.
+pub const SUMMARY_COLUMNS: &str = "c.recorded_at_ms, c.band, c.systolic, c.diastolic, c.event_id,
+    c.volunteer_id, c.review_state, c.review_comment, c.follow_up_state, c.outcome";
+
+/// A check's list summary from the [`SUMMARY_COLUMNS`] starting at column `first`: the
+/// phone's list and the coordinator's review rows read the same projection the same way.
+pub fn read_summary(row: &Row, first: usize) -> rusqlite::Result<Summary> {
+    let outcome: Option<String> = row.get(first + 9)?;
+    Ok(Summary {
+        recorded_at_ms: row.get(first)?,
+        band: coded(row, first + 1)?,
+        systolic: row.get(first + 2)?,
+        diastolic: row.get(first + 3)?,
+        event_id: row.get(first + 4)?,
+        volunteer_id: row.get(first + 5)?,
+        review_state: coded(row, first + 6)?,
+        review_comment: row.get(first + 7)?,
+        follow_up_state: coded(row, first + 8)?,
+        outcome: match outcome {
+            Some(_) => Some(coded(row, first + 9)?),
+            None => None,
+        },
+    })
 }

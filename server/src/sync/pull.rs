@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection};
 use stallside_shared::crdt::Role;
 use stallside_shared::sync::client::same_heads;
-use stallside_shared::sync::wire::{Event, PulledDoc, Summary};
+use stallside_shared::sync::wire::{Event, PulledDoc};
 use uuid::Uuid;
 
 use crate::auth::Session;
-use crate::db::coded;
 use crate::error::ApiError;
 use crate::events;
+use crate::sync::projection::{read_summary, SUMMARY_COLUMNS};
 
 /// One page of the pull.
 pub struct Page {
@@ -53,13 +53,11 @@ pub fn page(
             erased: erased_between(&tx, cursor, next)?,
         });
     }
-    let mut statement = tx.prepare_cached(
-        "SELECT d.id, d.seq, d.heads, d.doc, c.recorded_at_ms, c.band, c.systolic, c.diastolic,
-                c.event_id, c.volunteer_id, c.review_state, c.review_comment, c.follow_up_state,
-                c.outcome
+    let mut statement = tx.prepare_cached(&format!(
+        "SELECT d.id, d.seq, d.heads, d.doc, {SUMMARY_COLUMNS}
          FROM checks c JOIN documents d ON d.id = c.id
-         WHERE c.seq > ?1 AND c.volunteer_id = ?3 ORDER BY c.seq LIMIT ?2",
-    )?;
+         WHERE c.seq > ?1 AND c.volunteer_id = ?3 ORDER BY c.seq LIMIT ?2"
+    ))?;
     let mut rows = statement.query(params![cursor, page_size + 1, session.user_id])?;
     let mut docs = Vec::new();
     let mut last_seq = cursor;
@@ -86,7 +84,7 @@ pub fn page(
             id,
             doc: row.get(3)?,
             heads,
-            summary: Some(summary(row)?),
+            summary: Some(read_summary(row, 4)?),
         });
     }
     drop(rows);
@@ -98,27 +96,6 @@ pub fn page(
         more,
         events,
         erased: erased_between(&tx, cursor, next)?,
-    })
-}
-
-/// The list's summary of a pulled record, from its projection (columns 4 to 13), which was
-/// written in the same transaction as the document.
-fn summary(row: &rusqlite::Row) -> rusqlite::Result<Summary> {
-    let outcome: Option<String> = row.get(13)?;
-    Ok(Summary {
-        recorded_at_ms: row.get(4)?,
-        band: coded(row, 5)?,
-        systolic: row.get(6)?,
-        diastolic: row.get(7)?,
-        event_id: row.get(8)?,
-        volunteer_id: row.get(9)?,
-        review_state: coded(row, 10)?,
-        review_comment: row.get(11)?,
-        follow_up_state: coded(row, 12)?,
-        outcome: match outcome {
-            Some(_) => Some(coded(row, 13)?),
-            None => None,
-        },
     })
 }
 

@@ -145,7 +145,7 @@ pub struct PulledDoc {
 
 /// What the records list shows of a check, kept beside its document so the list opens
 /// without decoding thousands of documents.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     /// When it was taken.
