@@ -13,7 +13,6 @@ pub(crate) mod push;
 use std::collections::HashMap;
 
 use axum::extract::State;
-use rusqlite::TransactionBehavior;
 use stallside_shared::clock::now_ms;
 use stallside_shared::sync::wire::{
     PushResult, SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
@@ -87,18 +86,16 @@ async fn sync(
     let committing = std::time::Instant::now();
     let (results, stop) = state
         .db
-        .write(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        .write_grouped(move |conn| {
             let results = match judged {
-                Some(judged) => push::store_judged(&tx, &pusher, judged, &policy, now_ms())?,
+                Some(judged) => push::store_judged(conn, &pusher, judged, &policy, now_ms())?,
                 None => Vec::new(),
             };
             let accepted = results
                 .iter()
                 .filter(|r| matches!(r, PushResult::Accepted { .. }))
                 .count();
-            let stop = crate::devices::note_sync(&tx, &noted, report.as_ref(), accepted)?;
-            tx.commit()?;
+            let stop = crate::devices::note_sync(conn, &noted, report.as_ref(), accepted)?;
             Ok((results, stop))
         })
         .await?;

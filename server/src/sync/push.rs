@@ -2,7 +2,7 @@
 //! accepted ones with their projection, bind new actor ids, keep contact details apart, and
 //! commit once.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
@@ -43,12 +43,12 @@ pub fn judge_push(
     })
 }
 
-/// Stores a judged push inside the caller's write transaction and answers per document. A
-/// document changed by someone else since it was judged is judged again here, against what
-/// is stored now. The caller commits, so the phone's note rides in the same commit (one
-/// fsync per sync).
+/// Stores a judged push inside the caller's write (a savepoint of a grouped commit) and
+/// answers per document. A document changed by someone else since it was judged is judged
+/// again here, against what is stored now. The caller commits, so the phone's note rides in
+/// the same commit.
 pub fn store_judged(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     pusher: &Pusher,
     judged: Judged,
     policy: &Policy,
