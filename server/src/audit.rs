@@ -153,8 +153,12 @@ pub enum Action {
     EventChange,
     /// A coordinator stopped a phone.
     DeviceStop,
-    /// A supervisor handed a flag back to the queue.
+    /// A supervisor handed a flag back to the queue, or a coordinator released a claim.
     FlagRelease,
+    /// A coordinator handed a claimed flag to another supervisor.
+    FlagReassign,
+    /// Supervisors were emailed about an emergency or overdue flag.
+    Escalation,
     /// A coordinator erased a record at the person's request.
     Erase,
     /// The retention sweep erased contact numbers past their time.
@@ -173,6 +177,8 @@ impl Action {
             Action::EventChange => "event_change",
             Action::DeviceStop => "device_stop",
             Action::FlagRelease => "flag_release",
+            Action::FlagReassign => "flag_reassign",
+            Action::Escalation => "escalation",
             Action::Erase => "erase",
             Action::Retention => "retention",
         }

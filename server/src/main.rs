@@ -76,6 +76,7 @@ fn add_user(
         display_name: args.display_name,
         role,
         areas: args.areas,
+        email: args.email,
     };
     let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
     println!("Added {} ({}) with id {id}", user.username, role.label());

@@ -37,6 +37,8 @@ pub struct NewUser {
     pub role: Role,
     /// Boroughs (ONS codes).
     pub areas: Vec<String>,
+    /// Where escalation emails reach a supervisor.
+    pub email: Option<String>,
 }
 
 /// What sign-in needs of an account.
@@ -90,11 +92,16 @@ impl NewUser {
         TextRule::name(DISPLAY_NAME_MAX)
             .check(&self.display_name)
             .map_err(|e| ApiError::BadRequest(format!("Display name: {e}")))?;
-        match self.areas.iter().find(|a| borough_name(a).is_none()) {
-            Some(bad) => Err(ApiError::BadRequest(format!(
+        if let Some(bad) = self.areas.iter().find(|a| borough_name(a).is_none()) {
+            return Err(ApiError::BadRequest(format!(
                 "Areas: {bad} is not a London borough code"
-            ))),
-            None => Ok(()),
+            )));
+        }
+        match &self.email {
+            Some(email) if email.parse::<lettre::Address>().is_err() => Err(ApiError::BadRequest(
+                "Email: write an address like name@example.org".into(),
+            )),
+            _ => Ok(()),
         }
     }
 }
@@ -105,15 +112,16 @@ pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<
     user.check()?;
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = conn.execute(
-        "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+        "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms, email)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (username) DO NOTHING",
         params![
             id,
             user.username.trim().to_lowercase(),
             user.display_name.trim(),
             user.role.code(),
             password_hash,
-            now_ms()
+            now_ms(),
+            user.email
         ],
     )?;
     if inserted == 0 {
@@ -242,6 +250,7 @@ async fn invite(
         display_name: invite.display_name,
         role: Role::Volunteer,
         areas: invite.areas,
+        email: None,
     };
     user.check()?;
     let temporary_password = token::new_password()?;

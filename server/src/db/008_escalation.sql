@@ -1,0 +1,11 @@
+-- Migration 8: email escalation (issue 13). Supervisors are emailed about emergency and
+-- overdue flags, so an account may hold an email address; each email sent is remembered so a
+-- flag is escalated once per reason, across restarts.
+ALTER TABLE users ADD COLUMN email TEXT;
+CREATE TABLE escalations (
+    record_id  TEXT NOT NULL,
+    reason     TEXT NOT NULL CHECK (reason IN ('emergency', 'overdue')),
+    sent_at_ms INTEGER NOT NULL,
+    recipients INTEGER NOT NULL,
+    PRIMARY KEY (record_id, reason)
+) WITHOUT ROWID;
