@@ -49,6 +49,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/flags/{id}/attempts",
             "POST /api/flags/{id}/claim",
             "POST /api/flags/{id}/close",
+            "POST /api/flags/{id}/reassign",
             "POST /api/flags/{id}/release",
             "POST /api/login",
             "POST /api/logout",

@@ -1,11 +1,12 @@
-//! Handing a flag on: only the supervisor who claimed it can release it; it goes back to the
-//! queue with its attempts, audited, and another supervisor can claim and close it.
+//! Handing a flag on: only the supervisor who claimed it, or a coordinator of its borough, can
+//! release it; only a coordinator can hand a claim to another supervisor of the borough; the
+//! attempts stay with the flag, and both are audited.
 
 mod common;
 
 use common::checks::{healthy, severe};
 use common::phone::Phone;
-use common::{add_user, Server, ISLINGTON};
+use common::{add_user, Server, CAMDEN, ISLINGTON};
 use serde_json::{json, Value};
 use stallside_shared::api::{HistoryEntry, RecordDetail};
 use stallside_shared::crdt::Role;
@@ -64,6 +65,158 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
     assert_eq!(
         follow_up.claimed_by.as_deref(),
         Some(second.user_id.as_str())
+    );
+}
+
+/// Every allowed and refused release and hand-over: (who, move, expected status).
+#[test]
+fn only_the_claimer_or_a_coordinator_releases_and_only_a_coordinator_hands_over() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let add = |name: &str, role: &str, areas: &str| {
+        add_user(&server.data_dir, name, role, areas, "a-long-enough-pass");
+        server.login(name, "a-long-enough-pass", &format!("{name}-laptop"))
+    };
+    let claimer = server.demo("supervisor", "laptop-1");
+    let other = add("islington-supervisor", "supervisor", ISLINGTON);
+    let camden_supervisor = add("camden-supervisor", "supervisor", CAMDEN);
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let camden_coordinator = add("camden-coordinator", "coordinator", CAMDEN);
+    let path = |action: &str| format!("/api/flags/{id}/{action}");
+    let to = |user: &common::Client| json!({ "to": user.user_id });
+    let audited = |action: &str| {
+        server.count(&format!(
+            "SELECT COUNT(*) FROM audit WHERE action = '{action}'"
+        ))
+    };
+
+    let _: Value = claimer.post(&path("claim"), &json!({}));
+    let _: Value = claimer.post(&path("attempts"), &json!({ "reached": false }));
+    let refused = [
+        (
+            &other,
+            "release",
+            json!({}),
+            409,
+            "another supervisor's claim",
+        ),
+        (
+            &other,
+            "reassign",
+            to(&other),
+            403,
+            "a supervisor takes a claim over",
+        ),
+        (
+            &claimer,
+            "reassign",
+            to(&other),
+            403,
+            "the claimer hands it over",
+        ),
+        (&volunteer.client, "release", json!({}), 403, "a volunteer"),
+        (
+            &camden_coordinator,
+            "release",
+            json!({}),
+            404,
+            "another borough's coordinator",
+        ),
+        (
+            &camden_coordinator,
+            "reassign",
+            to(&other),
+            404,
+            "another borough's coordinator",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&camden_supervisor),
+            409,
+            "a supervisor of another borough",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&volunteer.client),
+            409,
+            "not a supervisor",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            json!({ "to": "no-such-user" }),
+            409,
+            "nobody",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&claimer),
+            409,
+            "the claimer already has it",
+        ),
+        (
+            &coordinator,
+            "claim",
+            json!({}),
+            403,
+            "a coordinator claims",
+        ),
+        (
+            &coordinator,
+            "attempts",
+            json!({ "reached": true }),
+            403,
+            "a coordinator's attempt",
+        ),
+        (
+            &coordinator,
+            "close",
+            json!({ "outcome": "advised_gp" }),
+            403,
+            "a coordinator closes",
+        ),
+    ];
+    for (who, action, body, status, why) in refused {
+        let (got, answer) = who.post_raw(&path(action), &body);
+        assert_eq!(got, status, "{why}: {answer}");
+    }
+    assert_eq!(audited("flag_release") + audited("flag_reassign"), 0);
+
+    // Allowed: the coordinator hands the claim to another supervisor of the borough, who now
+    // holds it (and the number); the first claimer no longer does.
+    let queue: Vec<Value> = coordinator.post(&path("reassign"), &to(&other));
+    assert_eq!(queue[0]["state"], "claimed");
+    assert_eq!(audited("flag_reassign"), 1);
+    let mine: Vec<Value> = serde_json::from_value(other.get_raw("/api/flags").1).unwrap();
+    assert_eq!(mine[0]["claimed_by_me"], true);
+    assert_eq!(other.get_raw(&path("contact")).0, 200);
+    assert_eq!(claimer.get_raw(&path("contact")).0, 403);
+    let _: Value = other.post(&path("attempts"), &json!({ "reached": false }));
+
+    // Allowed: the coordinator releases it; releasing an unclaimed flag is refused.
+    let queue: Vec<Value> = coordinator.post(&path("release"), &json!({}));
+    assert_eq!(queue[0]["state"], "open");
+    assert_eq!(audited("flag_release"), 1);
+    assert_eq!(coordinator.post_raw(&path("release"), &json!({})).0, 409);
+    assert_eq!(coordinator.post_raw(&path("reassign"), &to(&other)).0, 409);
+
+    // Allowed: the claimer releases their own claim.
+    let _: Value = claimer.post(&path("claim"), &json!({}));
+    let _: Value = claimer.post(&path("release"), &json!({}));
+    assert_eq!(audited("flag_release"), 2);
+
+    volunteer.sync().unwrap();
+    let follow_up = volunteer.record_of(id).follow_up;
+    assert_eq!(follow_up.state, FollowUpState::Open);
+    assert_eq!(
+        follow_up.attempts.len(),
+        2,
+        "both supervisors' attempts stay"
     );
 }
 

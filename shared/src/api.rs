@@ -141,6 +141,14 @@ pub struct AttemptRequest {
     pub reached: bool,
 }
 
+/// A coordinator hands a claimed flag to another supervisor of its borough.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReassignRequest {
+    /// The user id of the supervisor who takes it over.
+    pub to: String,
+}
+
 /// How a follow-up ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
