@@ -274,6 +274,10 @@ pub struct AddUserArgs {
     /// emailed to it when the server has an SMTP server.
     #[arg(long)]
     pub email: Option<String>,
+    /// Work phone number, for a volunteer: supervisors following up their flagged checks
+    /// see it, to ask what happened at the stall.
+    #[arg(long)]
+    pub phone: Option<String>,
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ pub fn seed(conn: &mut Connection) -> Result<(), ApiError> {
                     role: *role,
                     areas: AREAS.iter().map(|a| (*a).to_owned()).collect(),
                     email,
+                    phone: None,
                 };
                 users::create(&tx, &user, &hash)?;
             }

@@ -77,6 +77,7 @@ fn add_user(
         role,
         areas: args.areas,
         email: args.email,
+        phone: args.phone,
     };
     let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
     println!("Added {} ({}) with id {id}", user.username, role.label());

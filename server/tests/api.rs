@@ -44,6 +44,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/reports/export/tables/{table}",
             "GET /api/reports/published",
             "GET /api/users",
+            "POST /api/devices/report",
             "POST /api/devices/{user_id}/{device_id}/stop",
             "POST /api/events",
             "POST /api/flags/{id}/attempts",

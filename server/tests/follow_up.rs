@@ -12,13 +12,8 @@ use stallside_shared::api::{HistoryEntry, RecordDetail};
 use stallside_shared::crdt::Role;
 use stallside_shared::record::FollowUpState;
 
-#[test]
-fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
-    let server = Server::start();
-    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
-    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
-    volunteer.sync().unwrap();
-    let first = server.demo("supervisor", "laptop-1");
+/// A second supervisor of Islington, signed in on their laptop.
+fn second_supervisor(server: &Server) -> common::Client {
     add_user(
         &server.data_dir,
         "second-supervisor",
@@ -26,7 +21,17 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
         ISLINGTON,
         "second-supervisor-pass",
     );
-    let second = server.login("second-supervisor", "second-supervisor-pass", "laptop-2");
+    server.login("second-supervisor", "second-supervisor-pass", "laptop-2")
+}
+
+#[test]
+fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let first = server.demo("supervisor", "laptop-1");
+    let second = second_supervisor(&server);
     let path = |action: &str| format!("/api/flags/{id}/{action}");
 
     let _: Value = first.post(&path("claim"), &json!({}));
@@ -218,6 +223,57 @@ fn only_the_claimer_or_a_coordinator_releases_and_only_a_coordinator_hands_over(
         2,
         "both supervisors' attempts stay"
     );
+}
+
+/// Each attempt names who made it (read from the history's actor bindings: the attempt
+/// itself holds no author), and the flag shows the volunteer's work number given at
+/// invitation, normalised, for the supervisor to ring.
+#[test]
+fn attempts_name_who_made_them_and_the_volunteer_can_be_reached() {
+    let server = Server::start();
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let invited: Value = coordinator.post(
+        "/api/users",
+        &json!({ "username": "bilal", "display_name": "Bilal", "areas": [ISLINGTON],
+                 "phone": "07700 900777" }),
+    );
+    let (status, body) = coordinator.post_raw(
+        "/api/users",
+        &json!({ "username": "bad-number", "display_name": "Bad", "areas": [ISLINGTON],
+                 "phone": "12345" }),
+    );
+    assert_eq!(status, 400, "{body}");
+    let password = invited["temporary_password"].as_str().unwrap();
+    let mut volunteer = Phone::new(server.login("bilal", password, "phone-b"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let first = server.demo("supervisor", "laptop-1");
+    let second = second_supervisor(&server);
+    let path = |action: &str| format!("/api/flags/{id}/{action}");
+    let _: Value = first.post(&path("claim"), &json!({}));
+    let _: Value = first.post(&path("attempts"), &json!({ "reached": false }));
+    let _: Value = first.post(&path("release"), &json!({}));
+    let _: Value = second.post(&path("claim"), &json!({}));
+    let _: Value = second.post(&path("attempts"), &json!({ "reached": true }));
+
+    let (status, detail) = second.get_raw(&format!("/api/records/{id}"));
+    assert_eq!(status, 200, "{detail}");
+    let detail: RecordDetail = serde_json::from_value(detail).unwrap();
+    let who: Vec<(Option<&str>, bool)> = detail
+        .attempts
+        .iter()
+        .map(|a| (a.by.as_deref(), a.reached))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (Some("Grace (supervisor)"), false),
+            (Some("second-supervisor"), true)
+        ]
+    );
+    assert!(detail.attempts[0].at_ms <= detail.attempts[1].at_ms);
+    assert_eq!(detail.volunteer_name.as_deref(), Some("Bilal"));
+    assert_eq!(detail.volunteer_phone.as_deref(), Some("07700900777"));
 }
 
 #[test]

@@ -99,7 +99,7 @@ async fn sync(
     let noted = session.clone();
     let stop = state
         .db
-        .write(move |conn| crate::devices::note_sync(conn, &noted, report.as_ref(), accepted))
+        .write(move |conn| crate::devices::note_sync(conn, &noted, report.as_ref(), accepted, true))
         .await?;
     let cursor = request.cursor;
     let settings = state.policy.settings;
