@@ -1,8 +1,10 @@
 // The people behind the volunteers: a coordinator creates an event, a volunteer's phone picks
-// it up and records checks there, the dashboard's numbers match, a supervisor works the severe
-// flag to a close, the phone shows the outcome, and the export holds exactly the records.
+// it up and records checks there, the dashboard's numbers match, a supervisor records two
+// attempts and releases the severe flag, a second supervisor claims and closes it, the phone
+// shows the outcome, and the export holds exactly the records, named by table and day.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
@@ -72,10 +74,18 @@ test('from event to outcome, with the dashboard and export matching the records'
     coordinator.waitForEvent('download'),
     coordinator.getByRole('button', { name: 'All records (CSV, no personal details)' }).click(),
   ]);
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const named = (file, table) => file.startsWith(`stallside-${table}-`) && day.test(file.slice(`stallside-${table}-`.length, -'.csv'.length)) && file.endsWith('.csv');
+  assert.ok(named(download.suggestedFilename(), 'records'), download.suggestedFilename());
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
   const exported = csv.slice(1).map((line) => line.split(',')[0]).sort();
   const token = (await apiLogin(ctx.server.url, 'coordinator', 'coordinator-demo')).token;
   assert.deepEqual(exported, (await recordsOnServer(ctx.server.url, token)).sort());
+  const [table] = await Promise.all([
+    coordinator.waitForEvent('download'),
+    coordinator.getByRole('button', { name: 'Table: by borough (CSV, numbers under 5 hidden)' }).click(),
+  ]);
+  assert.ok(named(table.suggestedFilename(), 'by_borough'), table.suggestedFilename());
 
   // Review and volunteers' screens.
   await nav(coordinator, 'Review');
@@ -93,7 +103,7 @@ test('from event to outcome, with the dashboard and export matching the records'
   await coordinator.getByRole('heading', { name: 'Invite a volunteer' }).waitFor();
   await axe.check(coordinator, 'volunteers');
 
-  // A supervisor claims the severe flag, calls, and closes it.
+  // A supervisor claims the severe flag, calls twice, and releases it.
   const { page: supervisor } = await phonePage(ctx.browser);
   await supervisor.goto(`${ctx.server.url}/staff/`);
   await signIn(supervisor, 'supervisor', 'supervisor-demo');
@@ -106,12 +116,20 @@ test('from event to outcome, with the dashboard and export matching the records'
   const call = severe.getByTestId('contact').getByRole('link');
   await call.filter({ hasText: '07700 900456' }).waitFor();
   assert.equal(await call.getAttribute('href'), 'tel:+447700900456', 'the number is a link that calls');
-  await severe.getByRole('button', { name: 'Spoke to them' }).click();
+  const attempt = (name) => Promise.all([
+    supervisor.waitForResponse((r) => r.url().endsWith('/attempts') && r.ok()),
+    severe.getByRole('button', { name }).click(),
+  ]);
+  await attempt('No answer');
+  await attempt('Spoke to them');
   await axe.check(supervisor, 'flag claimed');
   await severe.getByText('The check').click();
   const context = severe.getByTestId('record-context');
   await context.getByTestId('attempts').waitFor();
-  assert.equal(await context.getByTestId('attempts').locator('li').count(), 1, 'the attempt stays listed');
+  const attempts = await context.getByTestId('attempts').locator('li').allTextContents();
+  assert.equal(attempts.length, 2, `both attempts stay listed: ${attempts}`);
+  assert.match(attempts[0], /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}, Grace \(supervisor\): no answer$/, 'when, who, result');
+  assert.match(attempts[1], /Grace \(supervisor\): spoke to them$/);
   assert.match(await context.textContent(), /Amina \(volunteer\)/, 'who took the check');
   assert.match(await context.textContent(), /Readings.*\d+\/\d+ \(pulse/, 'every reading');
   await context.getByTestId('history').waitFor();
@@ -119,15 +137,32 @@ test('from event to outcome, with the dashboard and export matching the records'
   assert.match(history, /Amina \(volunteer\), volunteer changed created/, history);
   assert.match(history, /Grace \(supervisor\), supervisor changed .*follow_up\.attempts/, history);
   await axe.check(supervisor, 'flag context');
-  await severe.getByRole('button', { name: 'Close flag' }).click();
-  await severe.getByText('Choose an outcome from the list').waitFor();
-  await severe.getByLabel('Outcome').selectOption('urgent_care');
-  await severe.getByRole('button', { name: 'Close flag' }).click();
-  await severe.getByTestId('confirm-close').waitFor();
-  await axe.check(supervisor, 'confirm close');
-  await severe.getByRole('button', { name: 'Yes, close the flag' }).click();
-  await supervisor.locator('[data-testid="flag"][data-band="severe"][data-state="closed"]').waitFor();
-  await supervisor.screenshot({ path: path.join(artifacts, 'flags-phone.png'), fullPage: true });
+  await severe.getByRole('button', { name: 'Release to the queue' }).click();
+  await supervisor.locator('[data-testid="flag"][data-band="severe"][data-state="open"]').waitFor();
+
+  // A second supervisor claims it, sees both attempts, and closes it after confirming.
+  execFileSync(path.join(import.meta.dirname, '..', 'target', 'release', 'stallside-server'), [
+    'add-user', '--data-dir', ctx.server.dataDir, '--username', 'second-supervisor',
+    '--display-name', 'Sam (supervisor)', '--role', 'supervisor', '--areas', 'E09000003,E09000019',
+  ], { env: { ...process.env, STALLSIDE_PASSWORD: 'second-supervisor-pass' } });
+  const { page: second } = await phonePage(ctx.browser);
+  await second.goto(`${ctx.server.url}/staff/`);
+  await signIn(second, 'second-supervisor', 'second-supervisor-pass');
+  const handed = second.locator('[data-testid="flag"][data-band="severe"]');
+  await handed.getByRole('button', { name: 'Claim' }).click();
+  await handed.getByRole('button', { name: 'Close flag' }).waitFor();
+  await handed.getByText('The check').click();
+  await handed.getByTestId('attempts').waitFor();
+  assert.equal(await handed.getByTestId('attempts').locator('li').count(), 2, 'the attempts stay with the flag');
+  await handed.getByRole('button', { name: 'Close flag' }).click();
+  await handed.getByText('Choose an outcome from the list').waitFor();
+  await handed.getByLabel('Outcome').selectOption('urgent_care');
+  await handed.getByRole('button', { name: 'Close flag' }).click();
+  await handed.getByTestId('confirm-close').waitFor();
+  await axe.check(second, 'confirm close');
+  await handed.getByRole('button', { name: 'Yes, close the flag' }).click();
+  await second.locator('[data-testid="flag"][data-band="severe"][data-state="closed"]').waitFor();
+  await second.screenshot({ path: path.join(artifacts, 'flags-phone.png'), fullPage: true });
 
   // The volunteer's phone shows the outcome.
   await syncNow(phone);

@@ -1,5 +1,5 @@
-// A lost phone: its coordinator stops it; at its next sync it sends the checks it held, then
-// erases everything on it and says so.
+// A lost phone: its coordinator sees the checks still waiting on it and stops it; at its next
+// sync it sends the checks it held, then erases everything on it and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiLogin, phonePage, useServerAndBrowser } from './harness.mjs';
@@ -48,12 +48,22 @@ test('a stopped phone sends its checks, then erases itself', async () => {
   await recordCheck(page, { readings: [[117, 74]] });
   await recordCheck(page, { readings: [[132, 84]] });
 
-  // The phone is reported lost: its coordinator stops it, confirming first.
+  // A weak signal: the phone says what it holds, but every upload is cut before it reaches
+  // the server.
+  await page.route('**/api/sync', (route) => route.abort('connectionreset'));
+  const reported = page.waitForResponse((r) => r.url().endsWith('/api/devices/report'));
+  await context.setOffline(false);
+  assert.equal((await reported).status(), 204);
+
+  // The phone is reported lost: its coordinator sees the 3 checks waiting on it and stops it,
+  // confirming first.
   const laptop = await (await ctx.browser.newContext({ viewport: LAPTOP })).newPage();
   await laptop.goto(`${ctx.server.url}/staff/`);
   await signIn(laptop, 'coordinator', 'coordinator-demo');
   await laptop.getByRole('navigation').getByRole('button', { name: 'Phones' }).click();
   await laptop.getByTestId('phone').first().waitFor();
+  assert.equal((await laptop.getByTestId('waiting').first().textContent()).trim(), '3', '3 checks waiting');
+  assert.equal((await recordsOnServer(ctx.server.url, coordinatorToken)).length, 0, 'none reached the server');
   await axe.check(laptop, 'phones');
   await laptop.getByRole('button', { name: /Stop this phone/ }).click();
   await laptop.getByRole('button', { name: 'Yes, stop this phone' }).waitFor();
@@ -63,6 +73,8 @@ test('a stopped phone sends its checks, then erases itself', async () => {
   assert.match(await laptop.getByTestId('stop-status').textContent(), /Stop asked/);
 
   // Signal returns: the phone sends all three, then erases itself.
+  await page.unroute('**/api/sync');
+  await context.setOffline(true);
   await context.setOffline(false);
   await page.getByTestId('stopped').waitFor({ timeout: 30_000 });
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();

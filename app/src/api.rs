@@ -72,12 +72,24 @@ pub async fn delete(path: &str, token: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-/// GETs a file (a CSV export) and hands it to the browser as a download.
-pub async fn download(path: &str, token: &str, filename: &str) -> Result<(), ApiError> {
+/// GETs a file (a CSV export) and hands it to the browser as a download, under the name the
+/// server gives it (its table and the day), so the name is decided in one place.
+pub async fn download(path: &str, token: &str) -> Result<(), ApiError> {
     let response = send("GET", path, Some(token), None).await?;
     if !response.ok() {
         return read::<serde_json::Value>(response).await.map(|_| ());
     }
+    let filename = response
+        .headers()
+        .get("content-disposition")
+        .ok()
+        .flatten()
+        .and_then(|d| {
+            d.split_once("filename=\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(name, _)| name.to_owned())
+        })
+        .unwrap_or_else(|| "stallside.csv".to_owned());
     let blob = JsFuture::from(response.blob().map_err(|_| ApiError::Garbled)?)
         .await
         .map_err(|_| ApiError::Offline)?
@@ -93,7 +105,7 @@ pub async fn download(path: &str, token: &str, filename: &str) -> Result<(), Api
         .dyn_into::<web_sys::HtmlAnchorElement>()
         .map_err(|_| ApiError::Garbled)?;
     link.set_href(&url);
-    link.set_download(filename);
+    link.set_download(&filename);
     link.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())

@@ -246,6 +246,20 @@ pub fn options<T: Copy>(
     all.iter().map(|v| (code(*v), label(*v))).collect()
 }
 
+/// "YYYY-MM-DD HH:MM" in the device's own time zone (London's, for staff at work here), so a
+/// time read on a screen is the time on the clock on the wall.
+pub fn local_date_time(ms: i64) -> String {
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.get_full_year(),
+        at.get_month() + 1,
+        at.get_date(),
+        at.get_hours(),
+        at.get_minutes()
+    )
+}
+
 /// "14:05" in the phone's time zone.
 pub fn time_of_day(ms: i64) -> String {
     let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));

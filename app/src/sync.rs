@@ -100,6 +100,18 @@ pub async fn run(state: AppState) -> Result<(), SyncFailure> {
     result
 }
 
+/// What this phone holds that the server has not acknowledged, and its version.
+fn device_report(state: &AppState) -> DeviceReport {
+    DeviceReport {
+        unsynced: state
+            .records
+            .with_untracked(|all| all.iter().filter(|r| needs_push(&r.sync, &r.heads)).count())
+            .try_into()
+            .unwrap_or(u32::MAX),
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
 /// Drives one shared [`Session`] over `fetch` and IndexedDB: offers it the signed-in
 /// volunteer's records that may need pushing, sends what it asks, stores what it returns.
 async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), SyncFailure> {
@@ -107,6 +119,12 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
     let cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
     let limits = Limits::default();
     let mut session = Session::new(cursor, limits);
+    let report = device_report(&state);
+    if report.unsynced > 0 {
+        // Said before the upload, which a weak signal may cut: the coordinator then still
+        // sees what this phone holds. A failure here shows in the sync that follows.
+        let _ = api::post_empty("/api/devices/report", Some(token), &report).await;
+    }
     loop {
         let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
             all.iter()
@@ -130,14 +148,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         let Some(mut request) = session.poll_request(outgoing) else {
             break;
         };
-        request.device = Some(DeviceReport {
-            unsynced: state
-                .records
-                .with_untracked(|all| all.iter().filter(|r| needs_push(&r.sync, &r.heads)).count())
-                .try_into()
-                .unwrap_or(u32::MAX),
-            app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        });
+        request.device = Some(device_report(&state));
         let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
             Ok(response) => response,
             Err(e) => {

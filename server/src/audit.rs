@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::{ApiError, ApiJson};
-use crate::reports::csv::{csv_field, csv_response};
+use crate::reports::csv::{csv_field, csv_response, dated_name};
 use crate::AppState;
 
 /// The routes of this module.
@@ -83,7 +83,7 @@ async fn export_audit(
     let mut body = String::from("time,user,name,action,detail\n");
     for entry in entries {
         let row = [
-            stallside_shared::calendar::date_time(entry.at_ms),
+            stallside_shared::calendar::london_date_time(entry.at_ms),
             entry.user_id.unwrap_or_default(),
             entry.who.unwrap_or_default(),
             entry.action,
@@ -93,8 +93,7 @@ async fn export_audit(
         body.push_str(&fields.join(","));
         body.push('\n');
     }
-    let day = stallside_shared::calendar::date(stallside_shared::clock::now_ms());
-    Ok(csv_response(&format!("stallside-audit-{day}.csv"), body))
+    Ok(csv_response(&dated_name("audit"), body))
 }
 
 fn read_audit(
@@ -153,8 +152,12 @@ pub enum Action {
     EventChange,
     /// A coordinator stopped a phone.
     DeviceStop,
-    /// A supervisor handed a flag back to the queue.
+    /// A supervisor handed a flag back to the queue, or a coordinator released a claim.
     FlagRelease,
+    /// A coordinator handed a claimed flag to another supervisor.
+    FlagReassign,
+    /// Supervisors were emailed about an emergency or overdue flag.
+    Escalation,
     /// A coordinator erased a record at the person's request.
     Erase,
     /// The retention sweep erased contact numbers past their time.
@@ -173,6 +176,8 @@ impl Action {
             Action::EventChange => "event_change",
             Action::DeviceStop => "device_stop",
             Action::FlagRelease => "flag_release",
+            Action::FlagReassign => "flag_reassign",
+            Action::Escalation => "escalation",
             Action::Erase => "erase",
             Action::Retention => "retention",
         }

@@ -9,6 +9,8 @@ use stallside_shared::sync::judge::Policy;
 use stallside_shared::triage::ProgrammeSettings;
 
 use crate::backup::Schedule;
+use crate::error::ApiError;
+use crate::escalation::Mailer;
 use crate::listen::Limits;
 use crate::metrics::Cidr;
 
@@ -164,6 +166,26 @@ pub struct ServeArgs {
     /// How many scheduled backups to keep; older ones are deleted.
     #[arg(long, env = "STALLSIDE_BACKUP_KEEP", default_value_t = 48)]
     pub backup_keep: usize,
+    /// SMTP server for emailing supervisors about emergency and overdue flags (off without
+    /// it): `smtp://host:25`, `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host` (TLS). Emails carry a link and the band, nothing personal.
+    #[arg(long, env = "STALLSIDE_SMTP_URL", requires = "public_url")]
+    pub smtp_url: Option<String>,
+    /// The sender of escalation emails.
+    #[arg(
+        long,
+        env = "STALLSIDE_MAIL_FROM",
+        default_value = "Stallside <stallside@localhost>"
+    )]
+    pub mail_from: String,
+    /// The address people open Stallside at (https://stallside.example.org), for the links in
+    /// emails.
+    #[arg(long, env = "STALLSIDE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How often to look for flags past their deadline to email about (emergencies go out at
+    /// once): a number and s, m, h or d.
+    #[arg(long, env = "STALLSIDE_ESCALATION_EVERY", default_value = "5m", value_parser = parse_every)]
+    pub escalation_every: Duration,
 }
 
 impl ServeArgs {
@@ -186,6 +208,14 @@ impl ServeArgs {
             every: self.backup_every,
             keep: self.backup_keep.max(1),
         })
+    }
+
+    /// The mailer for escalation emails, if an SMTP server is set.
+    pub fn mailer(&self) -> Result<Option<Mailer>, ApiError> {
+        match (&self.smtp_url, &self.public_url) {
+            (Some(smtp), Some(public)) => Mailer::new(smtp, &self.mail_from, public).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// The sync policy these flags set.
@@ -240,11 +270,36 @@ pub struct AddUserArgs {
     /// Borough ONS codes, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub areas: Vec<String>,
+    /// Email address, for a supervisor: emergency and overdue flags of their boroughs are
+    /// emailed to it when the server has an SMTP server.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Work phone number, for a volunteer: supervisors following up their flagged checks
+    /// see it, to ask what happened at the stall.
+    #[arg(long)]
+    pub phone: Option<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No SMTP server, no email: escalation is off unless configured.
+    #[test]
+    fn escalation_email_is_off_by_default() {
+        let cli = Cli::parse_from(["stallside-server"]);
+        assert!(cli.serve.smtp_url.is_none());
+        assert!(matches!(cli.serve.mailer(), Ok(None)));
+        let on = Cli::parse_from([
+            "stallside-server",
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--public-url",
+            "https://stallside.test",
+        ]);
+        assert!(matches!(on.serve.mailer(), Ok(Some(_))));
+        assert!(Cli::try_parse_from(["stallside-server", "--smtp-url", "smtp://x"]).is_err());
+    }
 
     #[test]
     fn backup_intervals_read_as_written() {

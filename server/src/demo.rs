@@ -37,11 +37,18 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
 /// The boroughs the demo accounts work in: Barnet and Islington.
 pub const AREAS: &[&str] = &["E09000003", "E09000019"];
 
+/// The demo supervisor's email address, at a domain that cannot receive mail (RFC 2606), so
+/// a demo with an SMTP server shows escalation without emailing anyone.
+pub fn demo_email(username: &str, role: Role) -> Option<String> {
+    (role == Role::Supervisor).then(|| format!("{username}@stallside.invalid"))
+}
+
 /// Creates the demo accounts (resetting their passwords) and today's demo event.
 pub fn seed(conn: &mut Connection) -> Result<(), ApiError> {
     let tx = conn.transaction()?;
     for (username, display_name, role, pass) in ACCOUNTS {
         let hash = password::hash(pass)?;
+        let email = demo_email(username, *role);
         let existing: Option<String> = tx
             .query_row(
                 "SELECT id FROM users WHERE username = ?1",
@@ -52,8 +59,8 @@ pub fn seed(conn: &mut Connection) -> Result<(), ApiError> {
         match existing {
             Some(id) => {
                 tx.execute(
-                    "UPDATE users SET password_hash = ?1, disabled = 0 WHERE id = ?2",
-                    params![hash, id],
+                    "UPDATE users SET password_hash = ?1, disabled = 0, email = ?3 WHERE id = ?2",
+                    params![hash, id, email],
                 )?;
             }
             None => {
@@ -62,6 +69,8 @@ pub fn seed(conn: &mut Connection) -> Result<(), ApiError> {
                     display_name: (*display_name).into(),
                     role: *role,
                     areas: AREAS.iter().map(|a| (*a).to_owned()).collect(),
+                    email,
+                    phone: None,
                 };
                 users::create(&tx, &user, &hash)?;
             }

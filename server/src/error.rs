@@ -118,7 +118,15 @@ impl From<FollowUpError> for ApiError {
             FollowUpError::NotFlagged
             | FollowUpError::AlreadyClosed
             | FollowUpError::ClaimedByOther
-            | FollowUpError::NotClaimed => ApiError::Conflict(error.to_string()),
+            | FollowUpError::NotClaimed
+            | FollowUpError::AlreadyTheirs
+            | FollowUpError::NotASupervisorHere => ApiError::Conflict(error.to_string()),
+            FollowUpError::NotACoordinatorMove => ApiError::Forbidden(
+                "A coordinator can only release a claim or hand it to another supervisor",
+            ),
+            FollowUpError::NotASupervisorMove => {
+                ApiError::Forbidden("Only a coordinator can hand a flag to another supervisor")
+            }
             FollowUpError::UnreachableWithoutAttempt
             | FollowUpError::ImplausibleTime
             | FollowUpError::TooManyAttempts

@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod error;
+pub mod escalation;
 pub mod events;
 pub mod flags;
 pub mod health;
@@ -165,6 +166,13 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
     };
     warm_reports(&state);
     retention::spawn(state.db.clone(), state.policy.settings);
+    if let Some(mailer) = args.mailer()? {
+        mailer.spawn(
+            state.db.clone(),
+            args.escalation_every,
+            state.commits.subscribe(),
+        );
+    }
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => {
             let tls = Arc::new(tls::Tls::load(cert, key)?);

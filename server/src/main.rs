@@ -81,6 +81,8 @@ fn add_user(
         display_name: args.display_name,
         role,
         areas: args.areas,
+        email: args.email,
+        phone: args.phone,
     };
     let id = users::create(&db.writer_blocking(), &user, &password::hash(&secret)?)?;
     println!("Added {} ({}) with id {id}", user.username, role.label());

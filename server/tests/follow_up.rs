@@ -1,15 +1,28 @@
-//! Handing a flag on: only the supervisor who claimed it can release it; it goes back to the
-//! queue with its attempts, audited, and another supervisor can claim and close it.
+//! Handing a flag on: only the supervisor who claimed it, or a coordinator of its borough, can
+//! release it; only a coordinator can hand a claim to another supervisor of the borough; the
+//! attempts stay with the flag, and both are audited.
 
 mod common;
 
 use common::checks::{healthy, severe};
 use common::phone::Phone;
-use common::{add_user, Server, ISLINGTON};
+use common::{add_user, Server, CAMDEN, ISLINGTON};
 use serde_json::{json, Value};
 use stallside_shared::api::{HistoryEntry, RecordDetail};
 use stallside_shared::crdt::Role;
 use stallside_shared::record::FollowUpState;
+
+/// A second supervisor of Islington, signed in on their laptop.
+fn second_supervisor(server: &Server) -> common::Client {
+    add_user(
+        &server.data_dir,
+        "second-supervisor",
+        "supervisor",
+        ISLINGTON,
+        "second-supervisor-pass",
+    );
+    server.login("second-supervisor", "second-supervisor-pass", "laptop-2")
+}
 
 #[test]
 fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
@@ -18,14 +31,7 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
     let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
     volunteer.sync().unwrap();
     let first = server.demo("supervisor", "laptop-1");
-    add_user(
-        &server.data_dir,
-        "second-supervisor",
-        "supervisor",
-        ISLINGTON,
-        "second-supervisor-pass",
-    );
-    let second = server.login("second-supervisor", "second-supervisor-pass", "laptop-2");
+    let second = second_supervisor(&server);
     let path = |action: &str| format!("/api/flags/{id}/{action}");
 
     let _: Value = first.post(&path("claim"), &json!({}));
@@ -65,6 +71,209 @@ fn only_the_claimer_releases_and_the_attempts_stay_with_the_flag() {
         follow_up.claimed_by.as_deref(),
         Some(second.user_id.as_str())
     );
+}
+
+/// Every allowed and refused release and hand-over: (who, move, expected status).
+#[test]
+fn only_the_claimer_or_a_coordinator_releases_and_only_a_coordinator_hands_over() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let add = |name: &str, role: &str, areas: &str| {
+        add_user(&server.data_dir, name, role, areas, "a-long-enough-pass");
+        server.login(name, "a-long-enough-pass", &format!("{name}-laptop"))
+    };
+    let claimer = server.demo("supervisor", "laptop-1");
+    let other = add("islington-supervisor", "supervisor", ISLINGTON);
+    let camden_supervisor = add("camden-supervisor", "supervisor", CAMDEN);
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let camden_coordinator = add("camden-coordinator", "coordinator", CAMDEN);
+    let path = |action: &str| format!("/api/flags/{id}/{action}");
+    let to = |user: &common::Client| json!({ "to": user.user_id });
+    let audited = |action: &str| {
+        server.count(&format!(
+            "SELECT COUNT(*) FROM audit WHERE action = '{action}'"
+        ))
+    };
+
+    let _: Value = claimer.post(&path("claim"), &json!({}));
+    let _: Value = claimer.post(&path("attempts"), &json!({ "reached": false }));
+    let refused = [
+        (
+            &other,
+            "release",
+            json!({}),
+            409,
+            "another supervisor's claim",
+        ),
+        (
+            &other,
+            "reassign",
+            to(&other),
+            403,
+            "a supervisor takes a claim over",
+        ),
+        (
+            &claimer,
+            "reassign",
+            to(&other),
+            403,
+            "the claimer hands it over",
+        ),
+        (&volunteer.client, "release", json!({}), 403, "a volunteer"),
+        (
+            &camden_coordinator,
+            "release",
+            json!({}),
+            404,
+            "another borough's coordinator",
+        ),
+        (
+            &camden_coordinator,
+            "reassign",
+            to(&other),
+            404,
+            "another borough's coordinator",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&camden_supervisor),
+            409,
+            "a supervisor of another borough",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&volunteer.client),
+            409,
+            "not a supervisor",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            json!({ "to": "no-such-user" }),
+            409,
+            "nobody",
+        ),
+        (
+            &coordinator,
+            "reassign",
+            to(&claimer),
+            409,
+            "the claimer already has it",
+        ),
+        (
+            &coordinator,
+            "claim",
+            json!({}),
+            403,
+            "a coordinator claims",
+        ),
+        (
+            &coordinator,
+            "attempts",
+            json!({ "reached": true }),
+            403,
+            "a coordinator's attempt",
+        ),
+        (
+            &coordinator,
+            "close",
+            json!({ "outcome": "advised_gp" }),
+            403,
+            "a coordinator closes",
+        ),
+    ];
+    for (who, action, body, status, why) in refused {
+        let (got, answer) = who.post_raw(&path(action), &body);
+        assert_eq!(got, status, "{why}: {answer}");
+    }
+    assert_eq!(audited("flag_release") + audited("flag_reassign"), 0);
+
+    // Allowed: the coordinator hands the claim to another supervisor of the borough, who now
+    // holds it (and the number); the first claimer no longer does.
+    let queue: Vec<Value> = coordinator.post(&path("reassign"), &to(&other));
+    assert_eq!(queue[0]["state"], "claimed");
+    assert_eq!(audited("flag_reassign"), 1);
+    let mine: Vec<Value> = serde_json::from_value(other.get_raw("/api/flags").1).unwrap();
+    assert_eq!(mine[0]["claimed_by_me"], true);
+    assert_eq!(other.get_raw(&path("contact")).0, 200);
+    assert_eq!(claimer.get_raw(&path("contact")).0, 403);
+    let _: Value = other.post(&path("attempts"), &json!({ "reached": false }));
+
+    // Allowed: the coordinator releases it; releasing an unclaimed flag is refused.
+    let queue: Vec<Value> = coordinator.post(&path("release"), &json!({}));
+    assert_eq!(queue[0]["state"], "open");
+    assert_eq!(audited("flag_release"), 1);
+    assert_eq!(coordinator.post_raw(&path("release"), &json!({})).0, 409);
+    assert_eq!(coordinator.post_raw(&path("reassign"), &to(&other)).0, 409);
+
+    // Allowed: the claimer releases their own claim.
+    let _: Value = claimer.post(&path("claim"), &json!({}));
+    let _: Value = claimer.post(&path("release"), &json!({}));
+    assert_eq!(audited("flag_release"), 2);
+
+    volunteer.sync().unwrap();
+    let follow_up = volunteer.record_of(id).follow_up;
+    assert_eq!(follow_up.state, FollowUpState::Open);
+    assert_eq!(
+        follow_up.attempts.len(),
+        2,
+        "both supervisors' attempts stay"
+    );
+}
+
+/// Each attempt names who made it (read from the history's actor bindings: the attempt
+/// itself holds no author), and the flag shows the volunteer's work number given at
+/// invitation, normalised, for the supervisor to ring.
+#[test]
+fn attempts_name_who_made_them_and_the_volunteer_can_be_reached() {
+    let server = Server::start();
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let invited: Value = coordinator.post(
+        "/api/users",
+        &json!({ "username": "bilal", "display_name": "Bilal", "areas": [ISLINGTON],
+                 "phone": "07700 900777" }),
+    );
+    let (status, body) = coordinator.post_raw(
+        "/api/users",
+        &json!({ "username": "bad-number", "display_name": "Bad", "areas": [ISLINGTON],
+                 "phone": "12345" }),
+    );
+    assert_eq!(status, 400, "{body}");
+    let password = invited["temporary_password"].as_str().unwrap();
+    let mut volunteer = Phone::new(server.login("bilal", password, "phone-b"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let first = server.demo("supervisor", "laptop-1");
+    let second = second_supervisor(&server);
+    let path = |action: &str| format!("/api/flags/{id}/{action}");
+    let _: Value = first.post(&path("claim"), &json!({}));
+    let _: Value = first.post(&path("attempts"), &json!({ "reached": false }));
+    let _: Value = first.post(&path("release"), &json!({}));
+    let _: Value = second.post(&path("claim"), &json!({}));
+    let _: Value = second.post(&path("attempts"), &json!({ "reached": true }));
+
+    let (status, detail) = second.get_raw(&format!("/api/records/{id}"));
+    assert_eq!(status, 200, "{detail}");
+    let detail: RecordDetail = serde_json::from_value(detail).unwrap();
+    let who: Vec<(Option<&str>, bool)> = detail
+        .attempts
+        .iter()
+        .map(|a| (a.by.as_deref(), a.reached))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (Some("Grace (supervisor)"), false),
+            (Some("second-supervisor"), true)
+        ]
+    );
+    assert!(detail.attempts[0].at_ms <= detail.attempts[1].at_ms);
+    assert_eq!(detail.volunteer_name.as_deref(), Some("Bilal"));
+    assert_eq!(detail.volunteer_phone.as_deref(), Some("07700900777"));
 }
 
 #[test]

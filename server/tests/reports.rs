@@ -25,6 +25,114 @@ fn csv(client: &common::Client, path: &str) -> (u16, String) {
     )
 }
 
+/// A CSV file read as a spreadsheet would: the header and the rows.
+fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// A download's file name, from its Content-Disposition.
+fn download_name(client: &common::Client, path: &str) -> String {
+    let response = common::agent()
+        .get(format!("{}{path}", client.url))
+        .header("Authorization", format!("Bearer {}", client.token))
+        .call()
+        .unwrap();
+    response
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The records export reads like a register: London times, the event's and volunteer's names
+/// beside their ids, labels beside codes; each export is named by its table and the day.
+#[test]
+fn the_records_csv_has_names_labels_and_london_times_and_files_are_named_by_table_and_day() {
+    let server = Server::start();
+    let coordinator = server.demo("coordinator", "laptop");
+    let mut phone = Phone::new(server.demo("volunteer", "phone"));
+    let event: String = server
+        .sqlite()
+        .query_row("SELECT id FROM events LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let mut check = synthetic::check(
+        3,
+        &Stall::library(&phone.client.user_id, ISLINGTON),
+        now() - 60_000,
+    );
+    check.event_id = event.clone();
+    check.venue_type = VenueType::Market;
+    let id = phone.record(check.clone(), None);
+    phone.sync().unwrap();
+
+    let (status, body) = csv(&coordinator, "/api/reports/export/records.csv");
+    assert_eq!(status, 200);
+    let (header, rows) = parse_csv(&body);
+    assert_eq!(
+        header[..12],
+        [
+            "id",
+            "event_id",
+            "event_name",
+            "volunteer_id",
+            "volunteer_name",
+            "venue_type",
+            "venue_type_label",
+            "borough",
+            "borough_label",
+            "recorded_at",
+            "week",
+            "age_band",
+        ],
+        "{header:?}"
+    );
+    assert!(
+        !header.iter().any(|h| h.ends_with("_ms")),
+        "no raw times: {header:?}"
+    );
+    let row = &rows[0];
+    let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].as_str();
+    assert_eq!(cell("id"), id.to_string());
+    assert_eq!(cell("event_id"), event);
+    assert_eq!(cell("event_name"), "Saturday health stall");
+    assert_eq!(cell("volunteer_name"), "Amina (volunteer)");
+    assert_eq!(cell("venue_type_label"), VenueType::Market.label());
+    assert_eq!(cell("borough_label"), "Islington");
+    assert_eq!(
+        cell("recorded_at"),
+        calendar::london_date_time(check.recorded_at_ms)
+    );
+    assert_eq!(cell("sex_label"), check.sex.label());
+    assert_eq!(cell("band"), check.band.code());
+    assert_eq!(cell("band_label"), check.band.label());
+    assert_eq!(cell("review_state_label"), "Received");
+
+    let today = calendar::london_date(now());
+    for (path, name) in [
+        ("/api/reports/export/records.csv", "records".to_owned()),
+        ("/api/reports/export/tables/by_borough", "by_borough".into()),
+        ("/api/reports/export/tables/bands", "bands".into()),
+        ("/api/audit.csv", "audit".into()),
+    ] {
+        assert_eq!(
+            download_name(&coordinator, path),
+            format!("attachment; filename=\"stallside-{name}-{today}.csv\"")
+        );
+    }
+}
+
 /// The group a check falls in, in one breakdown.
 type KeyOf = dyn Fn(&CheckPart) -> String;
 /// Whether a filter admits a check.
@@ -303,15 +411,13 @@ fn exports_say_unknown_and_never_publish_a_count_under_five() {
 
     let (status, body) = csv(&coordinator, "/api/reports/export/records.csv");
     assert_eq!(status, 200);
-    let mut lines = body.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (header, rows) = parse_csv(&body);
     assert!(
-        !header.contains(&"lsoa") && !header.iter().any(|h| h.contains("phone")),
+        !header.iter().any(|h| h == "lsoa") && !header.iter().any(|h| h.contains("phone")),
         "pseudonymous: {header:?}"
     );
     let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
     let (decile, core20) = (column("imd_decile"), column("core20"));
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let unknown = checks.iter().filter(|c| c.imd_decile.is_none()).count();
     assert!(unknown > 0);
     assert_eq!(
@@ -325,7 +431,7 @@ fn exports_say_unknown_and_never_publish_a_count_under_five() {
     assert!(rows
         .iter()
         .all(|r| r[decile] != "unknown" || r[core20] == "unknown"));
-    let mut exported: Vec<String> = rows.iter().map(|r| r[0].to_owned()).collect();
+    let mut exported: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
     let mut synced: Vec<String> = phone.records.keys().map(ToString::to_string).collect();
     exported.sort();
     synced.sort();

@@ -207,7 +207,8 @@ fn every_authorisation_rule_is_enforced() {
     };
 
     // Wrong role: a coordinator changing the check, a volunteer changing the review, a
-    // supervisor changing the review, a coordinator changing the follow-up.
+    // supervisor changing the review; a coordinator closing a flag (a coordinator's only
+    // follow-up moves are releasing and handing over a claim).
     let mut p = fork(&volunteer, coordinator.client.clone());
     p.correct(severe_id, |c| {
         c.goal = Some("changed by a coordinator".into())
@@ -222,7 +223,7 @@ fn every_authorisation_rule_is_enforced() {
     expect_refused(p, "part_not_yours");
     let mut p = fork(&volunteer, coordinator.client.clone());
     p.follow_up(severe_id, |f| f.state = FollowUpState::Closed);
-    expect_refused(p, "part_not_yours");
+    expect_refused(p, "follow_up_rule");
 
     // Wrong owner: another volunteer correcting this volunteer's check, or creating one in
     // this volunteer's name.

@@ -79,6 +79,10 @@ pub struct Invite {
     pub display_name: String,
     /// Boroughs, each one the coordinator's own.
     pub areas: Vec<String>,
+    /// A work number for the volunteer, optional: supervisors following up the volunteer's
+    /// flagged checks see it, to ask what happened at the stall.
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// The new account and its first password, shown to the coordinator once.
@@ -140,6 +144,14 @@ pub struct Flag {
 pub struct AttemptRequest {
     /// Whether the supervisor spoke to the person.
     pub reached: bool,
+}
+
+/// A coordinator hands a claimed flag to another supervisor of its borough.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReassignRequest {
+    /// The user id of the supervisor who takes it over.
+    pub to: String,
 }
 
 /// How a follow-up ended.
@@ -253,9 +265,23 @@ pub struct RecordDetail {
     pub event_name: Option<String>,
     /// The volunteer who took the check.
     pub volunteer_name: Option<String>,
+    /// The volunteer's work number (national format), if they gave one: the supervisor may
+    /// need to ask what happened at the stall. Only the borough's staff read a record.
+    pub volunteer_phone: Option<String>,
     /// Contact attempts so far, oldest first.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub attempts: Vec<crate::record::ContactAttempt>,
+    pub attempts: Vec<AttemptView>,
+}
+
+/// One contact attempt as the supervisors' screens list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttemptView {
+    /// When, milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// Whether the supervisor spoke to the person.
+    pub reached: bool,
+    /// Who tried (display name), from the record's history and the server's actor bindings.
+    pub by: Option<String>,
 }
 
 /// A flag that is new or changed, as the supervisors' live queue announces it: the id and band

@@ -1,6 +1,6 @@
 //! Dates from timestamps, without a clock or a time-zone database: reports group checks by
-//! day and ISO week. Times are UTC; a stall in London is at most an hour off UTC, and checks
-//! are not taken around midnight.
+//! day and ISO week. Grouping is in UTC (a stall in London is at most an hour off UTC, and
+//! checks are not taken around midnight); times people read in exports are London's.
 
 /// "YYYY-MM-DD" of a timestamp in milliseconds since the Unix epoch.
 pub fn date(ms: i64) -> String {
@@ -8,17 +8,42 @@ pub fn date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// "YYYY-MM-DDTHH:MM:SSZ" (ISO 8601, UTC) of a timestamp: exports carry times a spreadsheet
-/// and a person both read, never raw milliseconds.
-pub fn date_time(ms: i64) -> String {
-    let seconds = ms.div_euclid(1000).rem_euclid(86_400);
+/// "YYYY-MM-DDTHH:MM:SS+01:00": the time on a London clock, ISO 8601 with its offset, for
+/// exports a coordinator reads beside their diary (a check at 10:30 BST is not "09:30Z").
+pub fn london_date_time(ms: i64) -> String {
+    let (local, offset) = london(ms);
+    let seconds = local.div_euclid(1000).rem_euclid(86_400);
     format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        date(ms),
+        "{}T{:02}:{:02}:{:02}{offset}",
+        date(local),
         seconds / 3600,
         seconds / 60 % 60,
         seconds % 60
     )
+}
+
+/// "YYYY-MM-DD" on a London calendar: the day a file downloaded now is named by.
+pub fn london_date(ms: i64) -> String {
+    date(london(ms).0)
+}
+
+/// The London wall-clock time as milliseconds, and its UTC offset: British Summer Time
+/// (+01:00) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+/// October, GMT otherwise (the rule since 1996, written out so the app carries no time-zone
+/// database).
+fn london(ms: i64) -> (i64, &'static str) {
+    let (year, _, _) = civil_from_days(ms.div_euclid(86_400_000));
+    let last_sunday = |month: u32| {
+        let day = days_from_civil(year, month, 31);
+        // 1970-01-01 was a Thursday: weekday 0 is Sunday here.
+        let weekday = (day + 4).rem_euclid(7);
+        (day - weekday) * 86_400_000 + 3_600_000
+    };
+    if (last_sunday(3)..last_sunday(10)).contains(&ms) {
+        (ms + 3_600_000, "+01:00")
+    } else {
+        (ms, "+00:00")
+    }
 }
 
 /// Whether `text` is a real calendar day written "YYYY-MM-DD" (so "2026-02-29" and
@@ -98,6 +123,27 @@ mod tests {
 
     const DAY: i64 = 86_400_000;
 
+    /// The clocks go forward at 01:00 UTC on the last Sunday of March and back at 01:00 UTC
+    /// on the last Sunday of October.
+    #[test]
+    fn london_time_follows_british_summer_time() {
+        let at = |text: &str, h: i64, m: i64| day_ms(text).unwrap() + h * 3_600_000 + m * 60_000;
+        for (utc, london) in [
+            (at("2026-01-15", 9, 30), "2026-01-15T09:30:00+00:00"),
+            (at("2026-07-01", 9, 30), "2026-07-01T10:30:00+01:00"),
+            (at("2026-03-29", 0, 59), "2026-03-29T00:59:00+00:00"),
+            (at("2026-03-29", 1, 0), "2026-03-29T02:00:00+01:00"),
+            (at("2026-10-25", 0, 59), "2026-10-25T01:59:00+01:00"),
+            (at("2026-10-25", 1, 0), "2026-10-25T01:00:00+00:00"),
+            (at("2025-03-30", 1, 0), "2025-03-30T02:00:00+01:00"),
+            (at("2026-06-30", 23, 30), "2026-07-01T00:30:00+01:00"),
+        ] {
+            assert_eq!(london_date_time(utc), london, "{utc}");
+        }
+        assert_eq!(london_date(at("2026-06-30", 23, 30)), "2026-07-01");
+        assert_eq!(london_date(at("2026-12-31", 23, 30)), "2026-12-31");
+    }
+
     #[test]
     fn only_real_days_are_dates() {
         for good in ["2026-11-21", "2024-02-29", "2000-02-29", "1999-12-31"] {
@@ -118,17 +164,6 @@ mod tests {
         ] {
             assert!(!is_date(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn date_times_are_iso_in_utc() {
-        assert_eq!(date_time(0), "1970-01-01T00:00:00Z");
-        let nov21 = days_from_civil(2026, 11, 21) * DAY;
-        assert_eq!(
-            date_time(nov21 + 13 * 3_600_000 + 5 * 60_000 + 9_999),
-            "2026-11-21T13:05:09Z"
-        );
-        assert_eq!(date_time(nov21 - 1), "2026-11-20T23:59:59Z");
     }
 
     #[test]

@@ -324,6 +324,40 @@ impl RecordDoc {
             .collect()
     }
 
+    /// The actor of the change that added each contact attempt, in the attempts' order:
+    /// attempts carry no author (the document would keep one that was forged), so who made
+    /// each is read from the change history, which the server binds to real users. `None`
+    /// for all when the history does not account for the list as it stands.
+    pub fn attempt_actors(&mut self) -> Vec<Option<ActorId>> {
+        let mut actors: Vec<Option<ActorId>> = Vec::new();
+        let changes = self.doc.get_changes(&[]);
+        for change in changes.iter().filter(|c| !c.deps().is_empty()) {
+            for patch in self.doc.diff(change.deps(), &[change.hash()]) {
+                let on_attempts = patch.path.len() == 2
+                    && field_of(&patch).as_deref() == Some("follow_up.attempts");
+                match patch.action {
+                    PatchAction::Insert { index, values, .. } if on_attempts => {
+                        let at = index.min(actors.len());
+                        let added =
+                            std::iter::repeat_n(Some(change.actor_id().clone()), values.len());
+                        actors.splice(at..at, added);
+                    }
+                    PatchAction::DeleteSeq { index, length } if on_attempts => {
+                        let end = (index + length).min(actors.len());
+                        actors.drain(index.min(end)..end);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let held = self.record().map_or(0, |r| r.follow_up.attempts.len());
+        if actors.len() == held {
+            actors
+        } else {
+            vec![None; held]
+        }
+    }
+
     fn write_part<T: Reconcile>(
         &mut self,
         part: Part,

@@ -1,5 +1,6 @@
-//! The supervisor's follow-up of a flagged reading, as the only moves there are: claim,
-//! release, a contact attempt, close.
+//! The follow-up of a flagged reading, as the only moves there are: a supervisor's claim,
+//! release, contact attempt and close, and a coordinator's release or hand-over of a claim
+//! (when the claimer is away, say).
 //!
 //! These rules have one home. The supervisor's screens call [`apply`] through the server, and
 //! the sync judge replays a pushed change as the same moves ([`replay`]), so a rule cannot be
@@ -16,13 +17,21 @@ pub const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 /// The most contact attempts one follow-up keeps: more is a stuck button or a hostile client.
 pub const MAX_ATTEMPTS: usize = 50;
 
-/// One move a supervisor makes on a flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One move on a flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowUpAction {
     /// "I will follow this up."
     Claim,
-    /// "Someone else should": the flag goes back to the queue, attempts kept.
+    /// "Someone else should": the flag goes back to the queue, attempts kept. The claimer's
+    /// move, or a coordinator's.
     Release,
+    /// A coordinator hands a claimed flag to another supervisor (by user id), attempts kept.
+    /// That they supervise the record's borough is the server's to check
+    /// ([`handed_to`] names them), as only it knows the accounts.
+    Reassign {
+        /// The supervisor who takes the flag over.
+        to: String,
+    },
     /// A try at reaching the person.
     Attempt {
         /// Whether the supervisor spoke to the person.
@@ -42,8 +51,11 @@ pub enum FollowUpAction {
 /// What a move is judged against besides the follow-up itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FollowUpContext<'a> {
-    /// The supervisor making the move.
+    /// The supervisor (or coordinator) making the move.
     pub me: &'a str,
+    /// Whether the mover is a coordinator of the record's borough: they may release or hand
+    /// over a claim, and make no other move.
+    pub coordinator: bool,
     /// When the check was taken: nothing about its follow-up happened before.
     pub recorded_at_ms: i64,
     /// The server's clock.
@@ -66,6 +78,18 @@ pub enum FollowUpError {
     /// Another supervisor has it.
     #[error("Another supervisor has claimed this flag")]
     ClaimedByOther,
+    /// Claims, attempts and outcomes are the supervisors' work.
+    #[error("A coordinator can only release a claim or hand it to another supervisor")]
+    NotACoordinatorMove,
+    /// Handing a flag over is a coordinator's move.
+    #[error("Only a coordinator can hand a flag to another supervisor")]
+    NotASupervisorMove,
+    /// The flag is already theirs.
+    #[error("This supervisor already has the flag")]
+    AlreadyTheirs,
+    /// The new claimer is not an active supervisor of the record's borough.
+    #[error("Hand the flag to a supervisor of its borough")]
+    NotASupervisorHere,
     /// Attempts and closing need a claim.
     #[error("Claim the flag first")]
     NotClaimed,
@@ -95,7 +119,29 @@ pub fn apply(
         FollowUpState::Closed => return Err(FollowUpError::AlreadyClosed),
         FollowUpState::NotNeeded | FollowUpState::Open | FollowUpState::Claimed => {}
     }
+    match (&action, ctx.coordinator) {
+        (FollowUpAction::Release | FollowUpAction::Reassign { .. }, true) => {}
+        (FollowUpAction::Reassign { .. }, false) => return Err(FollowUpError::NotASupervisorMove),
+        (_, true) => return Err(FollowUpError::NotACoordinatorMove),
+        (_, false) => {}
+    }
     match action {
+        FollowUpAction::Release if ctx.coordinator => {
+            if part.state != FollowUpState::Claimed || part.claimed_by.is_none() {
+                return Err(FollowUpError::NotClaimed);
+            }
+            part.state = FollowUpState::Open;
+            part.claimed_by = None;
+        }
+        FollowUpAction::Reassign { to } => {
+            if part.state != FollowUpState::Claimed || part.claimed_by.is_none() {
+                return Err(FollowUpError::NotClaimed);
+            }
+            if part.claimed_by.as_deref() == Some(to.as_str()) {
+                return Err(FollowUpError::AlreadyTheirs);
+            }
+            part.claimed_by = Some(to);
+        }
         FollowUpAction::Claim => {
             if part.claimed_by.as_ref().is_some_and(|by| by != ctx.me) {
                 return Err(FollowUpError::ClaimedByOther);
@@ -130,8 +176,9 @@ pub fn apply(
     Ok(())
 }
 
-/// Checks that `after` is what a supervisor's moves make of `before`, by working out the moves
-/// and replaying them through [`apply`]: the judge's view of a pushed follow-up change.
+/// Checks that `after` is what a supervisor's (or coordinator's) moves make of `before`, by
+/// working out the moves and replaying them through [`apply`]: the judge's view of a pushed
+/// follow-up change.
 pub fn replay(
     before: &FollowUpPart,
     after: &FollowUpPart,
@@ -143,8 +190,35 @@ pub fn replay(
     if before.state == FollowUpState::Closed {
         return Err(FollowUpError::AlreadyClosed);
     }
+    let moves = if ctx.coordinator {
+        vec![match (after.state, &after.claimed_by) {
+            (FollowUpState::Open, _) => FollowUpAction::Release,
+            (FollowUpState::Claimed, Some(to)) => FollowUpAction::Reassign { to: to.clone() },
+            _ => return Err(FollowUpError::NotAMove),
+        }]
+    } else {
+        supervisor_moves(before, after, ctx.me)?
+    };
+    let mut replayed = before.clone();
+    for action in moves {
+        apply(&mut replayed, action, ctx)?;
+    }
+    if replayed == *after {
+        Ok(())
+    } else {
+        Err(FollowUpError::NotAMove)
+    }
+}
+
+/// The supervisor's moves that would turn `before` into `after`: a claim if not theirs yet,
+/// the new attempts, then a close or a release.
+fn supervisor_moves(
+    before: &FollowUpPart,
+    after: &FollowUpPart,
+    me: &str,
+) -> Result<Vec<FollowUpAction>, FollowUpError> {
     let mut moves = Vec::new();
-    if before.claimed_by.as_deref() != Some(ctx.me) {
+    if before.claimed_by.as_deref() != Some(me) {
         moves.push(FollowUpAction::Claim);
     }
     let new_attempts = after
@@ -163,14 +237,16 @@ pub fn replay(
         FollowUpState::Open => moves.push(FollowUpAction::Release),
         FollowUpState::Claimed | FollowUpState::NotNeeded => {}
     }
-    let mut replayed = before.clone();
-    for action in moves {
-        apply(&mut replayed, action, ctx)?;
-    }
-    if replayed == *after {
-        Ok(())
-    } else {
-        Err(FollowUpError::NotAMove)
+    Ok(moves)
+}
+
+/// The supervisor a change hands the flag to, if it hands it to someone other than the mover
+/// (a coordinator's [`FollowUpAction::Reassign`]): the server checks they supervise the
+/// record's borough.
+pub fn handed_to<'a>(before: &FollowUpPart, after: &'a FollowUpPart, me: &str) -> Option<&'a str> {
+    match after.claimed_by.as_deref() {
+        Some(to) if to != me && before.claimed_by.as_deref() != Some(to) => Some(to),
+        _ => None,
     }
 }
 
@@ -211,6 +287,14 @@ mod tests {
             recorded_at_ms: T0,
             now_ms: NOW,
             flagged: true,
+            coordinator: false,
+        }
+    }
+
+    fn coordinator(me: &str) -> FollowUpContext<'_> {
+        FollowUpContext {
+            coordinator: true,
+            ..ctx(me)
         }
     }
 
@@ -291,8 +375,13 @@ mod tests {
                 Err(FollowUpError::ClaimedByOther),
             ),
             (open(), Release, "ann", Err(FollowUpError::NotClaimed)),
-            (claimed("ann"), attempt, "ann", Ok(())),
-            (open(), attempt, "ann", Err(FollowUpError::NotClaimed)),
+            (claimed("ann"), attempt.clone(), "ann", Ok(())),
+            (
+                open(),
+                attempt.clone(),
+                "ann",
+                Err(FollowUpError::NotClaimed),
+            ),
             (
                 claimed("bob"),
                 attempt,
@@ -373,7 +462,7 @@ mod tests {
         for (before, action, me, expected) in cases {
             let mut part = before.clone();
             assert_eq!(
-                apply(&mut part, action, &ctx(me)),
+                apply(&mut part, action.clone(), &ctx(me)),
                 expected,
                 "{action:?} by {me} on {before:?}"
             );
@@ -381,6 +470,135 @@ mod tests {
                 assert_eq!(part, before, "a refused move changes nothing");
             }
         }
+    }
+
+    /// A coordinator releases or hands over a claim (to anyone but its holder) and makes no
+    /// other move; a supervisor, even the claimer, cannot hand a flag over.
+    #[test]
+    fn coordinators_release_and_hand_over_claims_only() {
+        use FollowUpAction::*;
+        let to_bob = || Reassign { to: "bob".into() };
+        let cases: Vec<(
+            FollowUpPart,
+            FollowUpAction,
+            FollowUpContext<'_>,
+            Result<(), FollowUpError>,
+        )> = vec![
+            (claimed("ann"), Release, coordinator("dev"), Ok(())),
+            (
+                with_attempt(claimed("ann")),
+                to_bob(),
+                coordinator("dev"),
+                Ok(()),
+            ),
+            (
+                open(),
+                Release,
+                coordinator("dev"),
+                Err(FollowUpError::NotClaimed),
+            ),
+            (
+                open(),
+                to_bob(),
+                coordinator("dev"),
+                Err(FollowUpError::NotClaimed),
+            ),
+            (
+                claimed("bob"),
+                to_bob(),
+                coordinator("dev"),
+                Err(FollowUpError::AlreadyTheirs),
+            ),
+            (
+                closed("ann", Outcome::AdvisedGp, false),
+                to_bob(),
+                coordinator("dev"),
+                Err(FollowUpError::AlreadyClosed),
+            ),
+            (
+                open(),
+                Claim,
+                coordinator("dev"),
+                Err(FollowUpError::NotACoordinatorMove),
+            ),
+            (
+                claimed("ann"),
+                Attempt {
+                    reached: true,
+                    at_ms: T0 + 1,
+                },
+                coordinator("dev"),
+                Err(FollowUpError::NotACoordinatorMove),
+            ),
+            (
+                claimed("ann"),
+                Close {
+                    outcome: Outcome::AdvisedGp,
+                    at_ms: T0 + 1,
+                },
+                coordinator("dev"),
+                Err(FollowUpError::NotACoordinatorMove),
+            ),
+            (
+                claimed("ann"),
+                to_bob(),
+                ctx("ann"),
+                Err(FollowUpError::NotASupervisorMove),
+            ),
+            (
+                claimed("ann"),
+                to_bob(),
+                ctx("carl"),
+                Err(FollowUpError::NotASupervisorMove),
+            ),
+        ];
+        for (before, action, who, expected) in cases {
+            let mut part = before.clone();
+            assert_eq!(
+                apply(&mut part, action.clone(), &who),
+                expected,
+                "{action:?} by {} on {before:?}",
+                who.me
+            );
+            if expected.is_err() {
+                assert_eq!(part, before, "a refused move changes nothing");
+            }
+        }
+        let mut handed = with_attempt(claimed("ann"));
+        apply(&mut handed, to_bob(), &coordinator("dev")).unwrap();
+        assert_eq!(handed, with_attempt(claimed("bob")), "the attempts stay");
+    }
+
+    /// A coordinator's pushed follow-up change is a release or a hand-over, nothing else.
+    #[test]
+    fn a_coordinators_push_is_a_release_or_a_hand_over() {
+        let dev = coordinator("dev");
+        assert_eq!(replay(&claimed("ann"), &open(), &dev), Ok(()));
+        assert_eq!(replay(&claimed("ann"), &claimed("bob"), &dev), Ok(()));
+        assert_eq!(
+            replay(&claimed("ann"), &with_attempt(claimed("bob")), &dev),
+            Err(FollowUpError::NotAMove),
+            "no attempt slipped in with a hand-over"
+        );
+        assert_eq!(
+            replay(&open(), &claimed("dev"), &dev),
+            Err(FollowUpError::NotClaimed),
+            "a coordinator cannot claim"
+        );
+        assert_eq!(
+            replay(
+                &claimed("ann"),
+                &closed("ann", Outcome::AdvisedGp, false),
+                &dev
+            ),
+            Err(FollowUpError::NotAMove)
+        );
+        assert_eq!(
+            handed_to(&claimed("ann"), &claimed("bob"), "dev"),
+            Some("bob")
+        );
+        assert_eq!(handed_to(&open(), &claimed("ann"), "ann"), None);
+        assert_eq!(handed_to(&claimed("ann"), &claimed("ann"), "dev"), None);
     }
 
     /// A reading that is not flagged (now) takes no move, whatever its follow-up says.

@@ -8,6 +8,9 @@ pub trait Vocab: Sized + Copy + 'static {
 
     /// Parses a stable code back; `None` for anything not on the list.
     fn parse_code(code: &str) -> Option<Self>;
+
+    /// The words a person reads, printed beside the code in exports.
+    fn label_of(self) -> &'static str;
 }
 
 /// Declares a closed list: the enum, its stable codes, labels and the full list in display order.
@@ -58,6 +61,10 @@ macro_rules! vocab {
 
             fn parse_code(code: &str) -> Option<Self> {
                 Self::from_code(code)
+            }
+
+            fn label_of(self) -> &'static str {
+                self.label()
             }
         }
     };

@@ -298,11 +298,11 @@ fn the_judge_applies_every_rule() {
             "part_not_yours",
         ),
         (
-            "a coordinator cannot write the follow-up",
+            "a coordinator cannot claim a flag (only release or hand over a claim)",
             Some(&stored),
             coordinator,
             follow_up_edit(|f| f.state = FollowUpState::Claimed, 4),
-            "part_not_yours",
+            "follow_up_rule",
         ),
         (
             "a check from the future",

@@ -224,6 +224,7 @@ impl World {
                         recorded_at_ms: record.check.recorded_at_ms,
                         now_ms: now,
                         flagged: assess(&triage, &Default::default()).is_flagged(),
+                        coordinator: false,
                     };
                     follow_up::apply(&mut record.follow_up, action, &ctx).is_ok()
                 }),

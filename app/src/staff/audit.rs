@@ -53,11 +53,7 @@ pub fn AuditScreen() -> impl IntoView {
         let url = format!("/api/audit.csv{}", query());
         let Some(t) = token(&state) else { return };
         leptos::task::spawn_local(async move {
-            let name = format!(
-                "stallside-audit-{}.csv",
-                date(stallside_shared::clock::now_ms())
-            );
-            if let Err(e) = api::download(&url, &t, &name).await {
+            if let Err(e) = api::download(&url, &t).await {
                 notice.set(Some(failure_text(&state, &e)));
             }
         });

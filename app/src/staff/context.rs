@@ -2,12 +2,12 @@
 //! place as an NHS details component and read from the server when first opened.
 
 use leptos::prelude::*;
-use stallside_shared::api::{HistoryEntry, RecordDetail};
-use stallside_shared::calendar::date;
+use stallside_shared::api::{AttemptView, HistoryEntry, RecordDetail};
+use stallside_shared::validation::{phone_for_reading, phone_link};
 
 use super::{failure_text, token};
 use crate::api;
-use crate::components::time_of_day;
+use crate::components::local_date_time;
 use crate::state::app_state;
 
 /// The check behind a flag or a review row, read when opened: every reading, what the person
@@ -63,11 +63,25 @@ fn HistoryList(entries: Vec<HistoryEntry>) -> impl IntoView {
                     _ => "Someone this server does not know".to_owned(),
                 };
                 view! {
-                    <li class="nhsuk-body-s">{format!("{} {}: {who} changed {}", date(e.at_ms), time_of_day(e.at_ms), e.fields.join(", "))}</li>
+                    <li class="nhsuk-body-s">{format!("{}: {who} changed {}", local_date_time(e.at_ms), e.fields.join(", "))}</li>
                 }
             }).collect_view()}
         </ol>
     }
+}
+
+/// One attempt as listed: when (local time), who, and the result.
+fn attempt_text(attempt: &AttemptView) -> String {
+    let who = attempt
+        .by
+        .as_deref()
+        .unwrap_or("Someone this server does not know");
+    let result = if attempt.reached {
+        "spoke to them"
+    } else {
+        "no answer"
+    };
+    format!("{}, {who}: {result}", local_date_time(attempt.at_ms))
 }
 
 /// The context as a summary list.
@@ -112,10 +126,6 @@ fn ContextList(detail: RecordDetail, has_contact: Option<bool>) -> impl IntoView
                 .clone()
                 .unwrap_or_else(|| "Started on a phone".into()),
         ),
-        (
-            "Volunteer",
-            detail.volunteer_name.clone().unwrap_or_default(),
-        ),
     ];
     if let Some(held) = has_contact {
         let text = if held {
@@ -134,6 +144,15 @@ fn ContextList(detail: RecordDetail, has_contact: Option<bool>) -> impl IntoView
                     <dd class="nhsuk-summary-list__value">{value}</dd>
                 </div>
             }).collect_view()}
+            <div class="nhsuk-summary-list__row">
+                <dt class="nhsuk-summary-list__key">"Volunteer"</dt>
+                <dd class="nhsuk-summary-list__value" data-testid="volunteer">
+                    {detail.volunteer_name.clone().unwrap_or_default()}
+                    {detail.volunteer_phone.clone().map(|number| view! {
+                        " "<a class="nhsuk-link" href=phone_link(&number)>{phone_for_reading(&number)}<span class="nhsuk-u-visually-hidden">": call the volunteer"</span></a>
+                    })}
+                </dd>
+            </div>
         </dl>
         <h3 class="nhsuk-heading-xs">"Contact attempts"</h3>
         {if attempts.is_empty() {
@@ -142,7 +161,7 @@ fn ContextList(detail: RecordDetail, has_contact: Option<bool>) -> impl IntoView
             view! {
                 <ol class="nhsuk-list nhsuk-list--number" data-testid="attempts">
                     {attempts.into_iter().map(|a| view! {
-                        <li>{format!("{} {}: {}", stallside_shared::calendar::date(a.at_ms), time_of_day(a.at_ms), if a.reached { "spoke to them" } else { "no answer" })}</li>
+                        <li>{attempt_text(&a)}</li>
                     }).collect_view()}
                 </ol>
             }.into_any()

@@ -61,11 +61,11 @@ pub fn DashboardScreen() -> impl IntoView {
         });
     };
     load();
-    let download = move |path: String, name: &'static str| {
+    let download = move |path: String| {
         let Some(t) = token(&state) else { return };
         let url = format!("{path}{}", query());
         leptos::task::spawn_local(async move {
-            if let Err(e) = api::download(&url, &t, name).await {
+            if let Err(e) = api::download(&url, &t).await {
                 notice.set(Some(failure_text(&state, &e)));
             }
         });
@@ -133,10 +133,10 @@ pub fn DashboardScreen() -> impl IntoView {
         {move || data.get().map(|d| view! { <DashboardBody dashboard=d /> })}
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
-            <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into(), "stallside-records.csv")>"All records (CSV, no personal details)"</button></li>
+            <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into())>"All records (CSV, no personal details)"</button></li>
             {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
-                    on:click=move |_| download(format!("/api/reports/export/tables/{table}"), "stallside-table.csv")>
+                    on:click=move |_| download(format!("/api/reports/export/tables/{table}"))>
                     {format!("Table: {} (CSV, numbers under 5 hidden)", table.replace('_', " "))}
                 </button></li>
             }).collect_view()}

@@ -26,7 +26,10 @@ pub fn FlagQueue() -> impl IntoView {
     let load = move || {
         leptos::task::spawn_local(async move {
             match api::get::<Vec<Flag>>("/api/flags", token(&state).as_deref()).await {
-                Ok(list) => flags.set(list),
+                Ok(list) => {
+                    flags.set(list);
+                    request_animation_frame(show_linked_flag);
+                }
                 Err(e) => notice.set(Some(failure_text(&state, &e))),
             }
         });
@@ -70,6 +73,24 @@ pub fn FlagQueue() -> impl IntoView {
                 .into_any()
             }
         }}
+    }
+}
+
+/// Scrolls to the flag an escalation email linked to (`/staff/#flag-{id}`), once the queue
+/// is on screen.
+fn show_linked_flag() {
+    let document = web_sys::window().and_then(|w| w.document());
+    let hash = document
+        .as_ref()
+        .and_then(|d| d.location())
+        .and_then(|l| l.hash().ok())
+        .unwrap_or_default();
+    if let Some(card) = hash
+        .strip_prefix('#')
+        .filter(|id| id.starts_with("flag-"))
+        .and_then(|id| document?.get_element_by_id(id))
+    {
+        card.scroll_into_view();
     }
 }
 
@@ -134,7 +155,7 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
     };
     let select_id = format!("outcome-{}", flag.id);
     view! {
-        <li class="stallside-record" data-testid="flag" data-band=flag.band.code() data-state=flag.state.code()>
+        <li class="stallside-record" id=format!("flag-{}", flag.id) data-testid="flag" data-band=flag.band.code() data-state=flag.state.code()>
             <h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1">
                 <strong class=tag>{band.label()}</strong>
                 " " {format!("{}/{}", flag.systolic, flag.diastolic)}

@@ -18,6 +18,7 @@ pub fn VolunteersScreen() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<Problem>::new());
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -41,6 +42,7 @@ pub fn VolunteersScreen() -> impl IntoView {
                 .get_untracked()
                 .map(|s| s.user.areas)
                 .unwrap_or_default(),
+            phone: Some(phone.get_untracked()).filter(|p| !p.trim().is_empty()),
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, Invited>("/api/users", token(&state).as_deref(), &request).await {
@@ -52,6 +54,7 @@ pub fn VolunteersScreen() -> impl IntoView {
                     )));
                     username.set(String::new());
                     display_name.set(String::new());
+                    phone.set(String::new());
                     load();
                 }
                 Err(e) => problems.set(form_problems(
@@ -60,6 +63,7 @@ pub fn VolunteersScreen() -> impl IntoView {
                     &[
                         ("Username", "invite-username"),
                         ("Display name", "invite-name"),
+                        ("Phone", "invite-phone"),
                     ],
                     "invite-name",
                 )),
@@ -113,6 +117,7 @@ pub fn VolunteersScreen() -> impl IntoView {
         <ErrorSummary problems=problems.into() />
         <TextField label="Name" id="invite-name" value=display_name error=problem_for(problems.into(), "invite-name") />
         <TextField label="Username" id="invite-username" value=username autocomplete="off" error=problem_for(problems.into(), "invite-username") />
+        <TextField label="Work phone (optional)" id="invite-phone" value=phone kind="tel" autocomplete="off" width="20" hint="Supervisors following up this volunteer's flagged checks can call it." error=problem_for(problems.into(), "invite-phone") />
         <button class="nhsuk-button" type="button" on:click=invite>"Invite"</button>
     }
 }

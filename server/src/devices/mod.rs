@@ -23,18 +23,39 @@ use crate::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_devices))
+        .routes(routes!(report))
         .routes(routes!(stop_device))
 }
 
-/// Notes a volunteer's phone's contact during sync, inside the sync's write: when, what it
-/// still holds after this request (`accepted` of its `unsynced` were stored), its version.
-/// Returns whether a coordinator has stopped it, and marks when it was first told: the phone
-/// sends what it still holds in the same session, then erases itself.
+/// A phone says what it holds before it uploads it: on a weak signal the upload may never
+/// get through, and that phone is the one its coordinator most needs to see.
+#[utoipa::path(post, path = "/api/devices/report", tag = "devices", request_body = DeviceReport,
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn report(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(report): ApiJson<DeviceReport>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    session.require(Role::Volunteer)?;
+    state
+        .db
+        .write(move |conn| note_sync(conn, &session, Some(&report), 0, false))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Notes a volunteer's phone's contact, inside the sync's write: when, what it still holds
+/// after this request (`accepted` of its `unsynced` were stored), its version. Returns
+/// whether a coordinator has stopped it, and (`telling`: a sync, whose answer says so) marks
+/// when it was first told: the phone sends what it still holds in the same session, then
+/// erases itself.
 pub fn note_sync(
     conn: &Connection,
     session: &Session,
     report: Option<&DeviceReport>,
     accepted: usize,
+    telling: bool,
 ) -> Result<bool, ApiError> {
     if session.role != Role::Volunteer {
         return Ok(false);
@@ -51,12 +72,19 @@ pub fn note_sync(
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (user_id, device_id) DO UPDATE SET last_sync_ms = ?3, unsynced = ?4,
                app_version = COALESCE(?5, app_version),
-               stopped_at_ms = CASE WHEN stop_requested_at_ms IS NULL THEN stopped_at_ms
+               stopped_at_ms = CASE WHEN ?6 = 0 OR stop_requested_at_ms IS NULL THEN stopped_at_ms
                                     ELSE COALESCE(stopped_at_ms, ?3) END
              RETURNING stop_requested_at_ms IS NOT NULL",
         )?
         .query_row(
-            params![session.user_id, session.device_id, now, unsynced, version],
+            params![
+                session.user_id,
+                session.device_id,
+                now,
+                unsynced,
+                version,
+                telling
+            ],
             |r| r.get(0),
         )?;
     Ok(stop_requested)

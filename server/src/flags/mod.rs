@@ -1,5 +1,5 @@
 //! The supervisors' flag queue: flagged readings by urgency then age, with their deadlines;
-//! claim, contact attempts, outcome, close. Each action is a CRDT edit of the record's
+//! claim, contact attempts, outcome, close; a coordinator's release or hand-over of a claim. Each action is a CRDT edit of the record's
 //! follow-up part, made on the server for the supervisor's session and judged by the same
 //! rules as a pushed change, so it syncs back to the volunteer's phone like any other.
 
@@ -7,7 +7,7 @@ mod live;
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
+use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, ReassignRequest};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
@@ -32,13 +32,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(live::live))
         .routes(routes!(claim))
         .routes(routes!(release))
+        .routes(routes!(reassign))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
 }
 
 /// The queue: open and claimed flags in the supervisor's boroughs, most urgent first, then
-/// oldest (up to 500); then the 50 most recently closed.
+/// oldest (up to 500); then the 50 most recently closed. Coordinators see their boroughs'
+/// queue too, to release or hand over a claim.
 #[utoipa::path(get, path = "/api/flags", tag = "flags",
     responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
@@ -46,7 +48,7 @@ async fn queue(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
-    session.require(Role::Supervisor)?;
+    require_staff(&session)?;
     let settings = state.policy.settings;
     state
         .db
@@ -118,8 +120,8 @@ async fn claim(
     queue(State(state), session).await
 }
 
-/// Releases this supervisor's claim: the flag goes back to the queue with its attempts, for
-/// another supervisor to claim.
+/// Releases a claim, the claimer's own or (for a coordinator) anyone's: the flag goes back to
+/// the queue with its attempts, for another supervisor to claim. Audited.
 #[utoipa::path(post, path = "/api/flags/{id}/release", tag = "flags",
     params(("id" = String, Path, description = "Record id")),
     responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
@@ -135,6 +137,39 @@ async fn release(
     state
         .db
         .write(move |conn| audit::record(conn, Some(&by), Action::FlagRelease, &id.to_string()))
+        .await?;
+    queue(State(state), session).await
+}
+
+/// A coordinator hands a claimed flag to another supervisor of its borough, attempts kept.
+/// Audited.
+#[utoipa::path(post, path = "/api/flags/{id}/reassign", tag = "flags", request_body = ReassignRequest,
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<Flag>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn reassign(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    ApiJson(request): ApiJson<ReassignRequest>,
+) -> Result<ApiJson<Vec<Flag>>, ApiError> {
+    let to = request.to.clone();
+    edit(&state, &session, id, move |_| FollowUpAction::Reassign {
+        to,
+    })
+    .await?;
+    let by = session.user_id.clone();
+    state
+        .db
+        .write(move |conn| {
+            audit::record(
+                conn,
+                Some(&by),
+                Action::FlagReassign,
+                &format!("{id} to {}", request.to),
+            )
+        })
         .await?;
     queue(State(state), session).await
 }
@@ -236,15 +271,24 @@ async fn contact(
         .await
 }
 
-/// Makes one follow-up move as this supervisor, by the shared follow-up rules; `action` is
-/// given the server's clock.
+/// Supervisors work the queue; coordinators oversee it.
+fn require_staff(session: &Session) -> Result<(), ApiError> {
+    match session.role {
+        Role::Supervisor | Role::Coordinator => Ok(()),
+        Role::Volunteer => Err(ApiError::Forbidden("Your role cannot do this")),
+    }
+}
+
+/// Makes one follow-up move as this supervisor or coordinator, by the shared follow-up rules;
+/// `action` is given the server's clock.
 async fn edit(
     state: &AppState,
     session: &Session,
     id: Uuid,
     action: impl FnOnce(i64) -> FollowUpAction + Send + 'static,
 ) -> Result<(), ApiError> {
-    session.require(Role::Supervisor)?;
+    require_staff(session)?;
+    let coordinator = session.role == Role::Coordinator;
     let settings = state.policy.settings;
     edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
         let now_ms = now_ms();
@@ -253,6 +297,7 @@ async fn edit(
             recorded_at_ms: record.check.recorded_at_ms,
             now_ms,
             flagged: assess(&TriageInput::from_check(&record.check), &settings).is_flagged(),
+            coordinator,
         };
         Ok(follow_up::apply(
             &mut record.follow_up,

@@ -5,9 +5,8 @@
 use axum::extract::{Path, Query, State};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
-use stallside_shared::api::{HistoryEntry, RecordDetail, RecordRow, ReviewRequest};
-use stallside_shared::crdt::RecordDoc;
-use stallside_shared::crdt::Role;
+use stallside_shared::api::{AttemptView, HistoryEntry, RecordDetail, RecordRow, ReviewRequest};
+use stallside_shared::crdt::{ActorId, RecordDoc, Role};
 use stallside_shared::record::{CheckRecord, ReviewState};
 use stallside_shared::review;
 use stallside_shared::triage::Band;
@@ -147,17 +146,9 @@ async fn history(
         .db
         .read(move |conn| {
             let doc = stored_doc(conn, id, &session.user_id, flagged_only)?.doc;
-            let mut who = conn.prepare_cached(
-                "SELECT u.display_name, u.role FROM actors a JOIN users u ON u.id = a.user_id
-                 WHERE a.actor_id = ?1",
-            )?;
             let mut entries = Vec::new();
             for edit in doc_of(&doc)?.field_history() {
-                let author = who
-                    .query_row(params![edit.actor.to_hex_string()], |r| {
-                        Ok((r.get::<_, String>(0)?, crate::db::coded::<Role>(r, 1)?))
-                    })
-                    .optional()?;
+                let author = author(conn, &edit.actor)?;
                 entries.push(HistoryEntry {
                     at_ms: edit.time_secs.saturating_mul(1000),
                     who: author.as_ref().map(|(name, _)| name.clone()),
@@ -208,10 +199,29 @@ fn record_detail(
         doc,
         event_name,
         volunteer_name,
+        volunteer_phone,
     } = stored_doc(conn, id, user_id, flagged_only)?;
-    let record = doc_of(&doc)?
+    let mut doc = doc_of(&doc)?;
+    let record = doc
         .record()
         .map_err(|_| ApiError::Internal("a stored document could not be read"))?;
+    let attempts = record
+        .follow_up
+        .attempts
+        .iter()
+        .zip(doc.attempt_actors())
+        .map(|(attempt, actor)| {
+            let by = match actor {
+                Some(actor) => author(conn, &actor)?.map(|(name, _)| name),
+                None => None,
+            };
+            Ok(AttemptView {
+                at_ms: attempt.at_ms,
+                reached: attempt.reached,
+                by,
+            })
+        })
+        .collect::<Result<_, ApiError>>()?;
     let check = record.check;
     Ok(RecordDetail {
         readings: check.readings,
@@ -231,15 +241,18 @@ fn record_detail(
         sex: check.sex.label().to_owned(),
         event_name,
         volunteer_name,
-        attempts: record.follow_up.attempts,
+        volunteer_phone,
+        attempts,
     })
 }
 
-/// A record's stored document with its event's and volunteer's names.
+/// A record's stored document with its event's and volunteer's names and the volunteer's
+/// work number.
 struct StoredRecord {
     doc: Vec<u8>,
     event_name: Option<String>,
     volunteer_name: Option<String>,
+    volunteer_phone: Option<String>,
 }
 
 /// A record's stored document, with its event's and volunteer's names, if the user may see
@@ -252,7 +265,7 @@ fn stored_doc(
 ) -> Result<StoredRecord, ApiError> {
     conn.query_row(
         &format!(
-            "SELECT d.doc, e.name, u.display_name FROM checks c
+            "SELECT d.doc, e.name, u.display_name, u.phone FROM checks c
                  JOIN documents d ON d.id = c.id
                  LEFT JOIN events e ON e.id = c.event_id
                  LEFT JOIN users u ON u.id = c.volunteer_id
@@ -265,6 +278,7 @@ fn stored_doc(
                 doc: r.get(0)?,
                 event_name: r.get(1)?,
                 volunteer_name: r.get(2)?,
+                volunteer_phone: r.get(3)?,
             })
         },
     )
@@ -280,6 +294,19 @@ fn flagged_only(session: &Session) -> Result<bool, ApiError> {
         Role::Supervisor => Ok(true),
         Role::Volunteer => Err(ApiError::Forbidden("Your role cannot do this")),
     }
+}
+
+/// The name and role of the user an actor id is bound to, if any.
+fn author(conn: &Connection, actor: &ActorId) -> Result<Option<(String, Role)>, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT u.display_name, u.role FROM actors a JOIN users u ON u.id = a.user_id
+             WHERE a.actor_id = ?1",
+        )?
+        .query_row(params![actor.to_hex_string()], |r| {
+            Ok((r.get::<_, String>(0)?, crate::db::coded::<Role>(r, 1)?))
+        })
+        .optional()?)
 }
 
 /// Loads a stored document.

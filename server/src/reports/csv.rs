@@ -7,11 +7,19 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rusqlite::params;
+use stallside_shared::calendar::{london_date, london_date_time};
+use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::published::{
     publish, PublishedBarriers, PublishedCount, PublishedRow, PUBLISHED_COLUMNS,
 };
+use stallside_shared::record::{
+    borough_name, Advice, AgeBand, Barrier, Condition, EnglishFirstLanguage, Ethnicity,
+    FollowUpState, KnownHypertension, Language, Outcome, ReviewState, Sex, Smoking, VenueType,
+};
 use stallside_shared::suppression::Cell;
+use stallside_shared::triage::Band;
+use stallside_shared::Vocab;
 
 use super::{compute, ReportQuery};
 use crate::audit::{self, Action};
@@ -41,7 +49,7 @@ pub(super) async fn export_records(
     let (csv, count) = state
         .db
         .read(move |conn| {
-            let mut out = RECORD_COLUMNS.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(",");
+            let mut out = record_header();
             out.push('\n');
             let mut statement = conn.prepare(&format!(
                 "SELECT {} FROM checks c WHERE {}
@@ -50,7 +58,7 @@ pub(super) async fn export_records(
                    AND (?6 IS NULL OR c.venue_type = ?6)
                    AND (?7 IS NULL OR c.recorded_at_ms >= ?7) AND (?8 IS NULL OR c.recorded_at_ms < ?8)
                  ORDER BY c.recorded_at_ms",
-                RECORD_COLUMNS.iter().map(|(_, sql)| *sql).collect::<Vec<_>>().join(", "),
+                RECORD_COLUMNS.iter().map(|(_, sql, _)| *sql).collect::<Vec<_>>().join(", "),
                 in_areas_of("c.borough", "?1")
             ))?;
             let mut rows = statement.query(params![
@@ -60,14 +68,7 @@ pub(super) async fn export_records(
             let mut count = 0;
             while let Some(row) = rows.next()? {
                 count += 1;
-                let fields: Vec<String> = (0..RECORD_COLUMNS.len())
-                    .map(|i| match row.get_ref(i) {
-                        Ok(rusqlite::types::ValueRef::Integer(n)) => n.to_string(),
-                        Ok(rusqlite::types::ValueRef::Text(t)) => csv_field(&String::from_utf8_lossy(t)),
-                        _ => String::new(),
-                    })
-                    .collect();
-                out.push_str(&fields.join(","));
+                out.push_str(&record_line(row)?);
                 out.push('\n');
             }
             Ok((out, count))
@@ -84,7 +85,7 @@ pub(super) async fn export_records(
             )
         })
         .await?;
-    Ok(csv_response("stallside-records.csv", csv))
+    Ok(csv_response(&dated_name("records"), csv))
 }
 
 /// One report table as CSV, suppressed: bands, barriers, flags, barriers_by_borough,
@@ -133,7 +134,7 @@ pub(super) async fn export_table(
         .db
         .write(move |conn| audit::record(conn, Some(&user), Action::Export, &detail))
         .await?;
-    Ok(csv_response(&format!("stallside-{table}.csv"), out))
+    Ok(csv_response(&dated_name(&table), out))
 }
 
 /// One CSV line: a key, a label and published cells.
@@ -182,46 +183,156 @@ fn barriers_csv(groups: &[PublishedBarriers]) -> String {
     out
 }
 
-/// The columns of the records export and the SQL that reads each.
-const RECORD_COLUMNS: &[(&str, &str)] = &[
-    ("id", "c.id"),
-    ("event_id", "c.event_id"),
-    ("volunteer_id", "c.volunteer_id"),
-    ("venue_type", "c.venue_type"),
-    ("borough", "c.borough"),
-    ("recorded_at_ms", "c.recorded_at_ms"),
-    ("week", "c.week"),
-    ("age_band", "c.age_band"),
-    ("sex", "c.sex"),
-    ("ethnicity", "c.ethnicity"),
-    ("nhs_ethnic_code", "c.nhs_ethnic_code"),
-    ("english_first_language", "c.english_first_language"),
-    ("main_language", "COALESCE(c.main_language, 'not_recorded')"),
+/// How a column of the records export is written.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// As read.
+    Raw,
+    /// The code, then a `_label` column with the words a person reads.
+    Labelled(fn(&str) -> String),
+    /// Milliseconds read as a London local ISO 8601 time.
+    LocalTime,
+}
+
+/// The labels of a code, or of a comma-separated list of codes ("; " between them); a code
+/// not on the list is kept as it is.
+fn labels<T: Vocab>(codes: &str) -> String {
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| T::parse_code(c).map_or(c, |t| t.label_of()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn borough_label(code: &str) -> String {
+    borough_name(code).unwrap_or(code).to_owned()
+}
+
+/// The columns of the records export, the SQL that reads each, and how it is written: names
+/// beside ids, labels beside codes, London times.
+const RECORD_COLUMNS: &[(&str, &str, Shown)] = &[
+    ("id", "c.id", Shown::Raw),
+    ("event_id", "c.event_id", Shown::Raw),
+    (
+        "event_name",
+        "(SELECT e.name FROM events e WHERE e.id = c.event_id)",
+        Shown::Raw,
+    ),
+    ("volunteer_id", "c.volunteer_id", Shown::Raw),
+    (
+        "volunteer_name",
+        "(SELECT u.display_name FROM users u WHERE u.id = c.volunteer_id)",
+        Shown::Raw,
+    ),
+    (
+        "venue_type",
+        "c.venue_type",
+        Shown::Labelled(labels::<VenueType>),
+    ),
+    ("borough", "c.borough", Shown::Labelled(borough_label)),
+    ("recorded_at", "c.recorded_at_ms", Shown::LocalTime),
+    ("week", "c.week", Shown::Raw),
+    ("age_band", "c.age_band", Shown::Labelled(labels::<AgeBand>)),
+    ("sex", "c.sex", Shown::Labelled(labels::<Sex>)),
+    (
+        "ethnicity",
+        "c.ethnicity",
+        Shown::Labelled(labels::<Ethnicity>),
+    ),
+    ("nhs_ethnic_code", "c.nhs_ethnic_code", Shown::Raw),
+    (
+        "english_first_language",
+        "c.english_first_language",
+        Shown::Labelled(labels::<EnglishFirstLanguage>),
+    ),
+    (
+        "main_language",
+        "COALESCE(c.main_language, 'not_recorded')",
+        Shown::Labelled(labels::<Language>),
+    ),
     (
         "imd_decile",
         "COALESCE(CAST(c.imd_decile AS TEXT), 'unknown')",
+        Shown::Raw,
     ),
     (
         "core20",
         "CASE WHEN c.imd_decile IS NULL THEN 'unknown' ELSE CAST(c.core20 AS TEXT) END",
+        Shown::Raw,
     ),
-    ("known_hypertension", "c.known_hypertension"),
-    ("conditions", "c.conditions"),
-    ("smoking", "c.smoking"),
-    ("systolic", "c.systolic"),
-    ("diastolic", "c.diastolic"),
-    ("pulse", "c.pulse"),
-    ("band", "c.band"),
-    ("newly_identified", "c.newly_identified"),
-    ("flagged", "c.flagged"),
-    ("advice", "c.advice"),
-    ("signposted", "c.signposted"),
-    ("goal_set", "c.goal_set"),
-    ("barriers", "c.barriers"),
-    ("review_state", "c.review_state"),
-    ("follow_up_state", "c.follow_up_state"),
-    ("outcome", "c.outcome"),
+    (
+        "known_hypertension",
+        "c.known_hypertension",
+        Shown::Labelled(labels::<KnownHypertension>),
+    ),
+    (
+        "conditions",
+        "c.conditions",
+        Shown::Labelled(labels::<Condition>),
+    ),
+    ("smoking", "c.smoking", Shown::Labelled(labels::<Smoking>)),
+    ("systolic", "c.systolic", Shown::Raw),
+    ("diastolic", "c.diastolic", Shown::Raw),
+    ("pulse", "c.pulse", Shown::Raw),
+    ("band", "c.band", Shown::Labelled(labels::<Band>)),
+    ("newly_identified", "c.newly_identified", Shown::Raw),
+    ("flagged", "c.flagged", Shown::Raw),
+    ("advice", "c.advice", Shown::Labelled(labels::<Advice>)),
+    ("signposted", "c.signposted", Shown::Raw),
+    ("goal_set", "c.goal_set", Shown::Raw),
+    ("barriers", "c.barriers", Shown::Labelled(labels::<Barrier>)),
+    (
+        "review_state",
+        "c.review_state",
+        Shown::Labelled(labels::<ReviewState>),
+    ),
+    (
+        "follow_up_state",
+        "c.follow_up_state",
+        Shown::Labelled(labels::<FollowUpState>),
+    ),
+    ("outcome", "c.outcome", Shown::Labelled(labels::<Outcome>)),
 ];
+
+/// The header line of the records export.
+fn record_header() -> String {
+    let mut names = Vec::new();
+    for (name, _, shown) in RECORD_COLUMNS {
+        names.push((*name).to_owned());
+        if let Shown::Labelled(_) = shown {
+            names.push(format!("{name}_label"));
+        }
+    }
+    names.join(",")
+}
+
+/// One row of the records export, its columns written as [`RECORD_COLUMNS`] says.
+fn record_line(row: &rusqlite::Row<'_>) -> rusqlite::Result<String> {
+    let mut fields = Vec::new();
+    for (i, (_, _, shown)) in RECORD_COLUMNS.iter().enumerate() {
+        let value = match row.get_ref(i)? {
+            rusqlite::types::ValueRef::Integer(n) => match shown {
+                Shown::LocalTime => london_date_time(n),
+                _ => n.to_string(),
+            },
+            rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+            _ => String::new(),
+        };
+        if let Shown::Labelled(label) = shown {
+            let words = if value.is_empty() {
+                String::new()
+            } else {
+                label(&value)
+            };
+            fields.push(csv_field(&value));
+            fields.push(csv_field(&words));
+        } else {
+            fields.push(csv_field(&value));
+        }
+    }
+    Ok(fields.join(","))
+}
 
 /// A CSV field, quoted when it needs to be, and with a leading apostrophe on text that a
 /// spreadsheet could take as a formula (OWASP's list: `=`, `+`, `-`, `@`, tab and carriage
@@ -241,6 +352,12 @@ pub(crate) fn csv_field(text: &str) -> String {
     } else {
         safe
     }
+}
+
+/// "stallside-{what}-{London date}.csv": a file per table and day, so downloads do not
+/// overwrite each other.
+pub(crate) fn dated_name(what: &str) -> String {
+    format!("stallside-{what}-{}.csv", london_date(now_ms()))
 }
 
 /// A CSV file as a download named `filename`.

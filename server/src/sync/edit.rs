@@ -19,8 +19,10 @@ use crate::error::ApiError;
 use crate::sync::push::{load_stored, push_one};
 use crate::AppState;
 
-/// Changes the session's own part of a record (review for a coordinator, follow-up for a
-/// supervisor) with `change`, which sees the whole record and may refuse.
+/// Changes the staff parts of a record (the review and the follow-up) with `change`, which
+/// sees the whole record and may refuse; the judge decides whether this role may write what
+/// changed (a coordinator: the review, and releasing or handing over a claim; a supervisor:
+/// the follow-up).
 pub async fn edit_own_part(
     state: &AppState,
     session: &Session,
@@ -43,19 +45,23 @@ pub async fn edit_own_part(
             let mut record = doc
                 .record()
                 .map_err(|_| ApiError::Internal("stored document unreadable"))?;
+            if pusher.role == Role::Volunteer {
+                return Err(ApiError::Forbidden("Volunteers edit on their phones"));
+            }
+            let original = record.clone();
             change(&mut record, &pusher.user_id)?;
             let meta = ChangeMeta {
                 actor,
                 time_secs: now_secs(),
             };
-            let written = match pusher.role {
-                Role::Coordinator => doc.write_review(&record.review, &meta),
-                Role::Supervisor => doc.write_follow_up(&record.follow_up, &meta),
-                Role::Volunteer => {
-                    return Err(ApiError::Forbidden("Volunteers edit on their phones"))
-                }
-            };
-            written.map_err(|_| ApiError::Internal("edit failed"))?;
+            if record.review != original.review {
+                doc.write_review(&record.review, &meta)
+                    .map_err(|_| ApiError::Internal("edit failed"))?;
+            }
+            if record.follow_up != original.follow_up {
+                doc.write_follow_up(&record.follow_up, &meta)
+                    .map_err(|_| ApiError::Internal("edit failed"))?;
+            }
             let pushed = PushDoc {
                 id,
                 changes: doc.changes_since(&before),

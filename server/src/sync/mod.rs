@@ -95,7 +95,7 @@ async fn sync(
                 .iter()
                 .filter(|r| matches!(r, PushResult::Accepted { .. }))
                 .count();
-            let stop = crate::devices::note_sync(conn, &noted, report.as_ref(), accepted)?;
+            let stop = crate::devices::note_sync(conn, &noted, report.as_ref(), accepted, true)?;
             Ok((results, stop))
         })
         .await?;

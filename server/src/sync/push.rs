@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::crdt::{ActorId, RecordDoc};
+use stallside_shared::follow_up::FollowUpError;
 use stallside_shared::sync::client::heads_hex;
 use stallside_shared::sync::judge::{
     judge_contained, settle as settle_verdict, ActorOwner, ContactEffect, Policy, Pusher,
@@ -215,6 +216,13 @@ fn settle(
         .iter()
         .map(|actor| Ok((actor.clone(), actor_owner(conn, actor)?)))
         .collect::<Result<Vec<_>, ApiError>>()?;
+    if let Some(to) = &verdict.handed_to {
+        if !supervises(conn, to, &verdict.record.check.borough)? {
+            return Ok(rejected(Rejection::FollowUp(
+                FollowUpError::NotASupervisorHere,
+            )));
+        }
+    }
     let event_borough = event_borough(conn, &verdict.record.check.event_id)?;
     match settle_verdict(
         verdict,
@@ -309,6 +317,19 @@ fn stored_heads(conn: &Connection, id: Uuid) -> Result<Option<String>, ApiError>
         .prepare_cached("SELECT heads FROM documents WHERE id = ?1")?
         .query_row(params![id.to_string()], |row| row.get(0))
         .optional()?)
+}
+
+/// Whether `user_id` is an active supervisor of `borough`: the only one a claim may be handed
+/// to.
+fn supervises(conn: &Connection, user_id: &str, borough: &str) -> Result<bool, ApiError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM users u JOIN user_areas a ON a.user_id = u.id
+             WHERE u.id = ?1 AND a.borough = ?2 AND u.role = 'supervisor' AND u.disabled = 0",
+        )?
+        .query_row(params![user_id, borough], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 fn event_borough(conn: &Connection, event_id: &str) -> Result<Option<String>, ApiError> {

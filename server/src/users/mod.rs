@@ -10,6 +10,7 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::record::borough_name;
 use stallside_shared::text::TextRule;
+use stallside_shared::validation::normalise_phone;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -37,6 +38,10 @@ pub struct NewUser {
     pub role: Role,
     /// Boroughs (ONS codes).
     pub areas: Vec<String>,
+    /// Where escalation emails reach a supervisor.
+    pub email: Option<String>,
+    /// A volunteer's work number, as typed (stored in national format).
+    pub phone: Option<String>,
 }
 
 /// What sign-in needs of an account.
@@ -90,11 +95,19 @@ impl NewUser {
         TextRule::name(DISPLAY_NAME_MAX)
             .check(&self.display_name)
             .map_err(|e| ApiError::BadRequest(format!("Display name: {e}")))?;
-        match self.areas.iter().find(|a| borough_name(a).is_none()) {
-            Some(bad) => Err(ApiError::BadRequest(format!(
+        if let Some(bad) = self.areas.iter().find(|a| borough_name(a).is_none()) {
+            return Err(ApiError::BadRequest(format!(
                 "Areas: {bad} is not a London borough code"
-            ))),
-            None => Ok(()),
+            )));
+        }
+        if let Some(phone) = &self.phone {
+            normalise_phone(phone).map_err(|e| ApiError::BadRequest(format!("Phone: {e}")))?;
+        }
+        match &self.email {
+            Some(email) if email.parse::<lettre::Address>().is_err() => Err(ApiError::BadRequest(
+                "Email: write an address like name@example.org".into(),
+            )),
+            _ => Ok(()),
         }
     }
 }
@@ -105,15 +118,18 @@ pub fn create(conn: &Connection, user: &NewUser, password_hash: &str) -> Result<
     user.check()?;
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = conn.execute(
-        "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+        "INSERT INTO users (id, username, display_name, role, password_hash, created_at_ms, email,
+                            phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (username) DO NOTHING",
         params![
             id,
             user.username.trim().to_lowercase(),
             user.display_name.trim(),
             user.role.code(),
             password_hash,
-            now_ms()
+            now_ms(),
+            user.email,
+            user.phone.as_deref().and_then(|p| normalise_phone(p).ok())
         ],
     )?;
     if inserted == 0 {
@@ -242,6 +258,8 @@ async fn invite(
         display_name: invite.display_name,
         role: Role::Volunteer,
         areas: invite.areas,
+        email: None,
+        phone: invite.phone.filter(|p| !p.trim().is_empty()),
     };
     user.check()?;
     let temporary_password = token::new_password()?;

@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod phone;
 pub mod raw;
+pub mod smtp;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -295,6 +296,18 @@ pub fn fresh_dir() -> PathBuf {
 
 /// Adds an account with the real `add-user` command.
 pub fn add_user(data_dir: &Path, username: &str, role: &str, areas: &str, password: &str) {
+    add_user_with(data_dir, username, role, areas, password, &[]);
+}
+
+/// Adds an account with the real `add-user` command and its `extra` flags (`--email`...).
+pub fn add_user_with(
+    data_dir: &Path,
+    username: &str,
+    role: &str,
+    areas: &str,
+    password: &str,
+    extra: &[&str],
+) {
     let output = Command::new(env!("CARGO_BIN_EXE_stallside-server"))
         .args([
             "add-user",
@@ -306,6 +319,7 @@ pub fn add_user(data_dir: &Path, username: &str, role: &str, areas: &str, passwo
         .arg("--data-dir")
         .arg(data_dir)
         .args(["--role", role, "--areas", areas])
+        .args(extra)
         .env("STALLSIDE_PASSWORD", password)
         .output()
         .expect("run add-user");

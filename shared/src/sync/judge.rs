@@ -74,6 +74,10 @@ pub struct Verdict {
     pub check_written: bool,
     /// Whether the push changed anything (a repeated push changes nothing).
     pub changed: bool,
+    /// The supervisor a coordinator handed the flag to, if this push did: the caller checks
+    /// they are an active supervisor of the record's borough
+    /// ([`FollowUpError::NotASupervisorHere`] if not).
+    pub handed_to: Option<String>,
 }
 
 /// Why a document was refused. The message is for the volunteer's records list.
@@ -269,6 +273,10 @@ pub fn judge(
     if record.check.band != assessment.band {
         return Err(Rejection::BandMismatch);
     }
+    let handed_to = before
+        .as_ref()
+        .and_then(|b| follow_up::handed_to(&b.follow_up, &record.follow_up, &pusher.user_id))
+        .map(str::to_owned);
     Ok(Verdict {
         doc,
         record,
@@ -276,6 +284,7 @@ pub fn judge(
         actors: actors.into_iter().collect(),
         check_written,
         changed: !edits.is_empty(),
+        handed_to,
     })
 }
 
@@ -474,6 +483,7 @@ fn check_part_rules(
             recorded_at_ms: after.check.recorded_at_ms,
             now_ms,
             flagged: true,
+            coordinator: pusher.role == Role::Coordinator,
         };
         follow_up::replay(&before.follow_up, &after.follow_up, &ctx)?;
     }
@@ -521,8 +531,15 @@ fn authorise_edit(
     if touched.contains(&Touched::Envelope) {
         return Err(Rejection::EnvelopeChanged);
     }
+    // A coordinator may also release or hand over a claim; `check_part_rules` holds them to
+    // those moves.
     let own = pusher.role.part();
-    if let Some(Touched::Part(part)) = touched.iter().find(|t| **t != Touched::Part(own)) {
+    let may_write =
+        |part: Part| part == own || (pusher.role == Role::Coordinator && part == Part::FollowUp);
+    if let Some(Touched::Part(part)) = touched
+        .iter()
+        .find(|t| !matches!(t, Touched::Part(p) if may_write(*p)))
+    {
         return Err(Rejection::PartNotYours(pusher.role, *part));
     }
     let owner_before = before.map_or(&after.check.volunteer_id, |b| &b.check.volunteer_id);
