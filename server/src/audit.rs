@@ -157,8 +157,11 @@ pub enum Action {
     FlagRelease,
     /// A coordinator erased a record at the person's request.
     Erase,
-    /// The retention sweep erased contact numbers past their time.
+    /// The retention sweep erased contact numbers past their time, or pseudonymised checks
+    /// past theirs.
     Retention,
+    /// A coordinator changed the programme settings.
+    SettingsChange,
 }
 
 impl Action {
@@ -175,6 +178,7 @@ impl Action {
             Action::FlagRelease => "flag_release",
             Action::Erase => "erase",
             Action::Retention => "retention",
+            Action::SettingsChange => "settings_change",
         }
     }
 }

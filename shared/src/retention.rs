@@ -47,7 +47,13 @@ pub fn contact_retention(
 /// Whether a check taken at `recorded_at_ms` is past the age at which it is pseudonymised
 /// further ([`pseudonymise`]).
 pub fn pseudonymise_due(recorded_at_ms: i64, now_ms: i64, settings: &ProgrammeSettings) -> bool {
-    now_ms - recorded_at_ms >= i64::from(settings.pseudonymise_after_years) * 365 * DAY_MS
+    recorded_at_ms <= pseudonymise_cutoff(now_ms, settings)
+}
+
+/// The latest time a check may have been taken for it to be pseudonymised at `now_ms`: M
+/// years of 365 days back (a day or two short of calendar years, never late).
+pub fn pseudonymise_cutoff(now_ms: i64, settings: &ProgrammeSettings) -> i64 {
+    now_ms - i64::from(settings.pseudonymise_after_years) * 365 * DAY_MS
 }
 
 /// What stands in for a link that pseudonymisation cuts (the volunteer who took the check, the

@@ -47,7 +47,7 @@ async fn queue(
     session: Session,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     session.require(Role::Supervisor)?;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     state
         .db
         .read(move |conn| {
@@ -245,7 +245,7 @@ async fn edit(
     action: impl FnOnce(i64) -> FollowUpAction + Send + 'static,
 ) -> Result<(), ApiError> {
     session.require(Role::Supervisor)?;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
         let now_ms = now_ms();
         let ctx = FollowUpContext {

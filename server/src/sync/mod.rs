@@ -6,7 +6,7 @@
 //! with its reason and the rest of the batch is stored.
 
 pub mod edit;
-mod projection;
+pub(crate) mod projection;
 mod pull;
 pub(crate) mod push;
 
@@ -60,7 +60,7 @@ async fn sync(
         .iter()
         .map(|doc| (doc.id, doc.heads.clone()))
         .collect();
-    let policy = state.policy;
+    let policy = state.policy.get();
     let pusher = session.pusher();
     let push_count = request.push.len();
     let report = request.device.take();
@@ -102,7 +102,7 @@ async fn sync(
         .write(move |conn| crate::devices::note_sync(conn, &noted, report.as_ref(), accepted))
         .await?;
     let cursor = request.cursor;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     let page = state
         .db
         .read(move |conn| pull::page(conn, &session, cursor, page_size, &client_heads))
