@@ -532,12 +532,23 @@ fn enablers_from_the_closed_list_are_kept_an_old_phone_without_them_too_and_othe
 
     let report = phone.sync().expect("sync round trip");
     let refused: Vec<Uuid> = report.rejected.iter().map(|(id, _, _)| *id).collect();
-    assert_eq!(refused, [crafted], "only the crafted record is refused: {report:?}");
-    assert_eq!(stored_heads(&server, crafted), None, "nothing of it was stored");
+    assert_eq!(
+        refused,
+        [crafted],
+        "only the crafted record is refused: {report:?}"
+    );
+    assert_eq!(
+        stored_heads(&server, crafted),
+        None,
+        "nothing of it was stored"
+    );
     assert_eq!(report.accepted, 2);
-    let enablers = |id| -> String {
-        server.value_of("SELECT enablers FROM checks WHERE id = ?1", id)
-    };
-    assert_eq!(enablers(old_phone), "", "an old phone's check said nothing here");
+    let enablers =
+        |id| -> String { server.value_of("SELECT enablers FROM checks WHERE id = ?1", id) };
+    assert_eq!(
+        enablers(old_phone),
+        "",
+        "an old phone's check said nothing here"
+    );
     assert_eq!(enablers(honest), "no_appointment,my_language");
 }

@@ -151,10 +151,9 @@ fn checks_older_than_m_years_are_pseudonymised_everywhere_and_still_counted() {
     let (_, before) = coordinator.get_raw("/api/reports/dashboard");
     let young_doc_before: Vec<u8> =
         server.value_of("SELECT doc FROM documents WHERE id = ?1", young);
-    let old_changes_before = RecordDoc::load(&server.value_of::<Vec<u8>>(
-        "SELECT doc FROM documents WHERE id = ?1",
-        old,
-    ))
+    let old_changes_before = RecordDoc::load(
+        &server.value_of::<Vec<u8>>("SELECT doc FROM documents WHERE id = ?1", old),
+    )
     .unwrap()
     .field_history()
     .len();
@@ -164,10 +163,9 @@ fn checks_older_than_m_years_are_pseudonymised_everywhere_and_still_counted() {
     let swept = sweep(&mut conn, &settings, now).unwrap();
     assert_eq!(swept.pseudonymised, 1, "{swept:?}");
 
-    let mut doc = RecordDoc::load(&server.value_of::<Vec<u8>>(
-        "SELECT doc FROM documents WHERE id = ?1",
-        old,
-    ))
+    let mut doc = RecordDoc::load(
+        &server.value_of::<Vec<u8>>("SELECT doc FROM documents WHERE id = ?1", old),
+    )
     .unwrap();
     let kept = doc.record().unwrap();
     assert_eq!(kept.check.goal, None);
@@ -199,28 +197,40 @@ fn checks_older_than_m_years_are_pseudonymised_everywhere_and_still_counted() {
     assert_eq!(row("lsoa", old), None);
     assert_eq!(row("volunteer_id", old).as_deref(), Some(CUT_LINK));
     assert_eq!(row("recorded_at_ms", old), Some(month.to_string()));
-    assert_eq!(row("received_at_ms", old).map(|ms| ms.parse::<i64>().unwrap() % DAY), Some(0));
+    assert_eq!(
+        row("received_at_ms", old).map(|ms| ms.parse::<i64>().unwrap() % DAY),
+        Some(0)
+    );
     assert_eq!(server.count("SELECT COUNT(*) FROM contacts"), 0);
     assert_eq!(
         server.value_of::<Vec<u8>>("SELECT doc FROM documents WHERE id = ?1", young),
         young_doc_before,
         "a younger check is untouched"
     );
-    assert_eq!(row("volunteer_id", young).as_deref(), Some(phone.client.user_id.as_str()));
+    assert_eq!(
+        row("volunteer_id", young).as_deref(),
+        Some(phone.client.user_id.as_str())
+    );
     assert_eq!(
         server.count("SELECT COUNT(*) FROM audit WHERE action = 'retention' AND detail = 'checks pseudonymised 1'"),
         1
     );
 
     let (_, after) = coordinator.get_raw("/api/reports/dashboard");
-    assert_eq!(after["totals"]["checks"], before["totals"]["checks"], "still counted");
+    assert_eq!(
+        after["totals"]["checks"], before["totals"]["checks"],
+        "still counted"
+    );
     assert_eq!(after["totals"]["severe"], before["totals"]["severe"]);
     assert_eq!(after["bands"], before["bands"]);
     assert_eq!(after["by_age_band"], before["by_age_band"]);
 
     assert!(phone.records.contains_key(&old));
     let report = phone.sync().unwrap();
-    assert_eq!(report.erased, 1, "the phone is told to drop its copy: {report:?}");
+    assert_eq!(
+        report.erased, 1,
+        "the phone is told to drop its copy: {report:?}"
+    );
     assert!(!phone.records.contains_key(&old) && phone.records.contains_key(&young));
 
     assert_eq!(

@@ -10,7 +10,13 @@ use common::{request, Server};
 use serde_json::{json, Value};
 
 fn put(client: &common::Client, body: &Value) -> (u16, Value) {
-    request(&client.url, "PUT", "/api/settings", Some(&client.token), Some(body))
+    request(
+        &client.url,
+        "PUT",
+        "/api/settings",
+        Some(&client.token),
+        Some(body),
+    )
 }
 
 #[test]
@@ -59,7 +65,11 @@ fn only_coordinators_change_the_settings_and_bad_values_change_nothing() {
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     assert_eq!(server.count("SELECT COUNT(*) FROM programme_settings"), 0);
-    assert_eq!(coordinator.get_raw("/api/settings").1, current, "nothing saved");
+    assert_eq!(
+        coordinator.get_raw("/api/settings").1,
+        current,
+        "nothing saved"
+    );
     assert_eq!(
         server.count("SELECT COUNT(*) FROM audit WHERE action = 'settings_change'"),
         0
@@ -93,7 +103,10 @@ fn only_coordinators_change_the_settings_and_bad_values_change_nothing() {
     let data_dir = server.kill();
     let restarted = Server::start_in(data_dir, &["--demo"]);
     assert_eq!(
-        restarted.demo("coordinator", "laptop").get_raw("/api/settings").1,
+        restarted
+            .demo("coordinator", "laptop")
+            .get_raw("/api/settings")
+            .1,
         wanted,
         "kept over a restart, over the flags"
     );

@@ -53,12 +53,12 @@ pub fn privacy_messages() -> Vec<(String, &'static [&'static str])> {
         .collect()
 }
 
-/// The periods the explanation states, as plain numbers (for callers without a locale's
-/// number formatting).
-pub fn periods(settings: &ProgrammeSettings) -> [String; 2] {
+/// The periods the explanation states, in [`HOW_LONG_ARGS`] order, for the caller to format
+/// the way the person's locale writes numbers.
+pub fn periods(settings: &ProgrammeSettings) -> [u32; 2] {
     [
-        settings.contact_retention_days.to_string(),
-        settings.pseudonymise_after_years.to_string(),
+        settings.contact_retention_days,
+        settings.pseudonymise_after_years,
     ]
 }
 
@@ -96,7 +96,7 @@ mod tests {
             ..ProgrammeSettings::default()
         };
         let english = Words::english().unwrap();
-        let notice = privacy_notice(&english, &periods(&settings)).unwrap();
+        let notice = privacy_notice(&english, &periods(&settings).map(|n| n.to_string())).unwrap();
         let all: String = notice
             .iter()
             .flat_map(|p| p.text.chars())

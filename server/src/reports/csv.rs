@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use rusqlite::params;
 use stallside_shared::crdt::Role;
 use stallside_shared::published::{
-    publish, PublishedVoice, PublishedCount, PublishedRow, PUBLISHED_COLUMNS,
+    publish, PublishedCount, PublishedRow, PublishedVoice, PUBLISHED_COLUMNS,
 };
 use stallside_shared::suppression::Cell;
 
@@ -176,12 +176,7 @@ fn voice_csv(groups: &[PublishedVoice]) -> String {
     }
     out.push('\n');
     for g in groups {
-        line(
-            &mut out,
-            &g.key,
-            &g.label,
-            g.counts.iter().map(|b| b.cell),
-        );
+        line(&mut out, &g.key, &g.label, g.counts.iter().map(|b| b.cell));
     }
     out
 }
