@@ -116,7 +116,8 @@ fn pseudonymise_old(
     let unreadable = |_| ApiError::Internal("stored document unreadable");
     for (id, bytes) in &due {
         let record = RecordDoc::load(bytes)
-            .and_then(|doc| doc.record())
+            .map_err(unreadable)?
+            .record()
             .map_err(unreadable)?;
         let kept = pseudonymise(&record);
         let mut doc = RecordDoc::create(&kept, &meta).map_err(unreadable)?;

@@ -145,7 +145,7 @@ fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &s
     let by_borough = |c: &CheckPart| c.borough.clone();
     let by_ethnicity = |c: &CheckPart| c.ethnicity.code().to_owned();
     type Said = dyn Fn(&CheckPart) -> Vec<&'static str>;
-    let voices: [(&str, &dyn Fn(&CheckPart) -> String, &Said); 4] = [
+    let voices: [(&str, &KeyOf, &Said); 4] = [
         ("barriers_by_borough", &by_borough, &barriers_said),
         ("barriers_by_ethnicity", &by_ethnicity, &barriers_said),
         ("enablers_by_borough", &by_borough, &enablers_said),
