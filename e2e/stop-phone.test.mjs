@@ -3,30 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiLogin, phonePage, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, chooseStall, recordCheck, recordsOnServer, signIn } from './volunteer.mjs';
+import {
+  AccessibilityLog, chooseStall, recordCheck, recordsOnServer, signIn, storedOnPhone,
+} from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 const LAPTOP = { width: 1280, height: 800 };
-
-/** Every entry in each of the phone's IndexedDB stores, counted. */
-async function storedOnPhone(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('stallside');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const names = [...db.objectStoreNames];
-      const tx = db.transaction(names, 'readonly');
-      const counts = {};
-      for (const name of names) {
-        const request = tx.objectStore(name).getAllKeys();
-        request.onsuccess = () => { counts[name] = request.result; };
-      }
-      tx.oncomplete = () => { db.close(); resolve(counts); };
-      tx.onerror = () => reject(tx.error);
-    };
-  }));
-}
 
 test('a stopped phone sends its checks, then erases itself', async () => {
   const axe = new AccessibilityLog();

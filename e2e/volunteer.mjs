@@ -253,3 +253,23 @@ export async function recordsOnServer(url, token) {
     if (rows.length < 500) return ids;
   }
 }
+
+/** The keys of every entry in each of the phone's IndexedDB stores, by store name. */
+export async function storedOnPhone(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('stallside');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = [...db.objectStoreNames];
+      const tx = db.transaction(names, 'readonly');
+      const counts = {};
+      for (const name of names) {
+        const request = tx.objectStore(name).getAllKeys();
+        request.onsuccess = () => { counts[name] = request.result; };
+      }
+      tx.oncomplete = () => { db.close(); resolve(counts); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}

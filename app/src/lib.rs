@@ -129,7 +129,8 @@ fn CurrentScreen() -> impl IntoView {
         | Screen::Volunteers
         | Screen::Review
         | Screen::Phones
-        | Screen::Audit => {
+        | Screen::Audit
+        | Screen::Settings => {
             view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
         }
     }
@@ -184,6 +185,7 @@ fn Header(staff: bool) -> impl IntoView {
                         nav("Volunteers", Screen::Volunteers),
                         nav("Phones", Screen::Phones),
                         nav("Audit", Screen::Audit),
+                        nav("Settings", Screen::Settings),
                     ],
                     Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };

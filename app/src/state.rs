@@ -53,6 +53,8 @@ pub enum Screen {
     Phones,
     /// Coordinator: the audit trail.
     Audit,
+    /// Coordinator: the programme settings (retention, reviewed translations only).
+    Settings,
 }
 
 impl Screen {

@@ -160,8 +160,11 @@ pub enum Action {
     Escalation,
     /// A coordinator erased a record at the person's request.
     Erase,
-    /// The retention sweep erased contact numbers past their time.
+    /// The retention sweep erased contact numbers past their time, or pseudonymised checks
+    /// past theirs.
     Retention,
+    /// A coordinator changed the programme settings.
+    SettingsChange,
 }
 
 impl Action {
@@ -180,6 +183,7 @@ impl Action {
             Action::Escalation => "escalation",
             Action::Erase => "erase",
             Action::Retention => "retention",
+            Action::SettingsChange => "settings_change",
         }
     }
 }

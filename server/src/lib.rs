@@ -19,6 +19,7 @@ pub mod records;
 pub mod reports;
 pub mod retention;
 pub mod security_headers;
+pub mod settings;
 pub mod static_files;
 pub mod sync;
 pub mod tls;
@@ -28,7 +29,6 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use stallside_shared::sync::judge::Policy;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -51,8 +51,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub db: Db,
-    /// Sync rules and programme settings.
-    pub policy: Policy,
+    /// Sync rules and programme settings, as coordinators last set them.
+    pub policy: Arc<settings::LivePolicy>,
     /// Sign-in attempts.
     pub login_limiter: Arc<RateLimiter>,
     /// Sign-in password checks (the same work for unknown and real accounts).
@@ -98,6 +98,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(flags::routes())
         .merge(records::routes())
         .merge(reports::routes())
+        .merge(settings::routes())
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_default();
     let index = args.dist.join("index.html");
@@ -144,17 +145,18 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         .map_err(|_| ApiError::Internal("cannot create the data directory"))?;
     let database = data_dir.join("stallside.sqlite");
     let db = Db::open(&database)?;
-    {
+    let policy = {
         let mut conn = db.writer_blocking();
         if args.demo {
             demo::seed(&mut conn)?;
         } else {
             demo::guard_production(&conn)?;
         }
-    }
+        settings::LivePolicy::load(&conn, args.policy())?
+    };
     let state = AppState {
         db,
-        policy: args.policy(),
+        policy: Arc::new(policy),
         login_limiter: Arc::new(RateLimiter::default()),
         passwords: Arc::new(Verifier::new()?),
         facts: Arc::default(),
@@ -165,7 +167,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         commits: tokio::sync::watch::Sender::new(0),
     };
     warm_reports(&state);
-    retention::spawn(state.db.clone(), state.policy.settings);
+    retention::spawn(state.db.clone(), Arc::clone(&state.policy));
     if let Some(mailer) = args.mailer()? {
         mailer.spawn(
             state.db.clone(),

@@ -43,6 +43,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/reports/export/records.csv",
             "GET /api/reports/export/tables/{table}",
             "GET /api/reports/published",
+            "GET /api/settings",
             "GET /api/users",
             "POST /api/devices/report",
             "POST /api/devices/{user_id}/{device_id}/stop",
@@ -59,6 +60,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/users",
             "POST /api/users/{id}/disable",
             "POST /api/users/{id}/revoke-sessions",
+            "PUT /api/settings",
         ]
     );
     for operation in &operations {

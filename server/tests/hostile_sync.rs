@@ -11,7 +11,9 @@ use common::phone::{now, Phone};
 use common::{add_user, Server, CAMDEN};
 use serde_json::json;
 use stallside_shared::crdt::RecordDoc;
-use stallside_shared::record::{CheckPart, ContactAttempt, FollowUpState, Outcome, ReviewState};
+use stallside_shared::record::{
+    CheckPart, ContactAttempt, Enabler, FollowUpState, Outcome, ReviewState,
+};
 use stallside_shared::sync::client::SyncState;
 use uuid::Uuid;
 
@@ -507,4 +509,46 @@ fn staff_pull_no_documents() {
 fn base64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn enablers_from_the_closed_list_are_kept_an_old_phone_without_them_too_and_others_refused() {
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let (five, six) = (check(&phone, 5), check(&phone, 6));
+    let crafted = raw_record(&mut phone, five, |doc| {
+        let (_, part) = doc.get(ROOT, "check").unwrap().unwrap();
+        let list = doc.put_object(&part, "enablers", ObjType::List).unwrap();
+        doc.insert(&list, 0, "free").unwrap();
+        doc.insert(&list, 1, "a_free_lunch").unwrap();
+    });
+    let old_phone = raw_record(&mut phone, six, |doc| {
+        let (_, part) = doc.get(ROOT, "check").unwrap().unwrap();
+        doc.delete(&part, "enablers").unwrap();
+    });
+    let mut honest_check = check(&phone, 7);
+    honest_check.enablers = vec![Enabler::NoAppointment, Enabler::MyLanguage];
+    let honest = phone.record(honest_check, None);
+
+    let report = phone.sync().expect("sync round trip");
+    let refused: Vec<Uuid> = report.rejected.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(
+        refused,
+        [crafted],
+        "only the crafted record is refused: {report:?}"
+    );
+    assert_eq!(
+        stored_heads(&server, crafted),
+        None,
+        "nothing of it was stored"
+    );
+    assert_eq!(report.accepted, 2);
+    let enablers =
+        |id| -> String { server.value_of("SELECT enablers FROM checks WHERE id = ?1", id) };
+    assert_eq!(
+        enablers(old_phone),
+        "",
+        "an old phone's check said nothing here"
+    );
+    assert_eq!(enablers(honest), "no_appointment,my_language");
 }

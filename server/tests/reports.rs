@@ -8,7 +8,9 @@ use common::phone::{now, Phone};
 use common::{Server, BARNET, ISLINGTON};
 use serde_json::{json, Value};
 use stallside_shared::calendar;
-use stallside_shared::record::{Advice, Barrier, CheckPart, EnglishFirstLanguage, VenueType};
+use stallside_shared::record::{
+    Advice, Barrier, CheckPart, Enabler, EnglishFirstLanguage, VenueType,
+};
 use stallside_shared::reports::{quarter_of, quarter_range};
 use stallside_shared::synthetic::{self, Stall};
 use stallside_shared::triage::{assess, Band, TriageInput};
@@ -182,18 +184,22 @@ fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &s
         let expected = admitted.iter().filter(|c| c.band == *band).count();
         assert_eq!(shown["count"], expected, "{what}: band {band:?}");
     }
-    for barrier in Barrier::ALL {
-        let shown = dashboard["barriers"]
+    let heard = |list: &str, code: &str, said: &dyn Fn(&CheckPart) -> Vec<&'static str>| {
+        let shown = dashboard[list]
             .as_array()
             .unwrap()
             .iter()
-            .find(|b| b["key"] == barrier.code())
-            .unwrap();
-        let expected = admitted
-            .iter()
-            .filter(|c| c.barriers.contains(barrier))
-            .count();
-        assert_eq!(shown["count"], expected, "{what}: barrier {barrier:?}");
+            .find(|b| b["key"] == code)
+            .unwrap_or_else(|| panic!("{what}: {list} lacks {code}"))
+            .clone();
+        let expected = admitted.iter().filter(|c| said(c).contains(&code)).count();
+        assert_eq!(shown["count"], expected, "{what}: {list} {code}");
+    };
+    for barrier in Barrier::ALL {
+        heard("barriers", barrier.code(), &barriers_said);
+    }
+    for enabler in Enabler::ALL {
+        heard("enablers", enabler.code(), &enablers_said);
     }
     assert_eq!(
         dashboard["flags"]["flagged"],
@@ -244,28 +250,41 @@ fn assert_dashboard_matches(dashboard: &Value, admitted: &[&CheckPart], what: &s
         let listed: u64 = rows.iter().map(|r| r["checks"].as_u64().unwrap()).sum();
         assert_eq!(listed, admitted.len() as u64, "{what}: {table} adds up");
     }
-    for (table, key_of) in [
-        (
-            "barriers_by_borough",
-            &(|c: &CheckPart| c.borough.clone()) as &dyn Fn(&CheckPart) -> String,
-        ),
-        ("barriers_by_ethnicity", &|c: &CheckPart| {
-            c.ethnicity.code().to_owned()
-        }),
-    ] {
-        for row in dashboard[table].as_array().unwrap() {
-            for barrier in row["barriers"].as_array().unwrap() {
+    let by_borough = |c: &CheckPart| c.borough.clone();
+    let by_ethnicity = |c: &CheckPart| c.ethnicity.code().to_owned();
+    type Said = dyn Fn(&CheckPart) -> Vec<&'static str>;
+    let voices: [(&str, &KeyOf, &Said); 4] = [
+        ("barriers_by_borough", &by_borough, &barriers_said),
+        ("barriers_by_ethnicity", &by_ethnicity, &barriers_said),
+        ("enablers_by_borough", &by_borough, &enablers_said),
+        ("enablers_by_ethnicity", &by_ethnicity, &enablers_said),
+    ];
+    for (table, key_of, said) in voices {
+        let rows = dashboard[table].as_array().unwrap();
+        if !admitted.is_empty() {
+            assert!(!rows.is_empty(), "{what}: {table} is empty");
+        }
+        for row in rows {
+            for value in row["counts"].as_array().unwrap() {
                 let expected = admitted
                     .iter()
                     .filter(|c| {
                         row["key"] == key_of(c).as_str()
-                            && c.barriers.iter().any(|b| barrier["key"] == b.code())
+                            && said(c).iter().any(|code| value["key"] == *code)
                     })
                     .count();
-                assert_eq!(barrier["count"], expected, "{what}: {table}");
+                assert_eq!(value["count"], expected, "{what}: {table}");
             }
         }
     }
+}
+
+fn barriers_said(c: &CheckPart) -> Vec<&'static str> {
+    c.barriers.iter().map(|b| b.code()).collect()
+}
+
+fn enablers_said(c: &CheckPart) -> Vec<&'static str> {
+    c.enablers.iter().map(|e| e.code()).collect()
 }
 
 #[test]
@@ -440,9 +459,12 @@ fn exports_say_unknown_and_never_publish_a_count_under_five() {
     let tables = [
         "bands",
         "barriers",
+        "enablers",
         "flags",
         "barriers_by_borough",
         "barriers_by_ethnicity",
+        "enablers_by_borough",
+        "enablers_by_ethnicity",
         "by_borough",
         "by_event",
         "by_venue_type",
@@ -457,6 +479,12 @@ fn exports_say_unknown_and_never_publish_a_count_under_five() {
     for table in tables {
         let (status, text) = csv(&coordinator, &format!("/api/reports/export/tables/{table}"));
         assert_eq!(status, 200, "{table}");
+        if table.starts_with("enablers_by") {
+            assert!(
+                text.starts_with("key,label,familiar_venue,no_appointment,"),
+                "{text}"
+            );
+        }
         for line in text.lines().skip(1) {
             for field in line.split(',').skip(if table == "flags" { 0 } else { 2 }) {
                 assert!(

@@ -95,6 +95,7 @@ fn largest_check() -> CheckPart {
     check.other_conditions = Condition::ALL.to_vec();
     check.advice = Advice::ALL.to_vec();
     check.barriers = Barrier::ALL.to_vec();
+    check.enablers = Enabler::ALL.to_vec();
     check.goal = Some("g".repeat(MAX_GOAL_CHARS));
     check.band = stallside_shared::triage::band(&TriageInput::from_check(&check));
     check

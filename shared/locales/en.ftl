@@ -10,6 +10,17 @@
 consent-title = About this check
 consent-what = We would like to check your blood pressure. It takes a few minutes and it is free.
 consent-privacy = If you agree, we keep your answers and your reading for an NHS programme, without your name or address. They help the NHS see who is being reached. You can say no and still have your blood pressure checked.
+privacy-title = How your information is used
+privacy-what-heading = What we keep
+privacy-what = Your blood pressure reading, your answers (age group, sex, ethnic group, health questions) and the area you live in. Not your name, address or date of birth. We do not keep your postcode.
+privacy-why-heading = Why
+privacy-why = So a nurse can follow up a high reading, and so the NHS can see which communities the checks reach and what gets in the way of care.
+privacy-how-long-heading = For how long
+privacy-how-long = If you give a phone number, it is deleted when the follow-up ends, and always within { $days } days. The check itself is kept for { $years } years, then made harder to link to anyone.
+privacy-who-heading = Who sees it
+privacy-who = The volunteer, the programme's nurses and coordinators. Reports for the NHS only show totals, never small numbers that could point to a person.
+privacy-rights-heading = Your choice
+privacy-rights = You can say no and still have your blood pressure checked. You can ask the programme to delete your record at any time; tell them where and when you were checked.
 
 ## "Your numbers": the person's own screen after the check.
 

@@ -7,6 +7,17 @@
 consent-title = Sobre esta prueba
 consent-what = Nos gustaría medirle la tensión arterial. Tarda unos minutos y es gratis.
 consent-privacy = Si está de acuerdo, guardamos sus respuestas y su medición para un programa del NHS, sin su nombre ni su dirección. Ayudan al NHS a saber a quién llega. Puede decir que no y medirse la tensión igualmente.
+privacy-title = Cómo se usa su información
+privacy-what-heading = Qué guardamos
+privacy-what = Su medición de la tensión arterial, sus respuestas (grupo de edad, sexo, grupo étnico, preguntas de salud) y la zona donde vive. No su nombre, dirección ni fecha de nacimiento. No guardamos su código postal.
+privacy-why-heading = Para qué
+privacy-why = Para que una enfermera pueda hacer el seguimiento de una medición alta, y para que el NHS vea a qué comunidades llegan las mediciones y qué dificulta recibir atención.
+privacy-how-long-heading = Durante cuánto tiempo
+privacy-how-long = Si nos da un número de teléfono, se borra cuando termina el seguimiento, y siempre en un plazo de { $days } días. La medición se guarda durante { $years } años y después se hace más difícil relacionarla con nadie.
+privacy-who-heading = Quién la ve
+privacy-who = El voluntario y las enfermeras y coordinadores del programa. Los informes para el NHS solo muestran totales, nunca cifras pequeñas que puedan señalar a una persona.
+privacy-rights-heading = Usted decide
+privacy-rights = Puede decir que no y medirse la tensión igualmente. Puede pedir al programa que borre su registro en cualquier momento; dígales dónde y cuándo se la midieron.
 
 ## Sus cifras.
 

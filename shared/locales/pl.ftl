@@ -7,6 +7,17 @@
 consent-title = O tym badaniu
 consent-what = Chcielibyśmy zmierzyć Pani/Pana ciśnienie krwi. To potrwa kilka minut i jest bezpłatne.
 consent-privacy = Jeśli Pani/Pan się zgodzi, zachowamy odpowiedzi i wynik pomiaru dla programu NHS, bez imienia, nazwiska i adresu. Pomagają one NHS sprawdzić, do kogo docieramy. Można odmówić i mimo to zmierzyć ciśnienie.
+privacy-title = Jak wykorzystujemy Pani/Pana informacje
+privacy-what-heading = Co zachowujemy
+privacy-what = Wynik pomiaru ciśnienia, odpowiedzi (grupa wiekowa, płeć, grupa etniczna, pytania o zdrowie) i okolicę, w której Pani/Pan mieszka. Nie zachowujemy imienia i nazwiska, adresu ani daty urodzenia. Nie zachowujemy kodu pocztowego.
+privacy-why-heading = Po co
+privacy-why = Aby pielęgniarka mogła skontaktować się w sprawie wysokiego wyniku i aby NHS widziało, do których społeczności docierają pomiary i co utrudnia dostęp do opieki.
+privacy-how-long-heading = Jak długo
+privacy-how-long = Jeśli poda Pani/Pan numer telefonu, zostanie on usunięty po zakończeniu kontaktu, a zawsze w ciągu { $days } dni. Sam pomiar przechowujemy przez { $years } lat, a potem jeszcze trudniej powiązać go z kimkolwiek.
+privacy-who-heading = Kto je widzi
+privacy-who = Wolontariusz oraz pielęgniarki i koordynatorzy programu. Raporty dla NHS pokazują tylko sumy, nigdy małych liczb, które mogłyby wskazać konkretną osobę.
+privacy-rights-heading = Pani/Pana wybór
+privacy-rights = Można odmówić i mimo to zmierzyć ciśnienie. W każdej chwili można poprosić program o usunięcie zapisu; wystarczy podać, gdzie i kiedy był pomiar.
 
 ## Pani/Pana wyniki.
 

@@ -7,6 +7,17 @@
 consent-title = Sobre esta medição
 consent-what = Gostaríamos de medir a sua tensão arterial. Demora alguns minutos e é grátis.
 consent-privacy = Se concordar, guardamos as suas respostas e a sua medição para um programa do NHS, sem o seu nome nem a sua morada. Ajudam o NHS a saber quem está a ser alcançado. Pode dizer que não e medir a tensão na mesma.
+privacy-title = Como a sua informação é usada
+privacy-what-heading = O que guardamos
+privacy-what = A sua medição da tensão arterial, as suas respostas (faixa etária, sexo, grupo étnico, perguntas de saúde) e a zona onde vive. Não o seu nome, morada ou data de nascimento. Não guardamos o seu código postal.
+privacy-why-heading = Porquê
+privacy-why = Para que uma enfermeira possa acompanhar uma medição alta, e para que o NHS veja a que comunidades chegam as medições e o que dificulta o acesso aos cuidados.
+privacy-how-long-heading = Durante quanto tempo
+privacy-how-long = Se der um número de telefone, é apagado quando o acompanhamento termina, e sempre no prazo de { $days } dias. A medição em si é guardada durante { $years } anos e depois torna-se mais difícil associá-la a alguém.
+privacy-who-heading = Quem a vê
+privacy-who = O voluntário e as enfermeiras e coordenadores do programa. Os relatórios para o NHS só mostram totais, nunca números pequenos que possam identificar uma pessoa.
+privacy-rights-heading = A escolha é sua
+privacy-rights = Pode dizer que não e medir a tensão na mesma. Pode pedir ao programa que apague o seu registo a qualquer momento; diga-lhes onde e quando fez a medição.
 
 ## Os seus valores.
 

@@ -7,6 +7,17 @@
 consent-title = Despre această verificare
 consent-what = Am dori să vă măsurăm tensiunea arterială. Durează câteva minute și este gratuit.
 consent-privacy = Dacă sunteți de acord, păstrăm răspunsurile și valorile dumneavoastră pentru un program NHS, fără numele sau adresa dumneavoastră. Ele ajută NHS să vadă pe cine ajunge. Puteți spune nu și tot vă putem măsura tensiunea.
+privacy-title = Cum sunt folosite informațiile dumneavoastră
+privacy-what-heading = Ce păstrăm
+privacy-what = Valorile tensiunii arteriale, răspunsurile dumneavoastră (grupa de vârstă, sexul, grupul etnic, întrebările despre sănătate) și zona în care locuiți. Nu numele, adresa sau data nașterii. Nu păstrăm codul poștal.
+privacy-why-heading = De ce
+privacy-why = Pentru ca o asistentă să vă poată contacta în cazul unei valori mari și pentru ca NHS să vadă la ce comunități ajung verificările și ce împiedică accesul la îngrijire.
+privacy-how-long-heading = Cât timp
+privacy-how-long = Dacă ne dați un număr de telefon, acesta este șters când se încheie urmărirea și întotdeauna în cel mult { $days } zile. Verificarea în sine este păstrată { $years } ani, apoi devine mai greu de legat de cineva.
+privacy-who-heading = Cine le vede
+privacy-who = Voluntarul, asistentele și coordonatorii programului. Rapoartele pentru NHS arată doar totaluri, niciodată numere mici care ar putea indica o persoană.
+privacy-rights-heading = Alegerea dumneavoastră
+privacy-rights = Puteți spune nu și tot vă putem măsura tensiunea. Puteți cere oricând programului să vă șteargă înregistrarea; spuneți-le unde și când ați fost verificat.
 
 ## Valorile dumneavoastră.
 

@@ -7,6 +7,17 @@
 consent-title = Bu ölçüm hakkında
 consent-what = Tansiyonunuzu ölçmek istiyoruz. Birkaç dakika sürer ve ücretsizdir.
 consent-privacy = Kabul ederseniz, cevaplarınızı ve ölçüm sonucunuzu adınız ve adresiniz olmadan bir NHS programı için saklarız. Bunlar NHS'in kimlere ulaştığını görmesine yardım eder. Hayır diyebilirsiniz; tansiyonunuzu yine de ölçeriz.
+privacy-title = Bilgileriniz nasıl kullanılır
+privacy-what-heading = Neleri saklıyoruz
+privacy-what = Tansiyon ölçüm sonucunuz, cevaplarınız (yaş grubu, cinsiyet, etnik grup, sağlık soruları) ve yaşadığınız bölge. Adınız, adresiniz ya da doğum tarihiniz değil. Posta kodunuzu saklamıyoruz.
+privacy-why-heading = Neden
+privacy-why = Yüksek bir sonuçta bir hemşirenin sizinle iletişime geçebilmesi ve NHS'in ölçümlerin hangi topluluklara ulaştığını ve sağlık hizmetine erişimi neyin zorlaştırdığını görebilmesi için.
+privacy-how-long-heading = Ne kadar süre
+privacy-how-long = Telefon numarası verirseniz, takip bittiğinde ve her durumda { $days } gün içinde silinir. Ölçümün kendisi { $years } yıl saklanır, sonra herhangi birine bağlanması daha da zorlaştırılır.
+privacy-who-heading = Kimler görür
+privacy-who = Gönüllü ile programın hemşireleri ve koordinatörleri. NHS için hazırlanan raporlar yalnızca toplamları gösterir, bir kişiyi işaret edebilecek küçük sayıları asla göstermez.
+privacy-rights-heading = Seçim sizin
+privacy-rights = Hayır diyebilirsiniz; tansiyonunuzu yine de ölçeriz. Programdan kaydınızı istediğiniz zaman silmesini isteyebilirsiniz; nerede ve ne zaman ölçüm yaptırdığınızı söylemeniz yeterli.
 
 ## Değerleriniz.
 

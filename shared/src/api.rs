@@ -326,3 +326,180 @@ pub struct AuditEntry {
     /// Ids and counts, never personal data.
     pub detail: String,
 }
+
+/// The programme settings a coordinator changes on the settings screen: the retention
+/// schedule and which translations phones may offer. The server keeps them, audits each
+/// change and sends them to phones with every sync (inside [`crate::triage::ProgrammeSettings`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RetentionSettings {
+    /// Days a contact number is kept, even while its flag is open.
+    pub contact_retention_days: u32,
+    /// Days before that erasure that supervisors are warned.
+    pub contact_warning_days: u32,
+    /// Years after which a check is pseudonymised further.
+    pub pseudonymise_after_years: u32,
+    /// Phones offer the person only reviewed translations.
+    pub reviewed_languages_only: bool,
+}
+
+/// The longest contact retention a coordinator may set: ten years is no longer "until the
+/// follow-up ends" in any sense a person was told.
+pub const MAX_CONTACT_RETENTION_DAYS: u32 = 3_650;
+/// The longest a check may stay un-pseudonymised.
+pub const MAX_PSEUDONYMISE_AFTER_YEARS: u32 = 100;
+
+/// The settings form's fields, in the order the screen shows them (and the error summary lists
+/// their problems).
+pub const SETTINGS_FIELDS: [&str; 3] = [
+    "contact-retention-days",
+    "contact-warning-days",
+    "pseudonymise-after-years",
+];
+
+/// One thing wrong with a settings form: the field's id (for the error summary's link) and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsProblem {
+    /// The form field's id.
+    pub field: &'static str,
+    /// What the coordinator reads.
+    pub message: String,
+}
+
+impl RetentionSettings {
+    /// The settings as they are in force.
+    pub fn of(settings: &crate::triage::ProgrammeSettings) -> Self {
+        RetentionSettings {
+            contact_retention_days: settings.contact_retention_days,
+            contact_warning_days: settings.contact_warning_days,
+            pseudonymise_after_years: settings.pseudonymise_after_years,
+            reviewed_languages_only: settings.reviewed_languages_only,
+        }
+    }
+
+    /// `settings` with these values in place.
+    pub fn apply(&self, settings: &mut crate::triage::ProgrammeSettings) {
+        settings.contact_retention_days = self.contact_retention_days;
+        settings.contact_warning_days = self.contact_warning_days;
+        settings.pseudonymise_after_years = self.pseudonymise_after_years;
+        settings.reviewed_languages_only = self.reviewed_languages_only;
+    }
+
+    /// What is wrong with these values; empty when they may be saved. One rule for the
+    /// staff screen and the server, which checks again whatever a client sends.
+    pub fn problems(&self) -> Vec<SettingsProblem> {
+        let mut problems = Vec::new();
+        let mut problem =
+            |field, message: String| problems.push(SettingsProblem { field, message });
+        if !(1..=MAX_CONTACT_RETENTION_DAYS).contains(&self.contact_retention_days) {
+            problem(
+                "contact-retention-days",
+                format!("Keep contact numbers for 1 to {MAX_CONTACT_RETENTION_DAYS} days"),
+            );
+        } else if self.contact_warning_days >= self.contact_retention_days {
+            problem(
+                "contact-warning-days",
+                "The warning must come before the number is erased: fewer days than the number is kept"
+                    .into(),
+            );
+        }
+        if !(1..=MAX_PSEUDONYMISE_AFTER_YEARS).contains(&self.pseudonymise_after_years) {
+            problem(
+                "pseudonymise-after-years",
+                format!("Pseudonymise checks after 1 to {MAX_PSEUDONYMISE_AFTER_YEARS} years"),
+            );
+        }
+        problems
+    }
+
+    /// Reads the settings form as typed (whole numbers of days and years) and checks it:
+    /// the values, or every problem, each tied to its field.
+    pub fn from_form(
+        contact_retention_days: &str,
+        contact_warning_days: &str,
+        pseudonymise_after_years: &str,
+        reviewed_languages_only: bool,
+    ) -> Result<Self, Vec<SettingsProblem>> {
+        let mut problems = Vec::new();
+        let mut number = |field: &'static str, what: &str, text: &str| -> u32 {
+            match text.trim().parse::<u32>() {
+                Ok(n) => n,
+                Err(_) => {
+                    problems.push(SettingsProblem {
+                        field,
+                        message: format!("Enter {what} as a whole number, like 28"),
+                    });
+                    0
+                }
+            }
+        };
+        let read = RetentionSettings {
+            contact_retention_days: number(
+                "contact-retention-days",
+                "the days contact numbers are kept",
+                contact_retention_days,
+            ),
+            contact_warning_days: number(
+                "contact-warning-days",
+                "the days of warning",
+                contact_warning_days,
+            ),
+            pseudonymise_after_years: number(
+                "pseudonymise-after-years",
+                "the years before pseudonymising",
+                pseudonymise_after_years,
+            ),
+            reviewed_languages_only,
+        };
+        let typed: Vec<&str> = problems.iter().map(|p| p.field).collect();
+        problems.extend(
+            read.problems()
+                .into_iter()
+                .filter(|p| !typed.contains(&p.field)),
+        );
+        problems.sort_by_key(|p| SETTINGS_FIELDS.iter().position(|f| *f == p.field));
+        if problems.is_empty() {
+            Ok(read)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_form_refuses_negative_zero_and_words() {
+        assert_eq!(
+            RetentionSettings::from_form("28", "7", "8", true),
+            Ok(RetentionSettings {
+                contact_retention_days: 28,
+                contact_warning_days: 7,
+                pseudonymise_after_years: 8,
+                reviewed_languages_only: true,
+            })
+        );
+        let fields = |r: Result<RetentionSettings, Vec<SettingsProblem>>| -> Vec<&'static str> {
+            r.unwrap_err().iter().map(|p| p.field).collect()
+        };
+        assert_eq!(
+            fields(RetentionSettings::from_form("-3", "seven", "0", false)),
+            [
+                "contact-retention-days",
+                "contact-warning-days",
+                "pseudonymise-after-years"
+            ]
+        );
+        assert_eq!(
+            fields(RetentionSettings::from_form("7", "7", "2.5", false)),
+            ["contact-warning-days", "pseudonymise-after-years"]
+        );
+        assert_eq!(
+            fields(RetentionSettings::from_form("", "1", "1", false)),
+            ["contact-retention-days"]
+        );
+    }
+}

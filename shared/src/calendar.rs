@@ -46,6 +46,13 @@ fn london(ms: i64) -> (i64, &'static str) {
     }
 }
 
+/// The first instant (UTC) of the month a timestamp falls in: a pseudonymised check keeps
+/// its month, not its day.
+pub fn month_start_ms(ms: i64) -> i64 {
+    let (y, m, _) = civil_from_days(ms.div_euclid(86_400_000));
+    days_from_civil(y, m, 1) * 86_400_000
+}
+
 /// Whether `text` is a real calendar day written "YYYY-MM-DD" (so "2026-02-29" and
 /// "2026-99-99" are not): typed dates are checked before they are stored or reported on.
 pub fn is_date(text: &str) -> bool {

@@ -267,6 +267,7 @@ pub const SCREEN_MESSAGES: &[(&str, &[&str])] = &[
     ("consent-title", &[]),
     ("consent-what", &[]),
     ("consent-privacy", &[]),
+    ("privacy-title", &[]),
     ("your-numbers", &[]),
     ("reading-label", &[]),
     ("reading-units", &["pulse"]),

@@ -1,66 +1,87 @@
 //! The privacy explanation the person hears (or reads on the phone) before they agree to a
-//! check being recorded: what is kept, why, for how long, who sees it, and their rights. Plain
-//! English, one place, each point with a stable key so it can be translated like the rest of
-//! the person-facing wording. The periods come from the programme's retention settings, so
-//! what the person is told is what the server does.
+//! check being recorded: what is kept, why, for how long, who sees it, and their rights. It is
+//! person-facing, so its words live in the Fluent files beside the rest of the consent screen
+//! (`privacy-*` messages in `shared/locales/`, checked in every language by
+//! `tests/localise_table.rs`); this module fixes the order of the points and hands each the
+//! programme's retention periods, so what the person is told is what the server does.
 
+use crate::localise::{LocaleError, Words};
 use crate::triage::ProgrammeSettings;
 
 /// One point of the explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrivacyPoint {
-    /// Stable key for translation, e.g. `privacy-what`.
+    /// Stable message id of the answer, e.g. `privacy-what`; the heading is `{key}-heading`.
     pub key: &'static str,
-    /// The question it answers.
-    pub heading: &'static str,
-    /// The answer, in plain English.
+    /// The question it answers, in the person's language.
+    pub heading: String,
+    /// The answer, in the person's language.
     pub text: String,
 }
 
-/// The explanation, in the order it is read out.
-pub fn privacy_notice(settings: &ProgrammeSettings) -> Vec<PrivacyPoint> {
-    vec![
-        PrivacyPoint {
-            key: "privacy-what",
-            heading: "What we keep",
-            text: "Your blood pressure reading, your answers (age group, sex, ethnic group, \
-                   health questions) and the area you live in. Not your name, address or \
-                   date of birth. We do not keep your postcode."
-                .into(),
-        },
-        PrivacyPoint {
-            key: "privacy-why",
-            heading: "Why",
-            text: "So a nurse can follow up a high reading, and so the NHS can see which \
-                   communities the checks reach and what gets in the way of care."
-                .into(),
-        },
-        PrivacyPoint {
-            key: "privacy-how-long",
-            heading: "For how long",
-            text: format!(
-                "If you give a phone number, it is deleted when the follow-up ends, and \
-                 always within {} days. The check itself is kept for {} years, then made \
-                 harder to link to anyone.",
-                settings.contact_retention_days, settings.pseudonymise_after_years
-            ),
-        },
-        PrivacyPoint {
-            key: "privacy-who",
-            heading: "Who sees it",
-            text: "The volunteer, the programme's nurses and coordinators. Reports for the NHS \
-                   only show totals, never small numbers that could point to a person."
-                .into(),
-        },
-        PrivacyPoint {
-            key: "privacy-rights",
-            heading: "Your choice",
-            text: "You can say no and still have your blood pressure checked. You can ask the \
-                   programme to delete your record at any time; tell them where and when you \
-                   were checked."
-                .into(),
-        },
+/// The points in the order they are read out.
+pub const PRIVACY_KEYS: [&str; 5] = [
+    "privacy-what",
+    "privacy-why",
+    "privacy-how-long",
+    "privacy-who",
+    "privacy-rights",
+];
+
+/// The arguments the how-long point takes: the contact retention days and the years before a
+/// check is pseudonymised, both as the caller formatted them for the person's locale.
+pub const HOW_LONG_ARGS: [&str; 2] = ["days", "years"];
+
+/// The message id of a point's heading.
+pub fn heading_id(key: &str) -> String {
+    format!("{key}-heading")
+}
+
+/// Every message id of the explanation, with the arguments each takes: for the test that
+/// every language has them all (`tests/localise_table.rs`).
+pub fn privacy_messages() -> Vec<(String, &'static [&'static str])> {
+    PRIVACY_KEYS
+        .iter()
+        .flat_map(|key| {
+            let args: &'static [&'static str] = if *key == "privacy-how-long" {
+                &HOW_LONG_ARGS
+            } else {
+                &[]
+            };
+            [(heading_id(key), &[] as &[&str]), ((*key).to_owned(), args)]
+        })
+        .collect()
+}
+
+/// The periods the explanation states, in [`HOW_LONG_ARGS`] order, for the caller to format
+/// the way the person's locale writes numbers.
+pub fn periods(settings: &ProgrammeSettings) -> [u32; 2] {
+    [
+        settings.contact_retention_days,
+        settings.pseudonymise_after_years,
     ]
+}
+
+/// The explanation in `words`' language, with the periods already formatted for it.
+pub fn privacy_notice(
+    words: &Words,
+    periods: &[String; 2],
+) -> Result<Vec<PrivacyPoint>, LocaleError> {
+    let args: Vec<(&str, &str)> = HOW_LONG_ARGS
+        .iter()
+        .zip(periods)
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    PRIVACY_KEYS
+        .iter()
+        .map(|key| {
+            Ok(PrivacyPoint {
+                key,
+                heading: words.format(&heading_id(key), &[])?,
+                text: words.format(key, &args)?,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -74,12 +95,16 @@ mod tests {
             pseudonymise_after_years: 6,
             ..ProgrammeSettings::default()
         };
-        let notice = privacy_notice(&settings);
-        let all: String = notice.iter().map(|p| p.text.as_str()).collect();
+        let english = Words::english().unwrap();
+        let notice = privacy_notice(&english, &periods(&settings).map(|n| n.to_string())).unwrap();
+        let all: String = notice
+            .iter()
+            .flat_map(|p| p.text.chars())
+            .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+            .collect();
         assert!(all.contains("within 14 days") && all.contains("kept for 6 years"));
         assert!(all.contains("Not your name"));
-        let mut keys: Vec<&str> = notice.iter().map(|p| p.key).collect();
-        keys.dedup();
-        assert_eq!(keys.len(), 5);
+        assert_eq!(notice.len(), 5);
+        assert_eq!(notice[0].heading, "What we keep");
     }
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::reports::{Count, Dashboard, Row};
+use crate::reports::{Count, Dashboard, Row, VoiceRow};
 use crate::suppression::{primary, Cell, System};
 
 /// The columns a published breakdown row carries, in order.
@@ -42,7 +42,7 @@ impl PublishedRow {
     }
 }
 
-/// One published count (a band, a barrier).
+/// One published count (a band, a barrier, an enabler).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedCount {
@@ -64,16 +64,16 @@ pub struct PublishedTable {
     pub rows: Vec<PublishedRow>,
 }
 
-/// Barriers heard within one group.
+/// Barriers (or enablers) heard within one group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PublishedBarriers {
+pub struct PublishedVoice {
     /// The group's code.
     pub key: String,
     /// The group's name.
     pub label: String,
-    /// Each barrier.
-    pub barriers: Vec<PublishedCount>,
+    /// Each barrier, or each enabler.
+    pub counts: Vec<PublishedCount>,
 }
 
 /// Follow-up of flagged readings, published.
@@ -110,9 +110,15 @@ pub struct Published {
     /// Every breakdown, in [`Dashboard::tables`] order.
     pub tables: Vec<PublishedTable>,
     /// Barriers heard by borough.
-    pub barriers_by_borough: Vec<PublishedBarriers>,
+    pub barriers_by_borough: Vec<PublishedVoice>,
     /// Barriers heard by ethnic group.
-    pub barriers_by_ethnicity: Vec<PublishedBarriers>,
+    pub barriers_by_ethnicity: Vec<PublishedVoice>,
+    /// What helps, in the dashboard's order.
+    pub enablers: Vec<PublishedCount>,
+    /// Enablers heard by borough.
+    pub enablers_by_borough: Vec<PublishedVoice>,
+    /// Enablers heard by ethnic group.
+    pub enablers_by_ethnicity: Vec<PublishedVoice>,
 }
 
 impl Published {
@@ -154,8 +160,8 @@ fn counts(system: &mut System, list: &[Count]) -> Vec<usize> {
     list.iter().map(|c| system.cell(c.count)).collect()
 }
 
-/// Each barrier's count in a group, tied to the group's checks and to the barrier's total.
-fn barrier_handles(
+/// Each barrier's (or enabler's) count in a group, tied to the group's checks.
+fn voice_handles(
     system: &mut System,
     list: &[Count],
     checks: usize,
@@ -169,6 +175,52 @@ fn barrier_handles(
             handle
         })
         .collect()
+}
+
+/// The cell handles of one list heard (barriers or enablers): its totals, and each group's
+/// counts per breakdown, tied so no suppressed count can be recovered from the others.
+struct Voice {
+    total: Vec<usize>,
+    groups: [Vec<Vec<usize>>; 2],
+}
+
+/// A breakdown's rows and their cell handles.
+type Breakdown<'a> = (&'a [Row], &'a [RowHandles]);
+
+impl Voice {
+    /// Ties each value's count in each group to that group's checks, and the groups' counts of
+    /// a value to its total.
+    fn tie(
+        system: &mut System,
+        (list, checks, checks_value): (&[Count], usize, u64),
+        by: [(&[VoiceRow], Breakdown); 2],
+    ) -> Voice {
+        let total = voice_handles(system, list, checks, checks_value);
+        let groups = by.map(|(groups, (rows, row_handles))| {
+            let handles: Vec<Vec<usize>> = groups
+                .iter()
+                .map(|g| {
+                    let row = rows.iter().position(|r| r.key == g.key).unwrap_or(0);
+                    voice_handles(system, &g.counts, row_handles[row][0], g.checks)
+                })
+                .collect();
+            for (k, value) in list.iter().enumerate() {
+                let parts = groups
+                    .iter()
+                    .zip(&handles)
+                    .filter_map(|(g, h)| {
+                        g.counts
+                            .iter()
+                            .position(|c| c.key == value.key)
+                            .map(|i| h[i])
+                    })
+                    .collect();
+                system.sum(parts, total[k]);
+            }
+            handles
+        });
+        Voice { total, groups }
+    }
 }
 
 /// Applies small-number suppression to a dashboard.
@@ -189,35 +241,30 @@ pub fn publish(d: &Dashboard) -> Published {
         .collect();
     let bands = counts(&mut system, &d.bands);
     system.sum(bands.clone(), totals[0]);
-    let barriers = barrier_handles(&mut system, &d.barriers, totals[0], d.totals.checks);
-    let table_index = |name: &str| d.tables().iter().position(|(n, _)| *n == name).unwrap_or(0);
-    let mut barriers_by = |groups: &[crate::reports::BarrierRow], table: &str| {
-        let index = table_index(table);
-        let rows = d.tables()[index].1;
-        let handles: Vec<Vec<usize>> = groups
-            .iter()
-            .map(|g| {
-                let row = rows.iter().position(|r| r.key == g.key).unwrap_or(0);
-                barrier_handles(&mut system, &g.barriers, tables[index][row][0], g.checks)
-            })
-            .collect();
-        for (k, barrier) in d.barriers.iter().enumerate() {
-            let parts = groups
-                .iter()
-                .zip(&handles)
-                .filter_map(|(g, h)| {
-                    g.barriers
-                        .iter()
-                        .position(|b| b.key == barrier.key)
-                        .map(|i| h[i])
-                })
-                .collect();
-            system.sum(parts, barriers[k]);
-        }
-        handles
+    let table_rows = |name: &str| {
+        let index = d.tables().iter().position(|(n, _)| *n == name).unwrap_or(0);
+        (d.tables()[index].1, &tables[index])
     };
-    let by_borough = barriers_by(&d.barriers_by_borough, "by_borough");
-    let by_ethnicity = barriers_by(&d.barriers_by_ethnicity, "by_ethnicity");
+    let (borough_rows, borough_handles) = table_rows("by_borough");
+    let (ethnic_rows, ethnic_handles) = table_rows("by_ethnicity");
+    let by_borough = (borough_rows, borough_handles.as_slice());
+    let by_ethnicity = (ethnic_rows, ethnic_handles.as_slice());
+    let barriers = Voice::tie(
+        &mut system,
+        (&d.barriers, totals[0], d.totals.checks),
+        [
+            (&d.barriers_by_borough, by_borough),
+            (&d.barriers_by_ethnicity, by_ethnicity),
+        ],
+    );
+    let enablers = Voice::tie(
+        &mut system,
+        (&d.enablers, totals[0], d.totals.checks),
+        [
+            (&d.enablers_by_borough, by_borough),
+            (&d.enablers_by_ethnicity, by_ethnicity),
+        ],
+    );
     let f = &d.flags;
     let closed = system.cell(f.closed);
     let open = system.implicit(f.flagged - f.closed);
@@ -245,13 +292,13 @@ pub fn publish(d: &Dashboard) -> Published {
             })
             .collect()
     };
-    let groups = |list: &[crate::reports::BarrierRow], handles: &[Vec<usize>]| {
+    let groups = |list: &[VoiceRow], handles: &[Vec<usize>]| {
         list.iter()
             .zip(handles)
-            .map(|(g, h)| PublishedBarriers {
+            .map(|(g, h)| PublishedVoice {
                 key: g.key.clone(),
                 label: g.label.clone(),
-                barriers: count_list(&g.barriers, h),
+                counts: count_list(&g.counts, h),
             })
             .collect()
     };
@@ -260,7 +307,7 @@ pub fn publish(d: &Dashboard) -> Published {
         events: primary(d.events),
         totals: row(&d.totals, &totals),
         bands: count_list(&d.bands, &bands),
-        barriers: count_list(&d.barriers, &barriers),
+        barriers: count_list(&d.barriers, &barriers.total),
         flags: PublishedFlags {
             flagged: cells[totals[2]],
             closed: cells[closed],
@@ -276,8 +323,11 @@ pub fn publish(d: &Dashboard) -> Published {
                 rows: rows.iter().zip(handles).map(|(r, h)| row(r, h)).collect(),
             })
             .collect(),
-        barriers_by_borough: groups(&d.barriers_by_borough, &by_borough),
-        barriers_by_ethnicity: groups(&d.barriers_by_ethnicity, &by_ethnicity),
+        barriers_by_borough: groups(&d.barriers_by_borough, &barriers.groups[0]),
+        barriers_by_ethnicity: groups(&d.barriers_by_ethnicity, &barriers.groups[1]),
+        enablers: count_list(&d.enablers, &enablers.total),
+        enablers_by_borough: groups(&d.enablers_by_borough, &enablers.groups[0]),
+        enablers_by_ethnicity: groups(&d.enablers_by_ethnicity, &enablers.groups[1]),
     }
 }
 
@@ -317,6 +367,7 @@ mod tests {
                     0
                 } | if i % 11 != 0 { FACT_AREA_KNOWN } else { 0 },
                 barriers: (i % 5) as u16,
+                enablers: (i % 3) as u16,
             })
             .collect();
         let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 100);

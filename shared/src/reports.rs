@@ -9,8 +9,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::record::{AgeBand, Barrier, EnglishFirstLanguage, Ethnicity, Language, Sex, VenueType};
+use crate::record::{
+    AgeBand, Barrier, Enabler, EnglishFirstLanguage, Ethnicity, Language, Sex, VenueType,
+};
 use crate::triage::Band;
+use crate::Vocab;
 
 /// Interned strings (boroughs, events, volunteers, weeks), so a fact holds small numbers.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +97,8 @@ pub struct Fact {
     pub bits: u16,
     /// Bit set of [`Barrier::ALL`] indexes.
     pub barriers: u16,
+    /// Bit set of [`Enabler::ALL`] indexes.
+    pub enablers: u16,
 }
 
 /// Lives in one of the 20% most deprived areas.
@@ -345,7 +350,7 @@ pub struct FlagStats {
     pub open_overdue: u64,
 }
 
-/// A count of one value (a band, a barrier).
+/// A count of one value (a band, a barrier, an enabler).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
@@ -357,19 +362,19 @@ pub struct Count {
     pub count: u64,
 }
 
-/// Barriers heard within one group (a borough, an ethnic group): the community's voice,
-/// broken down the way decision-makers ask.
+/// Barriers (or enablers) heard within one group (a borough, an ethnic group): the
+/// community's voice, broken down the way decision-makers ask.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct BarrierRow {
+pub struct VoiceRow {
     /// Code of the group.
     pub key: String,
     /// Name of the group.
     pub label: String,
     /// Checks in the group.
     pub checks: u64,
-    /// Each barrier, in [`Barrier::ALL`] order.
-    pub barriers: Vec<Count>,
+    /// Each barrier in [`Barrier::ALL`] order, or each enabler in [`Enabler::ALL`] order.
+    pub counts: Vec<Count>,
 }
 
 /// The dashboard: reach, equity, bands, barriers and follow-up, with breakdowns.
@@ -409,9 +414,15 @@ pub struct Dashboard {
     /// By sex, in list order.
     pub by_sex: Vec<Row>,
     /// Barriers heard in each borough.
-    pub barriers_by_borough: Vec<BarrierRow>,
+    pub barriers_by_borough: Vec<VoiceRow>,
     /// Barriers heard in each ethnic group.
-    pub barriers_by_ethnicity: Vec<BarrierRow>,
+    pub barriers_by_ethnicity: Vec<VoiceRow>,
+    /// What helps, most often first: the enablers beside the barriers.
+    pub enablers: Vec<Count>,
+    /// Enablers heard in each borough.
+    pub enablers_by_borough: Vec<VoiceRow>,
+    /// Enablers heard in each ethnic group.
+    pub enablers_by_ethnicity: Vec<VoiceRow>,
     /// By the person's main language, then "not recorded" (phones that did not ask).
     pub by_language: Vec<Row>,
 }
@@ -441,20 +452,23 @@ impl Dashboard {
 struct Tally {
     rows: Vec<Row>,
     barriers: Vec<[u64; 16]>,
+    enablers: Vec<[u64; 16]>,
 }
 
 impl Tally {
-    fn add(&mut self, key: u32, f: &Fact, with_barriers: bool) {
+    fn add(&mut self, key: u32, f: &Fact, with_voice: bool) {
         let key = key as usize;
         if key >= self.rows.len() {
             self.rows.resize_with(key + 1, Row::default);
-            if with_barriers {
+            if with_voice {
                 self.barriers.resize(key + 1, [0; 16]);
+                self.enablers.resize(key + 1, [0; 16]);
             }
         }
         self.rows[key].add(f);
-        if with_barriers {
-            add_barriers(&mut self.barriers[key], f.barriers);
+        if with_voice {
+            add_bits(&mut self.barriers[key], f.barriers);
+            add_bits(&mut self.enablers[key], f.enablers);
         }
     }
 
@@ -472,41 +486,59 @@ impl Tally {
             .collect()
     }
 
-    fn barrier_rows(&self, name: impl Fn(u32) -> (String, String)) -> Vec<BarrierRow> {
+    /// Each group's counts of one list (`slots`: the tally's barriers or enablers).
+    fn voice_rows<T: Vocab>(
+        &self,
+        slots: &[[u64; 16]],
+        all: &[T],
+        label: fn(T) -> &'static str,
+        name: impl Fn(u32) -> (String, String),
+    ) -> Vec<VoiceRow> {
         self.rows
             .iter()
-            .zip(&self.barriers)
+            .zip(slots)
             .enumerate()
             .filter(|(_, (row, _))| row.checks > 0)
             .map(|(k, (row, counts))| {
-                let (key, label) = name(k as u32);
-                BarrierRow {
+                let (key, label_of_group) = name(k as u32);
+                VoiceRow {
                     key,
-                    label,
+                    label: label_of_group,
                     checks: row.checks,
-                    barriers: barrier_counts(counts),
+                    counts: voice_counts(all, label, counts),
                 }
             })
             .collect()
     }
 }
 
-fn add_barriers(slots: &mut [u64; 16], bits: u16) {
+fn add_bits(slots: &mut [u64; 16], bits: u16) {
     for (i, slot) in slots.iter_mut().enumerate() {
         *slot += u64::from(bits & (1 << i) != 0);
     }
 }
 
-fn barrier_counts(counts: &[u64; 16]) -> Vec<Count> {
-    Barrier::ALL
-        .iter()
+/// One count per value of a closed list, from slots indexed like the list.
+fn voice_counts<T: Vocab>(
+    all: &[T],
+    label: fn(T) -> &'static str,
+    counts: &[u64; 16],
+) -> Vec<Count> {
+    all.iter()
         .zip(counts)
-        .map(|(b, count)| Count {
-            key: b.code().into(),
-            label: b.label().into(),
+        .map(|(v, count)| Count {
+            key: v.code_of().into(),
+            label: label(*v).into(),
             count: *count,
         })
         .collect()
+}
+
+/// The whole filter's counts of one list, most often first.
+fn most_heard<T: Vocab>(all: &[T], label: fn(T) -> &'static str, counts: &[u64; 16]) -> Vec<Count> {
+    let mut list = voice_counts(all, label, counts);
+    list.sort_by_key(|c| std::cmp::Reverse(c.count));
+    list
 }
 
 fn interned(names: &Names, k: u32) -> (String, String) {
@@ -546,12 +578,14 @@ pub fn dashboard<'a>(
     let mut totals = Row::default();
     let mut bands = [0u64; 8];
     let mut barriers = [0u64; 16];
+    let mut enablers = [0u64; 16];
     let mut flags = FlagStats::default();
     let mut by: [Tally; 11] = Default::default();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
         bands[usize::from(f.band).min(7)] += 1;
-        add_barriers(&mut barriers, f.barriers);
+        add_bits(&mut barriers, f.barriers);
+        add_bits(&mut enablers, f.enablers);
         if f.bits & FACT_FLAGGED != 0 {
             flags.flagged += 1;
             if f.bits & FACT_CLOSED != 0 {
@@ -609,11 +643,8 @@ pub fn dashboard<'a>(
                 count,
             })
             .collect(),
-        barriers: {
-            let mut list = barrier_counts(&barriers);
-            list.sort_by_key(|c| std::cmp::Reverse(c.count));
-            list
-        },
+        barriers: most_heard(Barrier::ALL, Barrier::label, &barriers),
+        enablers: most_heard(Enabler::ALL, Enabler::label, &enablers),
         flags,
         by_borough: most_first(borough.named(0, borough_name)),
         by_event: most_first(event.named(0, |k| {
@@ -647,8 +678,30 @@ pub fn dashboard<'a>(
         by_sex: sex.named(Sex::ALL.len(), |k| {
             vocab_name(Sex::ALL, k, Sex::code, Sex::label)
         }),
-        barriers_by_borough: borough.barrier_rows(borough_name),
-        barriers_by_ethnicity: ethnicity.barrier_rows(ethnicity_name),
+        barriers_by_borough: borough.voice_rows(
+            &borough.barriers,
+            Barrier::ALL,
+            Barrier::label,
+            borough_name,
+        ),
+        barriers_by_ethnicity: ethnicity.voice_rows(
+            &ethnicity.barriers,
+            Barrier::ALL,
+            Barrier::label,
+            ethnicity_name,
+        ),
+        enablers_by_borough: borough.voice_rows(
+            &borough.enablers,
+            Enabler::ALL,
+            Enabler::label,
+            borough_name,
+        ),
+        enablers_by_ethnicity: ethnicity.voice_rows(
+            &ethnicity.enablers,
+            Enabler::ALL,
+            Enabler::label,
+            ethnicity_name,
+        ),
         by_language: most_first(language.named(0, |k| match Language::ALL.get(k as usize) {
             Some(l) => (l.code().into(), l.label().into()),
             None => ("not_recorded".into(), "Not recorded".into()),
@@ -697,6 +750,7 @@ mod tests {
             },
             bits,
             barriers: 0b101,
+            enablers: 0b11,
         }
     }
 
@@ -765,6 +819,18 @@ mod tests {
         assert_eq!(d.by_imd_decile[10].checks, 1);
         assert_eq!(d.totals.area_unknown, 1);
         assert_eq!(d.barriers_by_borough.len(), 2);
+        let first_two: Vec<_> = d.enablers.iter().take(2).map(|c| c.count).collect();
+        assert_eq!(first_two, [3, 3], "what helps, most often first");
+        let barnet_helps = &d.enablers_by_borough[0];
+        assert_eq!(
+            (
+                barnet_helps.checks,
+                barnet_helps.counts[0].key.as_str(),
+                barnet_helps.counts[0].count
+            ),
+            (2, "familiar_venue", 2)
+        );
+        assert_eq!(d.enablers_by_ethnicity[0].counts.len(), Enabler::ALL.len());
 
         let later = Filter {
             from_ms: Some(101),

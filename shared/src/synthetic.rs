@@ -70,6 +70,9 @@ pub fn check(seed: u64, stall: &Stall, recorded_at_ms: i64) -> CheckPart {
         advice: rng.subset(Advice::ALL, 3),
         goal: (rng.below(3) == 0).then(|| "Walk to the market instead of taking the bus".into()),
         barriers: rng.subset(Barrier::ALL, 5),
+        // From a generator of its own, so every other answer stays what it was before the
+        // field existed.
+        enablers: SplitMix(seed ^ 0x0e4a_b1e5).subset(Enabler::ALL, 5),
     };
     if rng.below(4) > 0 {
         let lsoa_number = 1 + rng.below(999_999);

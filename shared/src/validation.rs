@@ -182,6 +182,7 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
         ("low_bp_symptoms", repeats(&check.low_bp_symptoms)),
         ("advice", repeats(&check.advice)),
         ("barriers", repeats(&check.barriers)),
+        ("enablers", repeats(&check.enablers)),
     ];
     errors.extend(
         lists

@@ -12,6 +12,7 @@ use stallside_shared::localise::{
     advice_id, message_id, safety_net_id, take_away_card, Formatted, Translation, Words,
     SCREEN_MESSAGES, TRANSLATIONS,
 };
+use stallside_shared::privacy::privacy_messages;
 use stallside_shared::record::{Advice, Language, Reading};
 use stallside_shared::wording::{PersonScreen, WORDING};
 
@@ -53,6 +54,9 @@ fn needed() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
     }
     for (id, args) in SCREEN_MESSAGES {
         ids.push(((*id).to_owned(), args.iter().map(|a| (*a, "12")).collect()));
+    }
+    for (id, args) in privacy_messages() {
+        ids.push((id, args.iter().map(|a| (*a, "12")).collect()));
     }
     ids
 }

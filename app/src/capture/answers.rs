@@ -139,5 +139,10 @@ pub fn answers(
         list(d.barriers.iter().map(|b| b.label()).collect()),
         Some(Step::Result),
     ));
+    rows.push((
+        "What helps",
+        list(d.enablers.iter().map(|e| e.label()).collect()),
+        Some(Step::Result),
+    ));
     rows
 }

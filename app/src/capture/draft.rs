@@ -88,6 +88,9 @@ pub struct Draft {
     pub goal: String,
     /// Barriers mentioned.
     pub barriers: Vec<Barrier>,
+    /// What helps, as the person said. Drafts saved before the question have none.
+    #[serde(default)]
+    pub enablers: Vec<Enabler>,
     /// Consent to be contacted.
     pub consent_to_contact: Option<bool>,
     /// Contact number (never stored in the record).
@@ -176,6 +179,7 @@ impl Draft {
             advice_for: Some(check.band),
             goal: check.goal.clone().unwrap_or_default(),
             barriers: check.barriers.clone(),
+            enablers: check.enablers.clone(),
             consent_to_contact: Some(check.consent_to_contact),
             phone: String::new(),
             contact_on_file: check.consent_to_contact,
@@ -480,6 +484,7 @@ impl Draft {
             advice: self.advice.clone(),
             goal: Some(self.goal.trim().to_owned()).filter(|g| !g.is_empty()),
             barriers: self.barriers.clone(),
+            enablers: self.enablers.clone(),
         }
     }
 }

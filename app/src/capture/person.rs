@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use stallside_shared::localise::{Translation, Words, TRANSLATIONS};
+use stallside_shared::privacy;
 use stallside_shared::record::Language;
 
 use super::draft::Draft;
@@ -218,8 +219,36 @@ pub fn ConsentExplanation(draft: RwSignal<Draft>) -> impl IntoView {
                         <p>{w.text("consent-what")}</p>
                         <p>{w.text("consent-privacy")}</p>
                     </div>
+                    <PrivacyDetails words=w.clone() />
                 </ForThePerson>
             }
         })
     }
+}
+
+/// How the person's information is used, point by point, in their language, with the
+/// programme's retention periods as numbers of their locale.
+#[component]
+fn PrivacyDetails(words: PersonWords) -> impl IntoView {
+    let settings = app_state().settings.get_untracked();
+    let tag = words.tag();
+    let periods = privacy::periods(&settings).map(|n| locale_number(f64::from(n), tag));
+    let points = privacy::privacy_notice(&words.words, &periods).unwrap_or_default();
+    view! {
+        <details class="nhsuk-details" data-testid="privacy">
+            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">{words.text("privacy-title")}</span></summary>
+            <div class="nhsuk-details__text">
+                {points.into_iter().map(|point| view! {
+                    <h3 class="nhsuk-heading-s">{point.heading}</h3>
+                    <p class="nhsuk-body-s" data-key=point.key>{point.text}</p>
+                }).collect_view()}
+            </div>
+        </details>
+    }
+}
+
+/// A number the way the person's locale writes it (the browser's `Intl`: Bengali digits, for
+/// one).
+pub fn locale_number(value: f64, tag: &str) -> String {
+    js_sys::Number::from(value).to_locale_string(tag).into()
 }

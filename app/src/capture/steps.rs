@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use stallside_shared::privacy::privacy_notice;
 use stallside_shared::record::*;
 use stallside_shared::triage::{Band, ProgrammeSettings, Tone};
 
@@ -268,7 +267,6 @@ fn yes_no_signal(
 /// Consent, answered with one tap: each answer is a button that moves on.
 #[component]
 fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
-    let settings = crate::state::app_state().settings.get_untracked();
     let answer = move |agrees: bool| {
         draft.update(|d| d.consent_to_record = Some(agrees));
         next.run(());
@@ -278,15 +276,6 @@ fn ConsentStep(draft: RwSignal<Draft>, next: Callback<()>) -> impl IntoView {
         <LanguagePicker draft />
         <p class="nhsuk-body">"Show or read this to the person:"</p>
         <ConsentExplanation draft />
-        <details class="nhsuk-details" data-testid="privacy">
-            <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"How their information is used (read it out or show them)"</span></summary>
-            <div class="nhsuk-details__text">
-                {privacy_notice(&settings).into_iter().map(|point| view! {
-                    <h3 class="nhsuk-heading-s">{point.heading}</h3>
-                    <p class="nhsuk-body-s" data-key=point.key>{point.text}</p>
-                }).collect_view()}
-            </div>
-        </details>
         <h2 class="nhsuk-heading-m" id="consent">"Does the person agree to this check being recorded?"</h2>
         <div class="stallside-answers">
             <button class="nhsuk-button" type="button" on:click=move |_| answer(true)>"Yes, they agree"</button>
@@ -656,6 +645,10 @@ fn ResultStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl In
             options=options(Barrier::ALL, Barrier::code, Barrier::label)
             selected=Signal::derive(move || draft.with(|d| d.barriers.iter().map(|b| b.code()).collect()))
             on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(b) = Barrier::from_code(code) { toggle(&mut d.barriers, b, on) })) />
+        <Choices legend="Did they say what helps them get checked?" name="enablers" hint="Select all that apply"
+            options=options(Enabler::ALL, Enabler::code, Enabler::label)
+            selected=Signal::derive(move || draft.with(|d| d.enablers.iter().map(|e| e.code()).collect()))
+            on_toggle=Callback::new(move |(code, on)| draft.update(|d| if let Some(e) = Enabler::from_code(code) { toggle(&mut d.enablers, e, on) })) />
     }
 }
 

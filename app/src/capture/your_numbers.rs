@@ -152,7 +152,7 @@ fn ReadAloud(words: PersonWords, text: String) -> impl IntoView {
 /// The reading, pulse and today's date in the person's locale (the browser's `Intl`: Arabic
 /// and Bengali digits, the month's name in their language).
 fn formatted(screen: &PersonScreen, tag: &str) -> Formatted {
-    let number = |n: u16| String::from(js_sys::Number::from(f64::from(n)).to_locale_string(tag));
+    let number = |n: u16| super::person::locale_number(f64::from(n), tag);
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
     Formatted {

@@ -4,7 +4,7 @@
 //! the print stylesheet (`app/style.css`, `@media print`) drops the app's chrome.
 
 use leptos::prelude::*;
-use stallside_shared::published::{Published, PublishedCount, PublishedRow};
+use stallside_shared::published::{Published, PublishedCount, PublishedRow, PublishedVoice};
 use stallside_shared::suppression::{share_text, Cell};
 
 use super::{failure_text, token, Notice, NumberTable};
@@ -51,11 +51,14 @@ fn ReportBody(report: Published) -> impl IntoView {
         .iter()
         .map(|r| (r.label.clone(), r.get("checks")))
         .collect();
-    let barriers: Vec<(String, Cell)> = report
-        .barriers
-        .iter()
-        .map(|b| (b.label.clone(), b.cell))
-        .collect();
+    let bars = |list: &[PublishedCount]| -> Vec<(String, Cell)> {
+        list.iter().map(|b| (b.label.clone(), b.cell)).collect()
+    };
+    let groups = |list: &[PublishedVoice]| -> Vec<(String, Vec<PublishedCount>)> {
+        list.iter()
+            .map(|g| (g.label.clone(), g.counts.clone()))
+            .collect()
+    };
     let table = |name: &str| {
         report
             .table(name)
@@ -101,8 +104,12 @@ fn ReportBody(report: Published) -> impl IntoView {
             </dl>
             <h2>"What gets in the way of care"</h2>
             <p class="nhsuk-body">"What people told the volunteers, in their words' categories: the community's voice."</p>
-            <BarChart title="Barriers heard" bars=barriers />
-            <BarrierGroups title="Barriers heard, by borough" groups=report.barriers_by_borough.iter().map(|g| (g.label.clone(), g.barriers.clone())).collect() />
+            <BarChart title="Barriers heard" bars=bars(&report.barriers) />
+            <VoiceGroups title="Barriers heard, by borough" groups=groups(&report.barriers_by_borough) />
+            <h2>"What helps"</h2>
+            <p class="nhsuk-body">"What people said helps them get checked and cared for: what to keep doing."</p>
+            <BarChart title="What helps" bars=bars(&report.enablers) />
+            <VoiceGroups title="What helps, by borough" groups=groups(&report.enablers_by_borough) />
         </article>
     }
 }
@@ -167,9 +174,9 @@ fn GroupTable(title: &'static str, rows: Vec<PublishedRow>) -> impl IntoView {
     view! { <h3>{title}</h3> <NumberTable heads rows /> }
 }
 
-/// Barriers heard in each group.
+/// Barriers (or what helps) heard in each group.
 #[component]
-fn BarrierGroups(title: &'static str, groups: Vec<(String, Vec<PublishedCount>)>) -> impl IntoView {
+fn VoiceGroups(title: &'static str, groups: Vec<(String, Vec<PublishedCount>)>) -> impl IntoView {
     let heads: Vec<String> = groups
         .first()
         .map(|(_, b)| b.iter().map(|c| c.label.clone()).collect())

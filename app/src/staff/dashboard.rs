@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use stallside_shared::record::{borough_name, VenueType};
-use stallside_shared::reports::{recent_quarters, BarrierRow, Count, Dashboard, Row};
+use stallside_shared::reports::{recent_quarters, Count, Dashboard, Row, VoiceRow};
 
 use super::board::BoardReport;
 use super::{failure_text, token, Notice, NumberTable};
@@ -134,7 +134,7 @@ pub fn DashboardScreen() -> impl IntoView {
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
             <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into())>"All records (CSV, no personal details)"</button></li>
-            {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity"].into_iter().map(|table| view! {
+            {["bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity", "enablers", "enablers_by_borough", "enablers_by_ethnicity"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
                     on:click=move |_| download(format!("/api/reports/export/tables/{table}"))>
                     {format!("Table: {} (CSV, numbers under 5 hidden)", table.replace('_', " "))}
@@ -177,6 +177,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         })}
         <Bars title="Results by band" counts=dashboard.bands.clone() />
         <Bars title="What gets in the way of care" counts=dashboard.barriers.clone() />
+        <Bars title="What helps" counts=dashboard.enablers.clone() />
         <RowTable title="By borough" rows=dashboard.by_borough.clone() />
         <RowTable title="By event" rows=dashboard.by_event.clone() />
         <RowTable title="By venue type" rows=dashboard.by_venue_type.clone() />
@@ -188,8 +189,10 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         <RowTable title="By week" rows=dashboard.by_week.clone() />
         <RowTable title="By month" rows=dashboard.by_month.clone() />
         <RowTable title="By volunteer" rows=dashboard.by_volunteer.clone() />
-        <BarrierTable title="Barriers heard, by borough" rows=dashboard.barriers_by_borough.clone() />
-        <BarrierTable title="Barriers heard, by ethnic group" rows=dashboard.barriers_by_ethnicity.clone() />
+        <VoiceTable title="Barriers heard, by borough" rows=dashboard.barriers_by_borough.clone() />
+        <VoiceTable title="Barriers heard, by ethnic group" rows=dashboard.barriers_by_ethnicity.clone() />
+        <VoiceTable title="What helps, by borough" rows=dashboard.enablers_by_borough.clone() />
+        <VoiceTable title="What helps, by ethnic group" rows=dashboard.enablers_by_ethnicity.clone() />
         <RowTable title="By main language" rows=dashboard.by_language.clone() />
     }
 }
@@ -284,25 +287,20 @@ fn options(rows: Vec<Row>) -> impl IntoView {
         .collect_view()
 }
 
-/// Barriers heard in each group: the community's voice, group by group.
+/// Barriers (or what helps) heard in each group: the community's voice, group by group.
 #[component]
-fn BarrierTable(title: &'static str, rows: Vec<BarrierRow>) -> impl IntoView {
+fn VoiceTable(title: &'static str, rows: Vec<VoiceRow>) -> impl IntoView {
     let mut heads = vec!["Checks".to_owned()];
     heads.extend(
         rows.first()
-            .map(|r| {
-                r.barriers
-                    .iter()
-                    .map(|b| b.label.clone())
-                    .collect::<Vec<_>>()
-            })
+            .map(|r| r.counts.iter().map(|b| b.label.clone()).collect::<Vec<_>>())
             .unwrap_or_default(),
     );
     let rows = rows
         .into_iter()
         .map(|r| {
             let mut cells = vec![r.checks.to_string()];
-            cells.extend(r.barriers.iter().map(|b| b.count.to_string()));
+            cells.extend(r.counts.iter().map(|b| b.count.to_string()));
             (r.label, cells)
         })
         .collect();

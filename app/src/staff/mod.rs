@@ -11,6 +11,7 @@ mod flags;
 mod live;
 mod phones;
 mod review;
+mod settings;
 mod volunteers;
 
 use audit::AuditScreen;
@@ -19,6 +20,7 @@ use events::EventsScreen;
 use flags::FlagQueue;
 use phones::PhonesScreen;
 use review::ReviewScreen;
+use settings::SettingsScreen;
 use volunteers::VolunteersScreen;
 
 use leptos::prelude::*;
@@ -64,6 +66,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Review => view! { <ReviewScreen /> }.into_any(),
         Screen::Phones => view! { <PhonesScreen /> }.into_any(),
         Screen::Audit => view! { <AuditScreen /> }.into_any(),
+        Screen::Settings => view! { <SettingsScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }

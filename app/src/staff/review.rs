@@ -171,10 +171,37 @@ fn ReviewItem(
                 <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">"Erase this record (the person asked)"</span></summary>
                 <div class="nhsuk-details__text">
                     <p class="nhsuk-body-s">"The record, its history, its flag and any contact number are deleted here and on every phone at its next sync. This cannot be undone."</p>
-                    <button class="nhsuk-button nhsuk-button--warning nhsuk-button--small" type="button" data-testid="erase"
-                        on:click=move |_| erase.run(id_erase.clone())>"Erase the record"</button>
+                    <EraseButton erase=Callback::new(move |()| erase.run(id_erase.clone())) />
                 </div>
             </details>
         </li>
+    }
+}
+
+/// Erasing asks once more before it acts: it cannot be undone and reaches every phone.
+#[component]
+fn EraseButton(erase: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            view! {
+                <div class="nhsuk-warning-callout" data-testid="erase-confirm">
+                    <h3 class="nhsuk-warning-callout__label">"Erase this record for good?"</h3>
+                    <p>"Only if the person asked. It is deleted here now and from phones at their next sync."</p>
+                    <button class="nhsuk-button nhsuk-button--warning nhsuk-button--small" type="button"
+                        on:click=move |_| erase.run(())>"Yes, erase this record"</button>
+                    " "
+                    <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button"
+                        on:click=move |_| asking.set(false)>"Cancel"</button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button class="nhsuk-button nhsuk-button--warning nhsuk-button--small" type="button" data-testid="erase"
+                    on:click=move |_| asking.set(true)>"Erase the record"</button>
+            }
+            .into_any()
+        }
     }
 }

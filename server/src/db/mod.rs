@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("004_erasure.sql"),
     include_str!("005_main_language.sql"),
     include_str!("008_escalation.sql"),
+    include_str!("009_governance.sql"),
 ];
 const READERS: usize = 4;
 

@@ -49,7 +49,7 @@ async fn queue(
     session: Session,
 ) -> Result<ApiJson<Vec<Flag>>, ApiError> {
     require_staff(&session)?;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     state
         .db
         .read(move |conn| {
@@ -289,7 +289,7 @@ async fn edit(
 ) -> Result<(), ApiError> {
     require_staff(session)?;
     let coordinator = session.role == Role::Coordinator;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     edit_own_part(state, session, id, move |record: &mut CheckRecord, me| {
         let now_ms = now_ms();
         let ctx = FollowUpContext {

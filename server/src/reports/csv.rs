@@ -11,10 +11,10 @@ use stallside_shared::calendar::{london_date, london_date_time};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::published::{
-    publish, PublishedBarriers, PublishedCount, PublishedRow, PUBLISHED_COLUMNS,
+    publish, PublishedCount, PublishedRow, PublishedVoice, PUBLISHED_COLUMNS,
 };
 use stallside_shared::record::{
-    borough_name, Advice, AgeBand, Barrier, Condition, EnglishFirstLanguage, Ethnicity,
+    borough_name, Advice, AgeBand, Barrier, Condition, Enabler, EnglishFirstLanguage, Ethnicity,
     FollowUpState, KnownHypertension, Language, Outcome, ReviewState, Sex, Smoking, VenueType,
 };
 use stallside_shared::suppression::Cell;
@@ -88,13 +88,14 @@ pub(super) async fn export_records(
     Ok(csv_response(&dated_name("records"), csv))
 }
 
-/// One report table as CSV, suppressed: bands, barriers, flags, barriers_by_borough,
-/// barriers_by_ethnicity, or a breakdown (by_borough, by_event, by_venue_type, by_week,
+/// One report table as CSV, suppressed: bands, barriers, enablers, flags,
+/// barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, or a
+/// breakdown (by_borough, by_event, by_venue_type, by_week,
 /// by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex) ending with a
 /// row for all checks. "<5" is a count of 0 to 4; "*" is hidden so that one cannot be
 /// worked out.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, flags, barriers_by_borough, barriers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
+        ("table" = String, Path, description = "bands, barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn export_table(
@@ -108,6 +109,7 @@ pub(super) async fn export_table(
     let out = match table.as_str() {
         "bands" => counts_csv(&published.bands),
         "barriers" => counts_csv(&published.barriers),
+        "enablers" => counts_csv(&published.enablers),
         "flags" => {
             let f = &published.flags;
             format!(
@@ -118,8 +120,10 @@ pub(super) async fn export_table(
                 f.open_overdue.text()
             )
         }
-        "barriers_by_borough" => barriers_csv(&published.barriers_by_borough),
-        "barriers_by_ethnicity" => barriers_csv(&published.barriers_by_ethnicity),
+        "barriers_by_borough" => voice_csv(&published.barriers_by_borough),
+        "barriers_by_ethnicity" => voice_csv(&published.barriers_by_ethnicity),
+        "enablers_by_borough" => voice_csv(&published.enablers_by_borough),
+        "enablers_by_ethnicity" => voice_csv(&published.enablers_by_ethnicity),
         name => {
             let rows = &published.table(name).ok_or(ApiError::NotFound)?.rows;
             let mut out = format!("key,label,{}\n", PUBLISHED_COLUMNS.join(","));
@@ -161,11 +165,11 @@ fn counts_csv(list: &[PublishedCount]) -> String {
     out
 }
 
-fn barriers_csv(groups: &[PublishedBarriers]) -> String {
+fn voice_csv(groups: &[PublishedVoice]) -> String {
     let mut out = String::from("key,label");
     for b in groups
         .first()
-        .map(|g| g.barriers.as_slice())
+        .map(|g| g.counts.as_slice())
         .unwrap_or_default()
     {
         out.push(',');
@@ -173,12 +177,7 @@ fn barriers_csv(groups: &[PublishedBarriers]) -> String {
     }
     out.push('\n');
     for g in groups {
-        line(
-            &mut out,
-            &g.key,
-            &g.label,
-            g.barriers.iter().map(|b| b.cell),
-        );
+        line(&mut out, &g.key, &g.label, g.counts.iter().map(|b| b.cell));
     }
     out
 }
@@ -282,6 +281,7 @@ const RECORD_COLUMNS: &[(&str, &str, Shown)] = &[
     ("signposted", "c.signposted", Shown::Raw),
     ("goal_set", "c.goal_set", Shown::Raw),
     ("barriers", "c.barriers", Shown::Labelled(labels::<Barrier>)),
+    ("enablers", "c.enablers", Shown::Labelled(labels::<Enabler>)),
     (
         "review_state",
         "c.review_state",

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection};
 use stallside_shared::calendar::date;
-use stallside_shared::record::{AgeBand, Barrier, Ethnicity, Language, Sex, VenueType};
+use stallside_shared::record::{AgeBand, Barrier, Enabler, Ethnicity, Language, Sex, VenueType};
 use stallside_shared::reports::*;
 use stallside_shared::triage::Band;
 
@@ -51,7 +51,7 @@ impl FactCache {
             "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
                     core20, english_first_language, newly_identified, signposted, flagged,
                     follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile,
-                    recorded_at_ms, age_band, sex, main_language
+                    recorded_at_ms, age_band, sex, main_language, enablers
              FROM checks WHERE seq > ?1 ORDER BY seq",
         )?;
         let mut rows = statement.query(params![self.last_seq])?;
@@ -69,10 +69,8 @@ impl FactCache {
             let ethnicity = Ethnicity::from_code(&text(8)?).unwrap_or(Ethnicity::NotStated);
             let english_not_first = text(10)? == "no";
             let closed = text(14)? == "closed";
-            let barriers = text(15)?
-                .split(',')
-                .filter_map(Barrier::from_code)
-                .fold(0u16, |bits, b| bits | 1 << index_of(Barrier::ALL, &b));
+            let barriers = bits_of(Barrier::ALL, &text(15)?);
+            let enablers = bits_of(Enabler::ALL, &text(23)?);
             let recorded_at_ms: i64 = row.get(19)?;
             let imd_decile: Option<u8> = row.get(18)?;
             let age = AgeBand::from_code(&text(20)?).unwrap_or(AgeBand::NotSaid);
@@ -110,6 +108,7 @@ impl FactCache {
                         0
                     },
                 barriers,
+                enablers,
                 deadline_at_ms: row.get::<_, Option<i64>>(16)?.unwrap_or(0),
                 closed_at_ms: row.get::<_, Option<i64>>(17)?.unwrap_or(0),
             };
@@ -124,4 +123,12 @@ impl FactCache {
         }
         Ok(changed)
     }
+}
+
+/// The bit set of a comma-joined list of codes of a closed list, by position in the list.
+fn bits_of<T: stallside_shared::Vocab + PartialEq>(all: &[T], codes: &str) -> u16 {
+    codes
+        .split(',')
+        .filter_map(T::parse_code)
+        .fold(0u16, |bits, v| bits | 1 << index_of(all, &v))
 }

@@ -31,7 +31,7 @@ pub async fn edit_own_part(
 ) -> Result<(), ApiError> {
     let pusher = session.pusher();
     let actor = session_actor(session);
-    let policy = state.policy;
+    let policy = state.policy.get();
     let edited = state
         .db
         .write(move |conn| {

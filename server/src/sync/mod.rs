@@ -60,7 +60,7 @@ async fn sync(
         .iter()
         .map(|doc| (doc.id, doc.heads.clone()))
         .collect();
-    let policy = state.policy;
+    let policy = state.policy.get();
     let pusher = session.pusher();
     let push_count = request.push.len();
     let report = request.device.take();
@@ -110,7 +110,7 @@ async fn sync(
         state.commits.send_modify(|n| *n = n.wrapping_add(1));
     }
     let cursor = request.cursor;
-    let settings = state.policy.settings;
+    let settings = state.policy.get().settings;
     let page = state
         .db
         .read(move |conn| pull::page(conn, &session, cursor, page_size, &client_heads))

@@ -99,13 +99,18 @@ pub fn page(
     })
 }
 
-/// Records erased after `cursor` up to `next`. Every user is told of every erasure: a
-/// record can sit on a phone whose current user did not make it or no longer works in its
-/// borough (a shared stall phone, a volunteer who moved), and the id is random and says
-/// nothing about anyone. Erasures are rare, so the list stays short.
+/// Records erased, or pseudonymised after the programme's M years, after `cursor` up to
+/// `next`: every phone drops its copy (a pseudonymised record's old copy still holds what was
+/// cut, in its history). Every user is told of every one: a record can sit on a phone whose
+/// current user did not make it or no longer works in its borough (a shared stall phone, a
+/// volunteer who moved), and the id is random and says nothing about anyone. Both are rare,
+/// so the list stays short.
 fn erased_between(conn: &Connection, cursor: u64, next: u64) -> Result<Vec<Uuid>, ApiError> {
-    let mut statement =
-        conn.prepare_cached("SELECT id FROM erased WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, seq FROM erased WHERE seq > ?1 AND seq <= ?2
+         UNION ALL SELECT id, seq FROM pseudonymised WHERE seq > ?1 AND seq <= ?2
+         ORDER BY seq",
+    )?;
     let ids = statement.query_map(params![cursor, next], |row| row.get::<_, String>(0))?;
     ids.map(|id| Uuid::parse_str(&id?).map_err(|_| ApiError::Internal("stored id unreadable")))
         .collect()

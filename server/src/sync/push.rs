@@ -199,12 +199,11 @@ fn settle(
         code: rejection.code().into(),
         reason: rejection.to_string(),
     };
-    if is_erased(conn, id)? {
+    if let Some((code, reason)) = dropped(conn, id)? {
         return Ok(PushResult::Rejected {
             id,
-            code: ERASED.into(),
-            reason: "This record was erased at the person's request; the phone drops its copy."
-                .into(),
+            code: code.into(),
+            reason: reason.into(),
         });
     }
     let (verdict, encoded) = match verdict {
@@ -300,16 +299,34 @@ fn load_with_heads(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
     }
 }
 
-/// The code a push of an erased record is refused with: an offline phone cannot bring it back.
-pub const ERASED: &str = "erased";
+/// Why a push of a record the phones were told to drop is refused, by tombstone table: the code
+/// and the reason. An offline phone's old copy can bring back neither an erased record nor the
+/// history a pseudonymised one shed.
+const DROPPED: [(&str, &str, &str); 2] = [
+    (
+        "SELECT 1 FROM erased WHERE id = ?1",
+        "erased",
+        "This record was erased at the person's request; the phone drops its copy.",
+    ),
+    (
+        "SELECT 1 FROM pseudonymised WHERE id = ?1",
+        "pseudonymised",
+        "This record is past the programme's retention period and was pseudonymised; the phone drops its copy.",
+    ),
+];
 
-/// Whether the record was erased on request.
-pub fn is_erased(conn: &Connection, id: Uuid) -> Result<bool, ApiError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM erased WHERE id = ?1")?
-        .query_row(params![id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
+/// The refusal for a push of a record that was erased or pseudonymised, if it was.
+fn dropped(conn: &Connection, id: Uuid) -> Result<Option<(&'static str, &'static str)>, ApiError> {
+    for (sql, code, reason) in DROPPED {
+        let found = conn
+            .prepare_cached(sql)?
+            .query_row(params![id.to_string()], |_| Ok(()))
+            .optional()?;
+        if found.is_some() {
+            return Ok(Some((code, reason)));
+        }
+    }
+    Ok(None)
 }
 
 fn stored_heads(conn: &Connection, id: Uuid) -> Result<Option<String>, ApiError> {

@@ -237,6 +237,13 @@ pub fn request(
             }
             req.call()
         }
+        ("PUT", body) => {
+            let mut req = agent.put(&full);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.send_json(body.cloned().unwrap_or(Value::Null))
+        }
         (_, body) => {
             let mut req = agent.post(&full);
             if let Some(a) = &auth {

@@ -143,6 +143,11 @@ pub struct CheckPart {
     pub goal: Option<String>,
     /// What the person said gets in the way of care.
     pub barriers: Vec<Barrier>,
+    /// What the person said helps them get checked and cared for. Empty on records from
+    /// phones older than the field: they stay valid and simply said nothing here.
+    #[serde(default)]
+    #[autosurgeon(missing = "Vec::new")]
+    pub enablers: Vec<Enabler>,
 }
 
 impl CheckPart {

@@ -153,6 +153,32 @@ vocab! {
 }
 
 vocab! {
+    /// What the person said helps them get checked and cared for: the other half of the
+    /// community's voice, beside [`Barrier`], so decision-makers hear what to keep doing as well
+    /// as what to fix. The list is what community blood-pressure programmes report as the reasons
+    /// people came forward (NHS England's Core20PLUS Connectors and "Community Connectors"
+    /// write-ups, Blood Pressure UK's Know Your Numbers! outreach, and the pharmacy and
+    /// community-venue check evaluations summarised by the Healthy London Partnership): checks
+    /// where people already go, with no appointment, in their language, by someone from their
+    /// community, near home or work, free, at hours that fit work, with time to talk and the
+    /// numbers to take away. It mirrors the barriers (GP access, language, cost, work hours,
+    /// distrust) so each barrier has an answer a report can set beside it. The programme should
+    /// re-check the list against its own evaluation before its first board report.
+    Enabler {
+        FamiliarVenue = "familiar_venue" => "A check at a place I already go",
+        NoAppointment = "no_appointment" => "No appointment needed",
+        MyLanguage = "my_language" => "Someone who speaks my language",
+        FromMyCommunity = "from_my_community" => "Someone from my community",
+        NearHomeOrWork = "near_home_or_work" => "Near home or work",
+        Free = "free" => "Free of charge",
+        OutOfHours = "out_of_hours" => "Evenings or weekends",
+        TimeToTalk = "time_to_talk" => "Time to talk and ask questions",
+        NumbersToTakeAway = "numbers_to_take_away" => "My numbers to take away",
+        Other = "other" => "Something else",
+    }
+}
+
+vocab! {
     /// The coordinator's review of a synced record.
     ReviewState {
         Received = "received" => "Received",

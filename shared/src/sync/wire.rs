@@ -87,8 +87,9 @@ pub struct SyncResponse {
     pub events: Vec<Event>,
     /// The programme settings in force.
     pub settings: ProgrammeSettings,
-    /// Records erased on the server (at the person's request) after the cursor: the phone
-    /// drops its copy. Random ids, nothing personal, so every user is sent every one.
+    /// Records erased on the server (at the person's request) or pseudonymised after the
+    /// programme's retention period, after the cursor: the phone drops its copy. Random ids,
+    /// nothing personal, so every user is sent every one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub erased: Vec<Uuid>,
     /// A coordinator stopped this phone (lost or stolen): it sends what it still holds, then
