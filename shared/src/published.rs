@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::reports::{Count, Dashboard, Row};
+use crate::reports::{Count, Dashboard, Reach, Row, REACH_FIGURES};
 use crate::suppression::{primary, Cell, System};
 
 /// The columns a published breakdown row carries, in order.
@@ -113,6 +113,8 @@ pub struct Published {
     pub barriers_by_borough: Vec<PublishedBarriers>,
     /// Barriers heard by ethnic group.
     pub barriers_by_ethnicity: Vec<PublishedBarriers>,
+    /// People reached, events held and workshops, in [`REACH_FIGURES`] order.
+    pub reach: Vec<PublishedCount>,
 }
 
 impl Published {
@@ -229,6 +231,8 @@ pub fn publish(d: &Dashboard) -> Published {
     let waiting = system.implicit(f.flagged - f.closed - f.open_overdue);
     system.sum(vec![overdue, waiting], open);
 
+    let reach = reach_handles(&mut system, &d.reach, totals[0]);
+
     let cells = system.solve();
     let row = |r: &Row, h: &RowHandles| PublishedRow {
         key: r.key.clone(),
@@ -278,7 +282,27 @@ pub fn publish(d: &Dashboard) -> Published {
             .collect(),
         barriers_by_borough: groups(&d.barriers_by_borough, &by_borough),
         barriers_by_ethnicity: groups(&d.barriers_by_ethnicity, &by_ethnicity),
+        reach: REACH_FIGURES
+            .iter()
+            .zip(reach)
+            .map(|((key, label), h)| PublishedCount {
+                key: (*key).into(),
+                label: (*label).into(),
+                cell: cells[h],
+            })
+            .collect(),
     }
+}
+
+/// The reach figures' cells, tied by their sums (people reached = people checked +
+/// conversations; events held = with checks + without), so no small figure can be worked
+/// out from the others; checks are the totals' cell.
+fn reach_handles(system: &mut System, reach: &Reach, checks: usize) -> [usize; 10] {
+    let mut h = reach.figures().map(|v| system.cell(v));
+    h[3] = checks;
+    system.sum(vec![h[1], h[2]], h[0]);
+    system.sum(vec![h[5], h[6]], h[4]);
+    h
 }
 
 #[cfg(test)]

@@ -64,6 +64,22 @@ async fn sync(
     let pusher = session.pusher();
     let push_count = request.push.len();
     let report = request.device.take();
+    let event_pushes = std::mem::take(&mut request.events);
+    // Events first, so a stall started on the phone is stored before its checks are judged.
+    let event_results = if event_pushes.is_empty() {
+        Vec::new()
+    } else {
+        let pusher = pusher.clone();
+        state
+            .db
+            .write(move |conn| {
+                let tx = conn.transaction()?;
+                let results = crate::events::apply_pushes(&tx, &pusher, &event_pushes)?;
+                tx.commit()?;
+                Ok(results)
+            })
+            .await?
+    };
     let results = if request.push.is_empty() {
         Vec::new()
     } else {
@@ -117,5 +133,6 @@ async fn sync(
         settings,
         erased: page.erased,
         stop,
+        event_results,
     }))
 }
