@@ -87,13 +87,13 @@ pub(super) async fn export_records(
     Ok(csv_response("stallside-records.csv", csv))
 }
 
-/// One report table as CSV, suppressed: bands, barriers, flags, barriers_by_borough,
+/// One report table as CSV, suppressed: reach (people reached, events held, workshops), bands, barriers, flags, barriers_by_borough,
 /// barriers_by_ethnicity, or a breakdown (by_borough, by_event, by_venue_type, by_week,
 /// by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex) ending with a
 /// row for all checks. "<5" is a count of 0 to 4; "*" is hidden so that one cannot be
 /// worked out.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, flags, barriers_by_borough, barriers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
+        ("table" = String, Path, description = "reach, bands, barriers, flags, barriers_by_borough, barriers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn export_table(
@@ -106,6 +106,7 @@ pub(super) async fn export_table(
     let published = publish(&compute(&state, &session, query).await?);
     let out = match table.as_str() {
         "bands" => counts_csv(&published.bands),
+        "reach" => counts_csv(&published.reach),
         "barriers" => counts_csv(&published.barriers),
         "flags" => {
             let f = &published.flags;

@@ -208,6 +208,10 @@ impl Client {
     pub fn get_raw(&self, path: &str) -> (u16, Value) {
         request(&self.url, "GET", path, Some(&self.token), None)
     }
+
+    pub fn put_raw(&self, path: &str, body: &Value) -> (u16, Value) {
+        request(&self.url, "PUT", path, Some(&self.token), Some(body))
+    }
 }
 
 /// One HTTP request with a real client; any status is returned, not raised.
@@ -235,6 +239,13 @@ pub fn request(
                 req = req.header("Authorization", a);
             }
             req.call()
+        }
+        ("PUT", body) => {
+            let mut req = agent.put(&full);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.send_json(body.cloned().unwrap_or(Value::Null))
         }
         (_, body) => {
             let mut req = agent.post(&full);
