@@ -32,6 +32,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/audit.csv",
             "GET /api/devices",
             "GET /api/events",
+            "GET /api/events/overview",
             "GET /api/flags",
             "GET /api/flags/live",
             "GET /api/flags/{id}/contact",
@@ -46,6 +47,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/users",
             "POST /api/devices/{user_id}/{device_id}/stop",
             "POST /api/events",
+            "POST /api/events/{id}/copy",
             "POST /api/flags/{id}/attempts",
             "POST /api/flags/{id}/claim",
             "POST /api/flags/{id}/close",
@@ -57,6 +59,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/users",
             "POST /api/users/{id}/disable",
             "POST /api/users/{id}/revoke-sessions",
+            "PUT /api/events/{id}",
         ]
     );
     for operation in &operations {

@@ -529,3 +529,69 @@ impl PhoneEvents {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::wire::EventResult;
+
+    fn stall() -> Event {
+        Plan {
+            name: "Market stall".into(),
+            date: "2026-11-21".into(),
+            venue: "Chapel Market".into(),
+            venue_type: VenueType::Market,
+            borough: "E09000019".into(),
+            kind: EventKind::Stall,
+            cancelled: false,
+        }
+        .event("e1", 0)
+    }
+
+    #[test]
+    fn the_phone_sends_what_is_not_acknowledged_and_learns_the_coordinators_plan() {
+        let mut phone = PhoneEvents::default();
+        phone.start(&stall());
+        phone.tally("e1", 10, 1);
+        phone.tally("e1", 10, 1);
+        phone.tally("e1", 10, -1);
+        phone.tally("e1", 10, -5);
+        assert_eq!(phone.debrief("e1").conversations, 0, "never below zero");
+        phone.tally("e1", 11, 2);
+        let sent = phone.outgoing();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].debrief.as_ref().unwrap().conversations, 2);
+        assert!(sent[0].debrief.as_ref().unwrap().updated_at_ms > 11);
+
+        // A tap during the round trip is sent again; the rest is acknowledged.
+        phone.tally("e1", 12, 1);
+        let accepted = [EventResult::Accepted {
+            id: "e1".into(),
+            warning: None,
+        }];
+        phone.settle(&sent, &accepted);
+        assert_eq!(phone.outgoing().len(), 1);
+        let sent = phone.outgoing();
+        phone.settle(&sent, &accepted);
+        assert!(phone.outgoing().is_empty());
+
+        let mut corrected = stall();
+        corrected.venue = "Market hall".into();
+        corrected.plan_rev = 2;
+        phone.learn(&corrected);
+        assert_eq!(phone.entries[0].plan.as_ref().unwrap().venue, "Market hall");
+        assert_eq!(phone.entries[0].plan_rev, 2);
+        assert!(phone.outgoing().is_empty(), "learning is not an edit");
+
+        let refused = [EventResult::Rejected {
+            id: "e1".into(),
+            code: "negative_tally".into(),
+            reason: "Conversations: a count cannot be below zero.".into(),
+        }];
+        phone.tally("e1", 13, 1);
+        let sent = phone.outgoing();
+        phone.settle(&sent, &refused);
+        assert_eq!(phone.outgoing().len(), 1, "a refusal stays unsent, with its reason");
+        assert!(phone.entries[0].refused.is_some());
+    }
+}

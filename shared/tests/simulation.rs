@@ -268,6 +268,7 @@ impl World {
             }],
             page_size: None,
             device: None,
+            events: Vec::new(),
         };
         let response = self.server.sync(&pusher, &request, now);
         assert!(
@@ -523,6 +524,7 @@ impl Server {
             settings: Default::default(),
             erased: Vec::new(),
             stop: false,
+            event_results: Vec::new(),
         }
     }
 
