@@ -38,8 +38,26 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
     token: Option<&str>,
     body: &B,
 ) -> Result<R, ApiError> {
+    with_json("POST", path, token, body).await
+}
+
+/// PUTs JSON (a replacement, e.g. an event's plan) and reads JSON back.
+pub async fn put<B: Serialize, R: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<R, ApiError> {
+    with_json("PUT", path, token, body).await
+}
+
+async fn with_json<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<R, ApiError> {
     let text = serde_json::to_string(body).map_err(|_| ApiError::Garbled)?;
-    let response = send("POST", path, token, Some(&text)).await?;
+    let response = send(method, path, token, Some(&text)).await?;
     read(response).await
 }
 

@@ -107,6 +107,8 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
     let cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
     let limits = Limits::default();
     let mut session = Session::new(cursor, limits);
+    // Stalls started and debriefs filed here ride on the first request of the sync.
+    let mut event_push = state.phone_events.with_untracked(|e| e.outgoing());
     loop {
         let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
             all.iter()
@@ -138,6 +140,8 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 .unwrap_or(u32::MAX),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
         });
+        request.events = std::mem::take(&mut event_push);
+        let sent = request.events.clone();
         let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
             Ok(response) => response,
             Err(e) => {
@@ -147,6 +151,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         };
         let effects = session.handle_response(&response)?;
         apply(state, &store, effects).await?;
+        settle_events(state, &store, &sent, &response).await?;
     }
     if session.phase() == Phase::Stopped {
         erase_phone(state, &store).await?;
@@ -164,6 +169,7 @@ async fn erase_phone(state: AppState, store: &store::Store) -> Result<(), SyncFa
     state.device.set(Some(device));
     state.records.set(Vec::new());
     state.events.set(Vec::new());
+    state.phone_events.set(Default::default());
     state.stall.set(None);
     state.session.set(None);
     state.stopped.set(true);
@@ -255,6 +261,39 @@ async fn apply(
     if let Some(settings) = settings {
         state.settings.set(settings);
     }
+    Ok(())
+}
+
+/// Applies the server's answers to the events the phone sent, and the plans it pulled (a
+/// coordinator's correction or cancellation of a stall started here, or of today's stall).
+async fn settle_events(
+    state: AppState,
+    store: &store::Store,
+    sent: &[stallside_shared::sync::wire::EventPush],
+    response: &SyncResponse,
+) -> Result<(), SyncFailure> {
+    if sent.is_empty() && response.events.is_empty() {
+        return Ok(());
+    }
+    let _guard = store::write_lock().await;
+    state.phone_events.update(|e| {
+        e.settle(sent, &response.event_results);
+        for event in &response.events {
+            e.learn(event);
+        }
+    });
+    if let Some(stall) = state.stall.get_untracked() {
+        if let Some(now) = response.events.iter().find(|e| e.id == stall.id) {
+            state.stall.set(Some(now.clone()));
+            store.set_meta("stall", now).await?;
+        }
+    }
+    store
+        .set_meta(
+            crate::state::PHONE_EVENTS,
+            &state.phone_events.get_untracked(),
+        )
+        .await?;
     Ok(())
 }
 
