@@ -34,9 +34,7 @@ pub fn ConversationTally() -> impl IntoView {
     let id = move || state.stall.with(|s| s.as_ref().map(|s| s.id.clone()));
     let count = move || {
         id().map_or(0, |id| {
-            state
-                .phone_events
-                .with(|e| e.debrief(&id).conversations)
+            state.phone_events.with(|e| e.debrief(&id).conversations)
         })
     };
     let tap = move |delta: i32| {

@@ -4,8 +4,8 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::VenueType;
 use stallside_shared::events::EventKind;
+use stallside_shared::record::VenueType;
 use stallside_shared::sync::wire::Event;
 
 use crate::auth::password;

@@ -84,7 +84,13 @@ fn a_phone_started_stall_pushed_twice_and_edited_by_both_is_one_event_with_both_
 
     // The coordinator corrects the venue while the phone, not yet told, sends its old copy
     // of the plan with a later debrief.
-    let mut corrected = plan("Mosque stall", &today, "place_of_worship", ISLINGTON, "stall");
+    let mut corrected = plan(
+        "Mosque stall",
+        &today,
+        "place_of_worship",
+        ISLINGTON,
+        "stall",
+    );
     corrected["venue"] = json!("East London Mosque hall");
     let (status, body) = coordinator.put_raw(&format!("/api/events/{id}"), &corrected);
     assert_eq!(status, 200, "{body}");
@@ -103,7 +109,10 @@ fn a_phone_started_stall_pushed_twice_and_edited_by_both_is_one_event_with_both_
     );
     let pulled = concurrent["events"].as_array().unwrap();
     let mine = pulled.iter().find(|e| e["id"] == id.as_str()).unwrap();
-    assert_eq!(mine["venue"], "East London Mosque hall", "the phone learns the correction");
+    assert_eq!(
+        mine["venue"], "East London Mosque hall",
+        "the phone learns the correction"
+    );
 
     let seen = overview(&coordinator, &id);
     assert_eq!(seen["event"]["venue"], "East London Mosque hall");
@@ -113,7 +122,11 @@ fn a_phone_started_stall_pushed_twice_and_edited_by_both_is_one_event_with_both_
     assert_eq!(seen["footfall"], 150);
     assert_eq!(seen["checks"], 2);
     assert_eq!(seen["debriefs"][0]["note"], "Ask for a quieter corner");
-    assert_eq!(server.count("SELECT COUNT(*) FROM events"), 2, "demo event + this one");
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM events"),
+        2,
+        "demo event + this one"
+    );
 
     let (_, dashboard) = coordinator.get_raw("/api/reports/dashboard");
     let row = dashboard["by_event"]
@@ -160,7 +173,9 @@ fn a_cancelled_event_keeps_its_checks_and_a_copy_is_a_new_event() {
     assert_eq!(body["cancelled"], true);
 
     assert_eq!(
-        server.count(&format!("SELECT COUNT(*) FROM checks WHERE event_id = '{id}'")),
+        server.count(&format!(
+            "SELECT COUNT(*) FROM checks WHERE event_id = '{id}'"
+        )),
         3
     );
     let seen = overview(&coordinator, &id);
@@ -181,7 +196,10 @@ fn a_cancelled_event_keeps_its_checks_and_a_copy_is_a_new_event() {
         .find(|e| e["id"] == id.as_str())
         .unwrap()
         .clone();
-    assert_eq!(on_phone["cancelled"], true, "phones learn of the cancellation");
+    assert_eq!(
+        on_phone["cancelled"], true,
+        "phones learn of the cancellation"
+    );
 
     let next_week = calendar::date(now() + 7 * DAY);
     let copy: Value = coordinator.post(
@@ -202,7 +220,9 @@ fn a_cancelled_event_keeps_its_checks_and_a_copy_is_a_new_event() {
     assert_eq!(audited, 3, "create, cancel, copy");
 
     // Only coordinators edit, in their boroughs.
-    let (status, _) = phone.client.put_raw(&format!("/api/events/{id}"), &cancelled);
+    let (status, _) = phone
+        .client
+        .put_raw(&format!("/api/events/{id}"), &cancelled);
     assert_eq!(status, 403);
     let mut to_camden = cancelled.clone();
     to_camden["borough"] = json!(CAMDEN);
@@ -311,14 +331,94 @@ fn reach_event_and_workshop_figures_equal_an_independent_count() {
     let (_, listed) = coordinator.get_raw("/api/events");
     let demo_id = listed[0]["id"].as_str().unwrap().to_owned();
     let programme = [
-        Planned { name: "Saturday health stall", days_ago: 0, borough: ISLINGTON, venue_type: VenueType::Market, workshop: false, cancelled: false, checks: 0, conversations: 0, attendance: 0 },
-        Planned { name: "Library", days_ago: 200, borough: ISLINGTON, venue_type: VenueType::Library, workshop: false, cancelled: false, checks: 6, conversations: 11, attendance: 0 },
-        Planned { name: "Pharmacy talk", days_ago: 150, borough: BARNET, venue_type: VenueType::Pharmacy, workshop: true, cancelled: false, checks: 0, conversations: 0, attendance: 23 },
-        Planned { name: "Market", days_ago: 90, borough: BARNET, venue_type: VenueType::Market, workshop: false, cancelled: false, checks: 0, conversations: 8, attendance: 0 },
-        Planned { name: "Rained off", days_ago: 40, borough: ISLINGTON, venue_type: VenueType::Market, workshop: false, cancelled: true, checks: 0, conversations: 0, attendance: 0 },
-        Planned { name: "Cut short", days_ago: 30, borough: BARNET, venue_type: VenueType::Library, workshop: false, cancelled: true, checks: 2, conversations: 1, attendance: 0 },
-        Planned { name: "Centre workshop", days_ago: 10, borough: ISLINGTON, venue_type: VenueType::CommunityCentre, workshop: true, cancelled: false, checks: 3, conversations: 2, attendance: 17 },
-        Planned { name: "Next month", days_ago: -30, borough: ISLINGTON, venue_type: VenueType::Library, workshop: false, cancelled: false, checks: 0, conversations: 0, attendance: 0 },
+        Planned {
+            name: "Saturday health stall",
+            days_ago: 0,
+            borough: ISLINGTON,
+            venue_type: VenueType::Market,
+            workshop: false,
+            cancelled: false,
+            checks: 0,
+            conversations: 0,
+            attendance: 0,
+        },
+        Planned {
+            name: "Library",
+            days_ago: 200,
+            borough: ISLINGTON,
+            venue_type: VenueType::Library,
+            workshop: false,
+            cancelled: false,
+            checks: 6,
+            conversations: 11,
+            attendance: 0,
+        },
+        Planned {
+            name: "Pharmacy talk",
+            days_ago: 150,
+            borough: BARNET,
+            venue_type: VenueType::Pharmacy,
+            workshop: true,
+            cancelled: false,
+            checks: 0,
+            conversations: 0,
+            attendance: 23,
+        },
+        Planned {
+            name: "Market",
+            days_ago: 90,
+            borough: BARNET,
+            venue_type: VenueType::Market,
+            workshop: false,
+            cancelled: false,
+            checks: 0,
+            conversations: 8,
+            attendance: 0,
+        },
+        Planned {
+            name: "Rained off",
+            days_ago: 40,
+            borough: ISLINGTON,
+            venue_type: VenueType::Market,
+            workshop: false,
+            cancelled: true,
+            checks: 0,
+            conversations: 0,
+            attendance: 0,
+        },
+        Planned {
+            name: "Cut short",
+            days_ago: 30,
+            borough: BARNET,
+            venue_type: VenueType::Library,
+            workshop: false,
+            cancelled: true,
+            checks: 2,
+            conversations: 1,
+            attendance: 0,
+        },
+        Planned {
+            name: "Centre workshop",
+            days_ago: 10,
+            borough: ISLINGTON,
+            venue_type: VenueType::CommunityCentre,
+            workshop: true,
+            cancelled: false,
+            checks: 3,
+            conversations: 2,
+            attendance: 17,
+        },
+        Planned {
+            name: "Next month",
+            days_ago: -30,
+            borough: ISLINGTON,
+            venue_type: VenueType::Library,
+            workshop: false,
+            cancelled: false,
+            checks: 0,
+            conversations: 0,
+            attendance: 0,
+        },
     ];
     let mut ids = Vec::new();
     let mut seed = 0;
@@ -353,10 +453,19 @@ fn reach_event_and_workshop_figures_equal_an_independent_count() {
             assert_eq!(accepted(&push_events(&phone.client, debrief)).len(), 1);
         }
         if p.cancelled {
-            let mut body = plan(p.name, &calendar::date(day), p.venue_type.code(), p.borough, "stall");
+            let mut body = plan(
+                p.name,
+                &calendar::date(day),
+                p.venue_type.code(),
+                p.borough,
+                "stall",
+            );
             body["venue"] = json!("Hall");
             body["cancelled"] = json!(true);
-            assert_eq!(coordinator.put_raw(&format!("/api/events/{id}"), &body).0, 200);
+            assert_eq!(
+                coordinator.put_raw(&format!("/api/events/{id}"), &body).0,
+                200
+            );
         }
         ids.push((id, day));
     }
@@ -370,8 +479,14 @@ fn reach_event_and_workshop_figures_equal_an_independent_count() {
     let from_day = from - from.rem_euclid(DAY);
     let filters: Vec<(String, Admits)> = vec![
         (String::new(), Box::new(|_, _| true)),
-        (format!("borough={BARNET}"), Box::new(|p, _| p.borough == BARNET)),
-        ("venue_type=library".into(), Box::new(|p, _| p.venue_type == VenueType::Library)),
+        (
+            format!("borough={BARNET}"),
+            Box::new(|p, _| p.borough == BARNET),
+        ),
+        (
+            "venue_type=library".into(),
+            Box::new(|p, _| p.venue_type == VenueType::Library),
+        ),
         (
             format!("from={}&to={}", calendar::date(from), calendar::date(now())),
             Box::new(move |_, day| day >= from_day && day <= now()),
@@ -424,7 +539,13 @@ fn reach_event_and_workshop_figures_equal_an_independent_count() {
     );
     assert_eq!(status, 200);
     let csv = csv.as_str().unwrap().to_owned();
-    assert!(csv.starts_with("key,label,count\npeople_reached,People reached,"), "{csv}");
-    assert!(csv.contains("workshop_attendance,Workshop attendance,40"), "{csv}");
+    assert!(
+        csv.starts_with("key,label,count\npeople_reached,People reached,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("workshop_attendance,Workshop attendance,40"),
+        "{csv}"
+    );
     assert!(csv.contains("cancelled,Events cancelled,<5"), "{csv}");
 }

@@ -190,7 +190,9 @@ pub enum EventRejection {
     #[error("This event is in a borough you do not work in.")]
     OutsideArea,
     /// A volunteer changing the plan of an event they did not start.
-    #[error("Only the coordinator can change the plan of this event; your debrief can still be sent.")]
+    #[error(
+        "Only the coordinator can change the plan of this event; your debrief can still be sent."
+    )]
     PlanNotYours,
     /// A volunteer cancelling (or un-cancelling) an event.
     #[error("Only a coordinator can cancel an event.")]
@@ -274,10 +276,7 @@ pub fn validate_debrief(debrief: &DebriefPush) -> Result<Debrief, EventRejection
     text("Note", TextRule::note(NOTE_MAX), &debrief.note)?;
     Ok(Debrief {
         updated_at_ms: debrief.updated_at_ms,
-        footfall: debrief
-            .footfall
-            .map(|v| count("Footfall", v))
-            .transpose()?,
+        footfall: debrief.footfall.map(|v| count("Footfall", v)).transpose()?,
         conversations: count("Conversations", debrief.conversations)?,
         leaflets: count("Leaflets", debrief.leaflets)?,
         attendance: debrief
@@ -591,7 +590,11 @@ mod tests {
         phone.tally("e1", 13, 1);
         let sent = phone.outgoing();
         phone.settle(&sent, &refused);
-        assert_eq!(phone.outgoing().len(), 1, "a refusal stays unsent, with its reason");
+        assert_eq!(
+            phone.outgoing().len(),
+            1,
+            "a refusal stays unsent, with its reason"
+        );
         assert!(phone.entries[0].refused.is_some());
     }
 }

@@ -122,7 +122,11 @@ pub fn EventsScreen() -> impl IntoView {
             date: inputs.date.get_untracked(),
             venue: inputs.venue.get_untracked(),
             venue_type,
-            borough: inputs.borough.get_untracked().unwrap_or_default().to_owned(),
+            borough: inputs
+                .borough
+                .get_untracked()
+                .unwrap_or_default()
+                .to_owned(),
             kind: inputs
                 .kind
                 .get_untracked()
@@ -184,8 +188,7 @@ pub fn EventsScreen() -> impl IntoView {
     let copy = Callback::new(move |(event, date): (Event, String)| {
         leptos::task::spawn_local(async move {
             let path = format!("/api/events/{}/copy", event.id);
-            match api::post::<_, Event>(&path, token(&state).as_deref(), &CopyEvent { date })
-                .await
+            match api::post::<_, Event>(&path, token(&state).as_deref(), &CopyEvent { date }).await
             {
                 Ok(saved) => done(format!("{} copied to {}.", saved.name, saved.date)),
                 Err(e) => notice.set(Some(failure_text(&state, &e))),
@@ -198,8 +201,7 @@ pub fn EventsScreen() -> impl IntoView {
         problems.set(Vec::new());
         request_animation_frame(|| {
             if let Some(input) = document().get_element_by_id("event-name") {
-                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input)
-                    .focus();
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input).focus();
             }
         });
     });

@@ -117,10 +117,7 @@ async fn edit_event(
                 &tx,
                 Some(&who.user_id),
                 Action::EventChange,
-                &format!(
-                    "{} {id}",
-                    if plan.cancelled { "cancel" } else { "edit" }
-                ),
+                &format!("{} {id}", if plan.cancelled { "cancel" } else { "edit" }),
             )?;
             tx.commit()?;
             Ok(plan.event(&id, rev))
@@ -198,18 +195,15 @@ fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, 
     )?;
     let mut rows = statement.query([])?;
     while let Some(row) = rows.next()? {
-        debriefs
-            .entry(row.get(0)?)
-            .or_default()
-            .push(DebriefView {
-                volunteer: row.get(1)?,
-                footfall: row.get(2)?,
-                conversations: row.get(3)?,
-                leaflets: row.get(4)?,
-                attendance: row.get(5)?,
-                kit_used: row.get(6)?,
-                note: row.get(7)?,
-            });
+        debriefs.entry(row.get(0)?).or_default().push(DebriefView {
+            volunteer: row.get(1)?,
+            footfall: row.get(2)?,
+            conversations: row.get(3)?,
+            leaflets: row.get(4)?,
+            attendance: row.get(5)?,
+            kit_used: row.get(6)?,
+            note: row.get(7)?,
+        });
     }
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS}, e.started_on_phone,
@@ -217,7 +211,11 @@ fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, 
          FROM events e ORDER BY e.date DESC, e.name"
     ))?;
     let rows = statement.query_map([], |row| {
-        Ok((from_row(row)?, row.get::<_, bool>(9)?, row.get::<_, u64>(10)?))
+        Ok((
+            from_row(row)?,
+            row.get::<_, bool>(9)?,
+            row.get::<_, u64>(10)?,
+        ))
     })?;
     let mut list = Vec::new();
     for row in rows {
@@ -226,9 +224,8 @@ fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, 
             continue;
         }
         let debriefs = debriefs.remove(&event.id).unwrap_or_default();
-        let most = |f: fn(&DebriefView) -> Option<u32>| {
-            debriefs.iter().filter_map(f).map(u64::from).max()
-        };
+        let most =
+            |f: fn(&DebriefView) -> Option<u32>| debriefs.iter().filter_map(f).map(u64::from).max();
         list.push(EventOverview {
             started_on_phone,
             checks,
@@ -462,8 +459,7 @@ pub fn facts(
     conn: &Connection,
     areas: &[String],
 ) -> Result<Vec<(Event, Vec<stallside_shared::reports::DebriefFact>)>, ApiError> {
-    let mut debriefs: HashMap<String, Vec<stallside_shared::reports::DebriefFact>> =
-        HashMap::new();
+    let mut debriefs: HashMap<String, Vec<stallside_shared::reports::DebriefFact>> = HashMap::new();
     let mut statement = conn.prepare_cached(
         "SELECT event_id, volunteer_id, conversations, COALESCE(attendance, 0)
          FROM event_debriefs",

@@ -213,10 +213,7 @@ fn event_facts(
     Ok(crate::events::facts(conn, areas)?
         .into_iter()
         .map(|(event, debriefs)| EventFact {
-            checks: dims
-                .events
-                .get(&event.id)
-                .map_or(0, |i| checks[i as usize]),
+            checks: dims.events.get(&event.id).map_or(0, |i| checks[i as usize]),
             day_ms: stallside_shared::calendar::day_ms(&event.date).unwrap_or(0),
             id: event.id,
             borough: event.borough,
