@@ -549,3 +549,41 @@ fn reach_event_and_workshop_figures_equal_an_independent_count() {
     );
     assert!(csv.contains("cancelled,Events cancelled,<5"), "{csv}");
 }
+
+#[test]
+fn events_of_a_database_from_before_migration_7_stay_valid() {
+    let dir = common::fresh_dir();
+    {
+        let mut conn = rusqlite::Connection::open(dir.join("stallside.sqlite")).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in [
+            include_str!("../src/db/schema.sql"),
+            include_str!("../src/db/002_flag_queue.sql"),
+            include_str!("../src/db/003_devices.sql"),
+            include_str!("../src/db/004_erasure.sql"),
+            include_str!("../src/db/005_main_language.sql"),
+        ] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.execute(
+            "INSERT INTO events (id, name, date, venue, venue_type, borough, seq, created_by)
+             VALUES ('old-stall', 'Old stall', '2026-10-01', 'Library', 'library', ?1, 1, 'someone')",
+            [ISLINGTON],
+        )
+        .unwrap();
+        tx.pragma_update(None, "user_version", 5).unwrap();
+        tx.commit().unwrap();
+    }
+    let server = Server::start_in(dir, &["--demo"]);
+    let coordinator = server.demo("coordinator", "laptop");
+    let old = overview(&coordinator, "old-stall");
+    assert_eq!(old["event"]["kind"], "stall");
+    assert_eq!(old["event"]["cancelled"], false);
+    assert_eq!(old["event"]["plan_rev"], 1);
+    assert_eq!(old["started_on_phone"], false);
+    let mut cancelled = plan("Old stall", "2026-10-01", "library", ISLINGTON, "stall");
+    cancelled["cancelled"] = json!(true);
+    let (status, body) = coordinator.put_raw("/api/events/old-stall", &cancelled);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["plan_rev"], 2);
+}
