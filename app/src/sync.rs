@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::{RecordDoc, Role};
+use stallside_shared::events::Plan;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
@@ -283,7 +284,11 @@ async fn settle_events(
         }
     });
     if let Some(stall) = state.stall.get_untracked() {
-        if let Some(now) = response.events.iter().find(|e| e.id == stall.id) {
+        // Only a changed plan redraws the stall screen (and the debrief being typed on it).
+        let changed = |e: &&stallside_shared::sync::wire::Event| {
+            e.id == stall.id && Plan::of(e) != Plan::of(&stall)
+        };
+        if let Some(now) = response.events.iter().find(changed) {
             state.stall.set(Some(now.clone()));
             store.set_meta("stall", now).await?;
         }
