@@ -40,7 +40,10 @@ test('a stall started offline with a debrief and tallies reaches the coordinator
   await page.getByRole('button', { name: 'Start stall' }).click();
   await page.getByRole('heading', { name: 'New check' }).waitFor();
 
+  await recordCheck(page, { readings: [[124, 79]], axe });
+
   // Conversations without a check, tallied on the capture screen.
+  await page.getByRole('heading', { name: 'New check' }).waitFor();
   const more = page.getByRole('button', { name: 'One more conversation' });
   await more.click();
   await more.click();
@@ -48,7 +51,6 @@ test('a stall started offline with a debrief and tallies reaches the coordinator
   await page.getByRole('button', { name: 'One fewer conversation' }).click();
   assert.equal(await page.getByTestId('tally').textContent(), '2');
   await axe.check(page, 'new check with the tally');
-  await recordCheck(page, { readings: [[124, 79]], axe });
 
   // The debrief, after the stall.
   await page.getByRole('button', { name: 'Stall', exact: true }).click();
