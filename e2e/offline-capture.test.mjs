@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, startServer, useServerAndBrowser } from './harness.mjs';
-import { AccessibilityLog, chooseStall, openAsVolunteer, recordCheck, recordsOnPhone, recordsOnServer, syncNow, waitAllSynced } from './volunteer.mjs';
+import { AccessibilityLog, chooseStall, openOfflineReady, recordCheck, recordsOnPhone, recordsOnServer, syncNow, waitAllSynced } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
 
@@ -12,12 +12,7 @@ test('three checks recorded offline survive a reload and sync when the signal re
   const axe = new AccessibilityLog();
   const { context, page } = await phonePage(ctx.browser);
 
-  await openAsVolunteer(page, ctx.server.url, axe);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await openOfflineReady(page, ctx.server.url, axe);
   await chooseStall(page);
 
   // No signal, and the server is down too.

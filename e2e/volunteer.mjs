@@ -24,6 +24,17 @@ export async function openAsVolunteer(page, url, axe) {
   await axe.check(page, 'stall');
 }
 
+/** [`openAsVolunteer`], then one load with the service worker in control, so the app reloads
+ * with no signal. */
+export async function openOfflineReady(page, url, axe) {
+  await openAsVolunteer(page, url, axe);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
 export async function signIn(page, username, password) {
   await page.fill('#username', username);
   await page.fill('#password', password);

@@ -41,7 +41,7 @@ pub async fn post<B: Serialize, R: DeserializeOwned>(
     with_json("POST", path, token, body).await
 }
 
-/// PUTs JSON (a whole resource, such as the programme settings) and reads JSON back.
+/// PUTs JSON (a replacement: the programme settings, an event's plan) and reads JSON back.
 pub async fn put<B: Serialize, R: DeserializeOwned>(
     path: &str,
     token: Option<&str>,

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod capture;
 mod components;
+mod debrief;
 mod records;
 mod signin;
 mod signout;

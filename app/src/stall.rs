@@ -1,12 +1,15 @@
-//! Today's stall: choose an event synced from the server, or start one offline.
+//! Today's stall: choose an event synced from the server, or start one offline; then the
+//! conversations tally and the debrief of the stall chosen.
 
 use leptos::prelude::*;
 use stallside_shared::calendar::date;
 use stallside_shared::clock::now_ms;
+use stallside_shared::events::EventKind;
 use stallside_shared::record::{borough_name, VenueType};
 use stallside_shared::sync::wire::Event;
 
 use crate::components::{options, problem_for, Choice, ErrorSummary, Problem, TextField};
+use crate::debrief::{change_events, ConversationTally, DebriefForm};
 use crate::state::{app_state, Screen};
 use crate::store;
 use crate::sync::upsert_event;
@@ -20,8 +23,11 @@ pub fn StallPicker() -> impl IntoView {
         let today = today.clone();
         Memo::new(move |_| {
             state.events.with(|all| {
-                let mut list: Vec<Event> =
-                    all.iter().filter(|e| e.date == today).cloned().collect();
+                let mut list: Vec<Event> = all
+                    .iter()
+                    .filter(|e| e.date == today && !e.cancelled)
+                    .cloned()
+                    .collect();
                 list.sort_by(|a, b| a.name.cmp(&b.name));
                 list
             })
@@ -38,6 +44,15 @@ pub fn StallPicker() -> impl IntoView {
     };
     view! {
         <h1>"Today's stall"</h1>
+        {move || state.stall.get().map(|stall| view! {
+            <div class="nhsuk-card"><div class="nhsuk-card__content">
+                <h2 class="nhsuk-card__heading" data-testid="todays-stall">{stall.name.clone()}</h2>
+                {stall.cancelled.then(|| view! { <p class="nhsuk-body"><strong>"Your coordinator cancelled this event."</strong></p> })}
+                <ConversationTally />
+                <DebriefForm />
+            </div></div>
+            <h2>"Choose another stall"</h2>
+        })}
         {move || {
             let list = todays.get();
             if list.is_empty() {
@@ -73,6 +88,7 @@ fn StartOfflineEvent(today: String, on_start: Callback<Event>) -> impl IntoView 
     let venue = RwSignal::new(String::new());
     let venue_type = RwSignal::new(None::<&'static str>);
     let borough = RwSignal::new(None::<&'static str>);
+    let kind = RwSignal::new(Some(EventKind::Stall.code()));
     let problems = RwSignal::new(Vec::<Problem>::new());
     let areas = state.my_boroughs();
     let start = move |_| {
@@ -103,7 +119,14 @@ fn StartOfflineEvent(today: String, on_start: Callback<Event>) -> impl IntoView 
                 .and_then(VenueType::from_code)
                 .unwrap_or(VenueType::Other),
             borough: borough.get_untracked().unwrap_or_default().to_owned(),
+            kind: kind
+                .get_untracked()
+                .and_then(EventKind::from_code)
+                .unwrap_or_default(),
+            cancelled: false,
+            plan_rev: 0,
         };
+        change_events(state, |e| e.start(&event));
         let mut events = state.events.get_untracked();
         upsert_event(&mut events, event.clone());
         state.events.set(events.clone());
@@ -127,6 +150,8 @@ fn StartOfflineEvent(today: String, on_start: Callback<Event>) -> impl IntoView 
                 <Choice legend="Borough" name="event-borough" options=areas
                     selected=borough on_pick=Callback::new(move |c| borough.set(Some(c)))
                     error=problem_for(problems.into(), "event-borough") />
+                <Choice legend="Kind of event" name="event-kind" options=options(EventKind::ALL, EventKind::code, EventKind::label)
+                    selected=kind on_pick=Callback::new(move |c| kind.set(Some(c))) />
                 <button class="nhsuk-button" type="button" on:click=start>"Start stall"</button>
             </div>
         </details>

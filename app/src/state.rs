@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use stallside_shared::api::LoginResponse;
 use stallside_shared::crdt::Role;
+use stallside_shared::events::PhoneEvents;
 use stallside_shared::sync::client::{status, Status};
 use stallside_shared::sync::wire::Event;
 use stallside_shared::triage::ProgrammeSettings;
@@ -95,6 +96,8 @@ pub struct AppState {
     pub events: RwSignal<Vec<Event>>,
     /// Today's stall.
     pub stall: RwSignal<Option<Event>>,
+    /// Stalls started and debriefs filed on this phone, until the server has them.
+    pub phone_events: RwSignal<PhoneEvents>,
     /// Sync progress.
     pub sync: RwSignal<SyncView>,
     /// Bumped to ask the sync loop to run now.
@@ -125,6 +128,7 @@ impl AppState {
             records: RwSignal::new(Vec::new()),
             events: RwSignal::new(Vec::new()),
             stall: RwSignal::new(None),
+            phone_events: RwSignal::new(PhoneEvents::default()),
             sync: RwSignal::new(SyncView::default()),
             sync_kick: RwSignal::new(0),
             screen: RwSignal::new(Screen::Loading),
@@ -227,6 +231,9 @@ pub async fn new_device(store: &store::Store) -> Result<Device, StoreError> {
     Ok(device)
 }
 
+/// The store's name for [`AppState::phone_events`].
+pub const PHONE_EVENTS: &str = "phone_events";
+
 /// The state from context.
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
@@ -253,6 +260,9 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
             .await?
             .unwrap_or_default(),
     );
+    if let Some(events) = store.meta::<PhoneEvents>(PHONE_EVENTS).await? {
+        state.phone_events.set(events);
+    }
     if let Some(settings) = store.meta::<ProgrammeSettings>("settings").await? {
         state.settings.set(settings);
     }

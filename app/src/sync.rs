@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use leptos::prelude::*;
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::{RecordDoc, Role};
+use stallside_shared::events::Plan;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
@@ -125,6 +126,8 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         // sees what this phone holds. A failure here shows in the sync that follows.
         let _ = api::post_empty("/api/devices/report", Some(token), &report).await;
     }
+    // Stalls started and debriefs filed here ride on the first request of the sync.
+    let mut event_push = state.phone_events.with_untracked(|e| e.outgoing());
     loop {
         let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
             all.iter()
@@ -149,6 +152,8 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
             break;
         };
         request.device = Some(device_report(&state));
+        request.events = std::mem::take(&mut event_push);
+        let sent = request.events.clone();
         let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
             Ok(response) => response,
             Err(e) => {
@@ -158,6 +163,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         };
         let effects = session.handle_response(&response)?;
         apply(state, &store, effects).await?;
+        settle_events(state, &store, &sent, &response).await?;
     }
     if session.phase() == Phase::Stopped {
         erase_phone(state, &store).await?;
@@ -175,6 +181,7 @@ async fn erase_phone(state: AppState, store: &store::Store) -> Result<(), SyncFa
     state.device.set(Some(device));
     state.records.set(Vec::new());
     state.events.set(Vec::new());
+    state.phone_events.set(Default::default());
     state.stall.set(None);
     state.session.set(None);
     state.stopped.set(true);
@@ -283,6 +290,43 @@ async fn apply(
     if let Some(settings) = settings {
         state.settings.set(settings);
     }
+    Ok(())
+}
+
+/// Applies the server's answers to the events the phone sent, and the plans it pulled (a
+/// coordinator's correction or cancellation of a stall started here, or of today's stall).
+async fn settle_events(
+    state: AppState,
+    store: &store::Store,
+    sent: &[stallside_shared::sync::wire::EventPush],
+    response: &SyncResponse,
+) -> Result<(), SyncFailure> {
+    if sent.is_empty() && response.events.is_empty() {
+        return Ok(());
+    }
+    let _guard = store::write_lock().await;
+    state.phone_events.update(|e| {
+        e.settle(sent, &response.event_results);
+        for event in &response.events {
+            e.learn(event);
+        }
+    });
+    if let Some(stall) = state.stall.get_untracked() {
+        // Only a changed plan redraws the stall screen (and the debrief being typed on it).
+        let changed = |e: &&stallside_shared::sync::wire::Event| {
+            e.id == stall.id && Plan::of(e) != Plan::of(&stall)
+        };
+        if let Some(now) = response.events.iter().find(changed) {
+            state.stall.set(Some(now.clone()));
+            store.set_meta("stall", now).await?;
+        }
+    }
+    store
+        .set_meta(
+            crate::state::PHONE_EVENTS,
+            &state.phone_events.get_untracked(),
+        )
+        .await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
+use stallside_shared::events::EventKind;
 use stallside_shared::record::VenueType;
 use stallside_shared::sync::wire::Event;
 
@@ -94,8 +95,11 @@ pub fn seed(conn: &mut Connection) -> Result<(), ApiError> {
             venue: "Chapel Market".into(),
             venue_type: VenueType::Market,
             borough: "E09000019".into(),
+            kind: EventKind::Stall,
+            cancelled: false,
+            plan_rev: 1,
         };
-        events::insert(&tx, &event, "demo")?;
+        events::insert(&tx, &event, "demo", false)?;
     }
     tx.commit()?;
     Ok(())

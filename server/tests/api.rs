@@ -32,6 +32,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/audit.csv",
             "GET /api/devices",
             "GET /api/events",
+            "GET /api/events/overview",
             "GET /api/flags",
             "GET /api/flags/live",
             "GET /api/flags/{id}/contact",
@@ -48,6 +49,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/devices/report",
             "POST /api/devices/{user_id}/{device_id}/stop",
             "POST /api/events",
+            "POST /api/events/{id}/copy",
             "POST /api/flags/{id}/attempts",
             "POST /api/flags/{id}/claim",
             "POST /api/flags/{id}/close",
@@ -61,6 +63,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/users/{id}/disable",
             "POST /api/users/{id}/revoke-sessions",
             "PUT /api/settings",
+            "PUT /api/events/{id}",
         ]
     );
     for operation in &operations {

@@ -216,6 +216,60 @@ pub struct NewEvent {
     /// Volunteers staffing it.
     #[serde(default)]
     pub volunteer_ids: Vec<String>,
+    /// A stall (the default) or a health workshop.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: crate::events::EventKind,
+}
+
+/// Copies an event (its plan and volunteers) to another day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CopyEvent {
+    /// The new day, YYYY-MM-DD.
+    pub date: String,
+}
+
+/// An event as the coordinators' events list shows it: the plan and what was done at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventOverview {
+    /// The plan.
+    pub event: crate::sync::wire::Event,
+    /// A volunteer started it on a phone.
+    pub started_on_phone: bool,
+    /// Checks taken at it (a cancelled event keeps them).
+    pub checks: u64,
+    /// Conversations without a check, all volunteers.
+    pub conversations: u64,
+    /// Leaflets given, all volunteers.
+    pub leaflets: u64,
+    /// The largest footfall estimate any volunteer gave.
+    pub footfall: Option<u64>,
+    /// The largest workshop headcount any volunteer gave.
+    pub attendance: Option<u64>,
+    /// Each volunteer's debrief.
+    pub debriefs: Vec<DebriefView>,
+}
+
+/// One volunteer's debrief, for the coordinator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DebriefView {
+    /// The volunteer's name.
+    pub volunteer: String,
+    /// About how many people passed.
+    pub footfall: Option<u32>,
+    /// Conversations without a check.
+    pub conversations: u32,
+    /// Leaflets given.
+    pub leaflets: u32,
+    /// People at a workshop.
+    pub attendance: Option<u32>,
+    /// Kit used.
+    pub kit_used: String,
+    /// The note for the coordinator.
+    pub note: String,
 }
 
 /// A volunteer's phone as a coordinator oversees it.

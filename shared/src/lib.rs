@@ -14,6 +14,7 @@ pub mod area;
 pub mod calendar;
 pub mod clock;
 pub mod crdt;
+pub mod events;
 pub mod follow_up;
 pub mod localise;
 pub mod privacy;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::reports::{Count, Dashboard, Row, VoiceRow};
+use crate::reports::{Count, Dashboard, Reach, Row, VoiceRow, REACH_FIGURES};
 use crate::suppression::{primary, Cell, System};
 
 /// The columns a published breakdown row carries, in order.
@@ -119,6 +119,8 @@ pub struct Published {
     pub enablers_by_borough: Vec<PublishedVoice>,
     /// Enablers heard by ethnic group.
     pub enablers_by_ethnicity: Vec<PublishedVoice>,
+    /// People reached, events held and workshops, in [`REACH_FIGURES`] order.
+    pub reach: Vec<PublishedCount>,
 }
 
 impl Published {
@@ -276,6 +278,8 @@ pub fn publish(d: &Dashboard) -> Published {
     let waiting = system.implicit(f.flagged - f.closed - f.open_overdue);
     system.sum(vec![overdue, waiting], open);
 
+    let reach = reach_handles(&mut system, &d.reach, totals[0]);
+
     let cells = system.solve();
     let row = |r: &Row, h: &RowHandles| PublishedRow {
         key: r.key.clone(),
@@ -328,7 +332,27 @@ pub fn publish(d: &Dashboard) -> Published {
         enablers: count_list(&d.enablers, &enablers.total),
         enablers_by_borough: groups(&d.enablers_by_borough, &enablers.groups[0]),
         enablers_by_ethnicity: groups(&d.enablers_by_ethnicity, &enablers.groups[1]),
+        reach: REACH_FIGURES
+            .iter()
+            .zip(reach)
+            .map(|((key, label), h)| PublishedCount {
+                key: (*key).into(),
+                label: (*label).into(),
+                cell: cells[h],
+            })
+            .collect(),
     }
+}
+
+/// The reach figures' cells, tied by their sums (people reached = people checked +
+/// conversations; events held = with checks + without), so no small figure can be worked
+/// out from the others; checks are the totals' cell.
+fn reach_handles(system: &mut System, reach: &Reach, checks: usize) -> [usize; 10] {
+    let mut h = reach.figures().map(|v| system.cell(v));
+    h[3] = checks;
+    system.sum(vec![h[1], h[2]], h[0]);
+    system.sum(vec![h[5], h[6]], h[4]);
+    h
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::events::EventKind;
 use crate::record::{
     AgeBand, Barrier, Enabler, EnglishFirstLanguage, Ethnicity, Language, Sex, VenueType,
 };
@@ -37,6 +38,16 @@ impl Names {
     /// The number of a known name.
     pub fn get(&self, name: &str) -> Option<u32> {
         self.ids.get(name).copied()
+    }
+
+    /// How many names there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
     }
 
     /// The name of a number.
@@ -425,6 +436,9 @@ pub struct Dashboard {
     pub enablers_by_ethnicity: Vec<VoiceRow>,
     /// By the person's main language, then "not recorded" (phones that did not ask).
     pub by_language: Vec<Row>,
+    /// People reached, events held and workshops: the programme's headline figures.
+    #[serde(default)]
+    pub reach: Reach,
 }
 
 impl Dashboard {
@@ -567,9 +581,180 @@ fn vocab_name<T: Copy>(
         })
 }
 
-/// Computes the dashboard in one pass over the facts.
+/// How many people the checks the filter admits were taken from: THE one count of people
+/// checked, which every report figure of people uses. Without participant cards a check is
+/// a person, so this counts checks; with cards it counts distinct cards plus checks without
+/// one.
+pub fn people_checked<'a>(facts: impl IntoIterator<Item = &'a Fact>, filter: &Filter) -> u64 {
+    facts.into_iter().filter(|f| filter.admits(f)).count() as u64
+}
+
+/// The programme's headline figures, as its public reports quote them ("reached over 2,000
+/// people ... over 100 events").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reach {
+    /// People checked plus conversations without a check.
+    pub people_reached: u64,
+    /// People checked ([`people_checked`]).
+    pub people_checked: u64,
+    /// Conversations without a check, from the volunteers' debriefs.
+    pub conversations: u64,
+    /// Checks.
+    pub checks: u64,
+    /// Events held: not cancelled and on or before today, or with checks.
+    pub events_held: u64,
+    /// Events held with at least one check.
+    pub events_with_checks: u64,
+    /// Events held without a check (workshops, quiet stalls).
+    pub events_without_checks: u64,
+    /// Health workshops held.
+    pub workshops: u64,
+    /// People at those workshops.
+    pub workshop_attendance: u64,
+    /// Events cancelled (their checks still count above).
+    pub cancelled: u64,
+}
+
+/// The reach figures' names and labels, in CSV order.
+pub const REACH_FIGURES: [(&str, &str); 10] = [
+    ("people_reached", "People reached"),
+    ("people_checked", "People checked"),
+    ("conversations", "Conversations without a check"),
+    ("checks", "Checks"),
+    ("events_held", "Events held"),
+    ("events_with_checks", "Events held with checks"),
+    ("events_without_checks", "Events held without checks"),
+    ("workshops", "Health workshops held"),
+    ("workshop_attendance", "Workshop attendance"),
+    ("cancelled", "Events cancelled"),
+];
+
+impl Reach {
+    /// The figures in [`REACH_FIGURES`] order.
+    pub fn figures(&self) -> [u64; 10] {
+        [
+            self.people_reached,
+            self.people_checked,
+            self.conversations,
+            self.checks,
+            self.events_held,
+            self.events_with_checks,
+            self.events_without_checks,
+            self.workshops,
+            self.workshop_attendance,
+            self.cancelled,
+        ]
+    }
+
+    /// Adds the events the filter admits: their debriefs' conversations (each volunteer's
+    /// tally is their own, so they add up) and a workshop's attendance (a headcount of one
+    /// room, so the largest any volunteer gave).
+    pub fn add_events(&mut self, events: &[EventFact], filter: &EventFilter, now_ms: i64) {
+        for event in events.iter().filter(|e| filter.admits(e)) {
+            let debriefs = event
+                .debriefs
+                .iter()
+                .filter(|d| filter.volunteer.as_ref().is_none_or(|v| *v == d.volunteer));
+            let (mut conversations, mut attendance) = (0, 0);
+            for d in debriefs {
+                conversations += u64::from(d.conversations);
+                attendance = attendance.max(u64::from(d.attendance));
+            }
+            self.conversations += conversations;
+            self.cancelled += u64::from(event.cancelled);
+            let held = event.checks > 0 || (!event.cancelled && event.day_ms <= now_ms);
+            if !held {
+                continue;
+            }
+            self.events_held += 1;
+            if event.checks > 0 {
+                self.events_with_checks += 1;
+            } else {
+                self.events_without_checks += 1;
+            }
+            if event.kind == EventKind::Workshop {
+                self.workshops += 1;
+                self.workshop_attendance += attendance;
+            }
+        }
+        self.people_reached = self.people_checked + self.conversations;
+    }
+}
+
+/// What the reach figures need of one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFact {
+    /// Event id.
+    pub id: String,
+    /// The event's day, ms at midnight UTC.
+    pub day_ms: i64,
+    /// ONS borough code.
+    pub borough: String,
+    /// The kind of venue.
+    pub venue_type: VenueType,
+    /// Stall or workshop.
+    pub kind: EventKind,
+    /// Called off.
+    pub cancelled: bool,
+    /// Checks taken at it (whatever the filter: a check makes it held).
+    pub checks: u64,
+    /// The volunteers' debriefs.
+    pub debriefs: Vec<DebriefFact>,
+}
+
+/// What the reach figures need of one volunteer's debrief.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebriefFact {
+    /// Volunteer id.
+    pub volunteer: String,
+    /// Conversations without a check.
+    pub conversations: u32,
+    /// People at a workshop.
+    pub attendance: u32,
+}
+
+/// Which events the reach figures cover: the dashboard's filters, read against the event's
+/// day, borough and venue type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// The coordinator's boroughs.
+    pub areas: Vec<String>,
+    /// One borough.
+    pub borough: Option<String>,
+    /// One event.
+    pub event: Option<String>,
+    /// One volunteer's debriefs.
+    pub volunteer: Option<String>,
+    /// One ISO week.
+    pub week: Option<String>,
+    /// One venue type.
+    pub venue_type: Option<VenueType>,
+    /// Events on or after this time, ms.
+    pub from_ms: Option<i64>,
+    /// Events before this time, ms.
+    pub until_ms: Option<i64>,
+}
+
+impl EventFilter {
+    /// Whether the filter covers an event.
+    pub fn admits(&self, e: &EventFact) -> bool {
+        self.areas.contains(&e.borough)
+            && self.borough.as_ref().is_none_or(|b| *b == e.borough)
+            && self.event.as_ref().is_none_or(|id| *id == e.id)
+            && self
+                .week
+                .as_ref()
+                .is_none_or(|w| *w == crate::calendar::iso_week(e.day_ms))
+            && self.venue_type.is_none_or(|v| v == e.venue_type)
+            && self.from_ms.is_none_or(|from| e.day_ms >= from)
+            && self.until_ms.is_none_or(|until| e.day_ms < until)
+    }
+}
+
+/// Computes the dashboard in one pass over the facts (and [`people_checked`]'s own).
 pub fn dashboard<'a>(
-    facts: impl IntoIterator<Item = &'a Fact>,
+    facts: impl IntoIterator<Item = &'a Fact> + Clone,
     filter: &Filter,
     dims: &Dimensions,
     labels: &Labels,
@@ -581,6 +766,7 @@ pub fn dashboard<'a>(
     let mut enablers = [0u64; 16];
     let mut flags = FlagStats::default();
     let mut by: [Tally; 11] = Default::default();
+    let people = people_checked(facts.clone(), filter);
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
         bands[usize::from(f.band).min(7)] += 1;
@@ -626,6 +812,7 @@ pub fn dashboard<'a>(
         d => (d.to_string(), format!("Decile {d}")),
     });
     by_imd_decile.rotate_left(1);
+    let checks = totals.checks;
     Dashboard {
         period: String::new(),
         totals: Row {
@@ -706,6 +893,12 @@ pub fn dashboard<'a>(
             Some(l) => (l.code().into(), l.label().into()),
             None => ("not_recorded".into(), "Not recorded".into()),
         })),
+        reach: Reach {
+            people_reached: people,
+            people_checked: people,
+            checks,
+            ..Reach::default()
+        },
     }
 }
 

@@ -459,3 +459,367 @@ fn a_contact_number_is_held_only_while_someone_may_call() {
         assert_eq!(warning.is_some(), warned, "{case}: {warning:?}");
     }
 }
+
+mod events {
+    //! The event rules ([`stallside_shared::events`]): who may start, change, cancel and
+    //! debrief an event, where, and what a repeated or stale push does.
+
+    use super::{who, CAMDEN, ISLINGTON};
+    use stallside_shared::crdt::Role;
+    use stallside_shared::events::{
+        coordinator_plan, judge_event, validate_plan, EventRejection, PlanEffect, StoredEvent,
+    };
+    use stallside_shared::sync::judge::Pusher;
+    use stallside_shared::sync::wire::{DebriefPush, EventPush, PlanPush};
+
+    fn plan(borough: &str) -> PlanPush {
+        PlanPush {
+            name: "Market stall".into(),
+            date: "2026-11-21".into(),
+            venue: "Chapel Market".into(),
+            venue_type: "market".into(),
+            borough: borough.into(),
+            kind: "stall".into(),
+            cancelled: false,
+        }
+    }
+
+    fn debrief(conversations: i64, at: i64) -> DebriefPush {
+        DebriefPush {
+            updated_at_ms: at,
+            conversations,
+            ..DebriefPush::default()
+        }
+    }
+
+    fn stored(
+        created_by: &str,
+        on_phone: bool,
+        rev: u64,
+        change: impl Fn(&mut PlanPush),
+    ) -> StoredEvent {
+        let mut p = plan(ISLINGTON);
+        change(&mut p);
+        StoredEvent {
+            plan: validate_plan(&p).unwrap(),
+            plan_rev: rev,
+            created_by: created_by.into(),
+            started_on_phone: on_phone,
+        }
+    }
+
+    fn push(plan: Option<PlanPush>, rev: u64, debrief: Option<DebriefPush>) -> EventPush {
+        EventPush {
+            id: "e1".into(),
+            plan,
+            plan_rev: rev,
+            debrief,
+        }
+    }
+
+    fn edited(change: impl Fn(&mut PlanPush)) -> PlanPush {
+        let mut p = plan(ISLINGTON);
+        change(&mut p);
+        p
+    }
+
+    fn vol() -> Pusher {
+        who("vol", Role::Volunteer, ISLINGTON)
+    }
+
+    #[test]
+    fn every_event_rule_allowed_and_refused() {
+        let mine = stored("vol", true, 1, |_| {});
+        let corrected = stored("vol", true, 2, |p| p.venue = "Market hall".into());
+        let coordinators = stored("coord", false, 1, |_| {});
+        let camden = stored("coord", false, 1, |p| p.borough = CAMDEN.into());
+        let renamed = edited(|p| p.name = "Saturday stall".into());
+        type Case<'a> = (
+            &'a str,
+            EventPush,
+            Option<&'a StoredEvent>,
+            Option<i64>,
+            Pusher,
+            Result<(&'a str, bool), &'a str>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "a volunteer starts a stall in their borough",
+                push(Some(plan(ISLINGTON)), 0, Some(debrief(3, 1))),
+                None,
+                None,
+                vol(),
+                Ok(("create", true)),
+            ),
+            (
+                "a workshop is a kind",
+                push(Some(edited(|p| p.kind = "workshop".into())), 0, None),
+                None,
+                None,
+                vol(),
+                Ok(("create", false)),
+            ),
+            (
+                "an unknown kind",
+                push(Some(edited(|p| p.kind = "party".into())), 0, None),
+                None,
+                None,
+                vol(),
+                Err("unknown_kind"),
+            ),
+            (
+                "an unknown venue type",
+                push(Some(edited(|p| p.venue_type = "beach".into())), 0, None),
+                None,
+                None,
+                vol(),
+                Err("unknown_venue_type"),
+            ),
+            (
+                "an empty name",
+                push(Some(edited(|p| p.name = " ".into())), 0, None),
+                None,
+                None,
+                vol(),
+                Err("invalid_plan"),
+            ),
+            (
+                "not a real day",
+                push(Some(edited(|p| p.date = "2026-02-30".into())), 0, None),
+                None,
+                None,
+                vol(),
+                Err("invalid_plan"),
+            ),
+            (
+                "a stall in another borough",
+                push(Some(plan(CAMDEN)), 0, None),
+                None,
+                None,
+                vol(),
+                Err("outside_area"),
+            ),
+            (
+                "a debrief of another borough's event",
+                push(None, 1, Some(debrief(1, 1))),
+                Some(&camden),
+                None,
+                vol(),
+                Err("outside_area"),
+            ),
+            (
+                "a volunteer cannot start a cancelled event",
+                push(Some(edited(|p| p.cancelled = true)), 0, None),
+                None,
+                None,
+                vol(),
+                Err("cancel_not_yours"),
+            ),
+            (
+                "the same plan again changes nothing",
+                push(Some(plan(ISLINGTON)), 0, Some(debrief(3, 1))),
+                Some(&mine),
+                Some(1),
+                vol(),
+                Ok(("unchanged", false)),
+            ),
+            (
+                "a later debrief is kept",
+                push(Some(plan(ISLINGTON)), 0, Some(debrief(5, 2))),
+                Some(&mine),
+                Some(1),
+                vol(),
+                Ok(("unchanged", true)),
+            ),
+            (
+                "an older debrief is not",
+                push(None, 1, Some(debrief(2, 1))),
+                Some(&mine),
+                Some(2),
+                vol(),
+                Ok(("unchanged", false)),
+            ),
+            (
+                "the volunteer corrects the stall they started",
+                push(Some(renamed.clone()), 1, None),
+                Some(&mine),
+                None,
+                vol(),
+                Ok(("update", false)),
+            ),
+            (
+                "a stale copy loses to the coordinator's correction, the debrief stays",
+                push(Some(plan(ISLINGTON)), 1, Some(debrief(7, 3))),
+                Some(&corrected),
+                Some(2),
+                vol(),
+                Ok(("stale", true)),
+            ),
+            (
+                "a volunteer cannot cancel their own stall",
+                push(Some(edited(|p| p.cancelled = true)), 1, None),
+                Some(&mine),
+                None,
+                vol(),
+                Err("cancel_not_yours"),
+            ),
+            (
+                "a volunteer cannot move their stall out of their boroughs",
+                push(Some(plan(CAMDEN)), 1, None),
+                Some(&mine),
+                None,
+                who("vol", Role::Volunteer, ISLINGTON),
+                Err("outside_area"),
+            ),
+            (
+                "a volunteer cannot change a coordinator's plan",
+                push(Some(renamed.clone()), 1, None),
+                Some(&coordinators),
+                None,
+                vol(),
+                Err("plan_not_yours"),
+            ),
+            (
+                "another volunteer cannot change a phone's stall",
+                push(Some(renamed.clone()), 1, None),
+                Some(&mine),
+                None,
+                who("other", Role::Volunteer, ISLINGTON),
+                Err("plan_not_yours"),
+            ),
+            (
+                "a volunteer debriefs a coordinator's event",
+                push(None, 1, Some(debrief(4, 1))),
+                Some(&coordinators),
+                None,
+                vol(),
+                Ok(("unchanged", true)),
+            ),
+            (
+                "a debrief of an unknown event",
+                push(None, 0, Some(debrief(4, 1))),
+                None,
+                None,
+                vol(),
+                Err("unknown_event"),
+            ),
+            (
+                "a negative tally",
+                push(None, 1, Some(debrief(-1, 1))),
+                Some(&mine),
+                None,
+                vol(),
+                Err("negative_tally"),
+            ),
+            (
+                "an impossible tally",
+                push(None, 1, Some(debrief(1_000_000, 1))),
+                Some(&mine),
+                None,
+                vol(),
+                Err("tally_too_large"),
+            ),
+            (
+                "a hidden character in the note",
+                push(
+                    None,
+                    1,
+                    Some(DebriefPush {
+                        note: "ok\u{202e}".into(),
+                        ..debrief(1, 1)
+                    }),
+                ),
+                Some(&mine),
+                None,
+                vol(),
+                Err("invalid_debrief"),
+            ),
+            (
+                "a bad id",
+                EventPush {
+                    id: "../x".into(),
+                    ..push(Some(plan(ISLINGTON)), 0, None)
+                },
+                None,
+                None,
+                vol(),
+                Err("bad_id"),
+            ),
+            (
+                "staff do not push events from phones",
+                push(Some(plan(ISLINGTON)), 0, None),
+                None,
+                None,
+                who("coord", Role::Coordinator, ISLINGTON),
+                Err("wrong_role"),
+            ),
+        ];
+        for (case, push, stored, debrief_at, pusher, expected) in cases {
+            let got = judge_event(&push, stored, debrief_at, &pusher).map(|v| {
+                let effect = match v.plan {
+                    PlanEffect::Create(_) => "create",
+                    PlanEffect::Update(_) => "update",
+                    PlanEffect::Unchanged => "unchanged",
+                    PlanEffect::Stale => "stale",
+                };
+                (effect, v.debrief.is_some())
+            });
+            let got = got.map_err(|e: EventRejection| {
+                assert!(!e.to_string().is_empty());
+                e.code()
+            });
+            assert_eq!(got, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn coordinators_plan_cancel_and_move_events_only_in_their_boroughs() {
+        let coordinator = who("coord", Role::Coordinator, ISLINGTON);
+        let islington = validate_plan(&plan(ISLINGTON)).unwrap();
+        let camden = validate_plan(&plan(CAMDEN)).unwrap();
+        let cancel = edited(|p| p.cancelled = true);
+        assert!(coordinator_plan(None, &plan(ISLINGTON), &coordinator).is_ok());
+        assert!(
+            coordinator_plan(Some(&islington), &cancel, &coordinator)
+                .unwrap()
+                .cancelled
+        );
+        let code = |r: Result<_, EventRejection>| r.map(|_| ()).map_err(|e| e.code());
+        assert_eq!(
+            code(coordinator_plan(None, &plan(CAMDEN), &coordinator)),
+            Err("outside_area")
+        );
+        assert_eq!(
+            code(coordinator_plan(
+                Some(&camden),
+                &plan(ISLINGTON),
+                &coordinator
+            )),
+            Err("outside_area")
+        );
+        assert_eq!(
+            code(coordinator_plan(
+                Some(&islington),
+                &plan(CAMDEN),
+                &coordinator
+            )),
+            Err("outside_area")
+        );
+        assert_eq!(
+            code(coordinator_plan(
+                Some(&islington),
+                &cancel,
+                &who("vol", Role::Volunteer, ISLINGTON)
+            )),
+            Err("wrong_role")
+        );
+        assert_eq!(
+            code(coordinator_plan(
+                None,
+                &edited(|p| p.kind = "gala".into()),
+                &coordinator
+            )),
+            Err("unknown_kind")
+        );
+    }
+}

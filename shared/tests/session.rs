@@ -67,6 +67,7 @@ fn accept_all(request: &SyncRequest, cursor: u64, more: bool) -> SyncResponse {
         settings: ProgrammeSettings::default(),
         erased: Vec::new(),
         stop: false,
+        event_results: Vec::new(),
     }
 }
 
@@ -265,6 +266,9 @@ fn pulled_erased_events_and_settings_become_effects_in_order() {
         venue: "Chapel Market".into(),
         venue_type: VenueType::Market,
         borough: "E09000019".into(),
+        kind: Default::default(),
+        cancelled: false,
+        plan_rev: 1,
     });
     answer.settings.edit_window_hours = 24;
     let effects = session.handle_response(&answer).unwrap();

@@ -269,6 +269,7 @@ impl World {
             }],
             page_size: None,
             device: None,
+            events: Vec::new(),
         };
         let response = self.server.sync(&pusher, &request, now);
         assert!(
@@ -524,6 +525,7 @@ impl Server {
             settings: Default::default(),
             erased: Vec::new(),
             stop: false,
+            event_results: Vec::new(),
         }
     }
 

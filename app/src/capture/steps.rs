@@ -248,6 +248,7 @@ pub fn render(
             </div>
         })}
         <super::StallName correcting />
+        {(step == Step::Consent && !correcting).then(|| view! { <crate::debrief::ConversationTally /> })}
         {body}
         {action}
     }

@@ -88,14 +88,14 @@ pub(super) async fn export_records(
     Ok(csv_response(&dated_name("records"), csv))
 }
 
-/// One report table as CSV, suppressed: bands, barriers, enablers, flags,
-/// barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, or a
-/// breakdown (by_borough, by_event, by_venue_type, by_week,
+/// One report table as CSV, suppressed: reach (people reached, events held, workshops), bands,
+/// barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough,
+/// enablers_by_ethnicity, or a breakdown (by_borough, by_event, by_venue_type, by_week,
 /// by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex) ending with a
 /// row for all checks. "<5" is a count of 0 to 4; "*" is hidden so that one cannot be
 /// worked out.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
+        ("table" = String, Path, description = "reach, bands, barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn export_table(
@@ -108,6 +108,7 @@ pub(super) async fn export_table(
     let published = publish(&compute(&state, &session, query).await?);
     let out = match table.as_str() {
         "bands" => counts_csv(&published.bands),
+        "reach" => counts_csv(&published.reach),
         "barriers" => counts_csv(&published.barriers),
         "enablers" => counts_csv(&published.enablers),
         "flags" => {

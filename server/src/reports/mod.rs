@@ -13,7 +13,10 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::published::{publish, Published};
 use stallside_shared::record::VenueType;
-use stallside_shared::reports::{dashboard, index_of, Dashboard, Filter, Labels, Period};
+use stallside_shared::reports::{
+    dashboard, index_of, Dashboard, Dimensions, EventFact, EventFilter, Fact, Filter, Labels,
+    Period,
+};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -121,6 +124,7 @@ async fn compute(
     state
         .db
         .read(move |conn| {
+            let areas = areas;
             let labels = labels(conn)?;
             let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
             cache.refresh(conn)?;
@@ -172,9 +176,53 @@ async fn compute(
                 Ok(filter) => dashboard(&cache.facts, &filter, dims, &labels, now_ms()),
             };
             report.period = period.label();
+            let venue_type = query.venue_type.as_deref().map(VenueType::from_code);
+            if venue_type != Some(None) {
+                let event_filter = EventFilter {
+                    areas,
+                    borough: query.borough,
+                    event: query.event,
+                    volunteer: query.volunteer,
+                    week: query.week,
+                    venue_type: venue_type.flatten(),
+                    from_ms,
+                    until_ms,
+                };
+                let events = event_facts(conn, &event_filter.areas, &cache.facts, dims)?;
+                report.reach.add_events(&events, &event_filter, now_ms());
+            }
             Ok(report)
         })
         .await
+}
+
+/// Every event in the coordinator's boroughs with its checks (counted from the facts, all
+/// of them: a check at an event makes it held whatever the filter) and its debriefs.
+fn event_facts(
+    conn: &rusqlite::Connection,
+    areas: &[String],
+    facts: &[Fact],
+    dims: &Dimensions,
+) -> Result<Vec<EventFact>, ApiError> {
+    let mut checks = vec![0u64; dims.events.len()];
+    for f in facts {
+        if let Some(slot) = checks.get_mut(f.event as usize) {
+            *slot += 1;
+        }
+    }
+    Ok(crate::events::facts(conn, areas)?
+        .into_iter()
+        .map(|(event, debriefs)| EventFact {
+            checks: dims.events.get(&event.id).map_or(0, |i| checks[i as usize]),
+            day_ms: stallside_shared::calendar::day_ms(&event.date).unwrap_or(0),
+            id: event.id,
+            borough: event.borough,
+            venue_type: event.venue_type,
+            kind: event.kind,
+            cancelled: event.cancelled,
+            debriefs,
+        })
+        .collect())
 }
 
 fn labels(conn: &rusqlite::Connection) -> Result<Labels, ApiError> {

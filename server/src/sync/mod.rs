@@ -64,6 +64,7 @@ async fn sync(
     let pusher = session.pusher();
     let push_count = request.push.len();
     let report = request.device.take();
+    let event_pushes = std::mem::take(&mut request.events);
     let judged = if request.push.is_empty() {
         None
     } else {
@@ -84,9 +85,15 @@ async fn sync(
     };
     let noted = session.clone();
     let committing = std::time::Instant::now();
-    let (results, stop) = state
+    let (event_results, results, stop) = state
         .db
         .write_grouped(move |conn| {
+            // Events first, so a stall started on the phone is stored before its checks.
+            let event_results = if event_pushes.is_empty() {
+                Vec::new()
+            } else {
+                crate::events::apply_pushes(conn, &pusher, &event_pushes)?
+            };
             let results = match judged {
                 Some(judged) => push::store_judged(conn, &pusher, judged, &policy, now_ms())?,
                 None => Vec::new(),
@@ -96,7 +103,7 @@ async fn sync(
                 .filter(|r| matches!(r, PushResult::Accepted { .. }))
                 .count();
             let stop = crate::devices::note_sync(conn, &noted, report.as_ref(), accepted, true)?;
-            Ok((results, stop))
+            Ok((event_results, results, stop))
         })
         .await?;
     if !results.is_empty() {
@@ -125,5 +132,6 @@ async fn sync(
         settings,
         erased: page.erased,
         stop,
+        event_results,
     }))
 }

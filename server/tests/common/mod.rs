@@ -209,6 +209,10 @@ impl Client {
     pub fn get_raw(&self, path: &str) -> (u16, Value) {
         request(&self.url, "GET", path, Some(&self.token), None)
     }
+
+    pub fn put_raw(&self, path: &str, body: &Value) -> (u16, Value) {
+        request(&self.url, "PUT", path, Some(&self.token), Some(body))
+    }
 }
 
 /// One HTTP request with a real client; any status is returned, not raised.

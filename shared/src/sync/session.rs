@@ -217,6 +217,7 @@ impl Session {
             push: Vec::new(),
             page_size: Some(self.limits.page_size),
             device: None,
+            events: Vec::new(),
         };
         let mut in_flight = InFlight::default();
         for item in outgoing {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::events::EventKind;
 use crate::readings::recorded_reading;
 use crate::record::{CheckRecord, FollowUpState, Outcome, Reading, ReviewState, VenueType};
 use crate::triage::Band;
@@ -29,6 +30,10 @@ pub struct SyncRequest {
     /// What the phone holds, so coordinators can see which phones still have checks waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceReport>,
+    /// Stalls started on the phone and debriefs filed on it that the server has not
+    /// acknowledged (see [`crate::events`] for why these are upserts, not documents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventPush>,
 }
 
 /// A phone's account of itself at each sync.
@@ -96,6 +101,9 @@ pub struct SyncResponse {
     /// erases its records and its session.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stop: bool,
+    /// One result per pushed event, in push order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event_results: Vec<EventResult>,
 }
 
 /// The server's answer for one pushed document.
@@ -219,6 +227,108 @@ pub struct Event {
     pub venue_type: VenueType,
     /// ONS borough code.
     pub borough: String,
+    /// A stall or a health workshop.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kind: EventKind,
+    /// Called off: it keeps its checks and its debriefs, and phones stop offering it.
+    #[serde(default)]
+    pub cancelled: bool,
+    /// The plan's revision: a phone's copy of the plan is based on one, so the server can tell
+    /// a stale copy from an edit.
+    #[serde(default)]
+    pub plan_rev: u64,
+}
+
+/// A stall the phone started and/or the debrief its volunteer filed, as the phone holds them
+/// now (whole values, so pushing it twice changes nothing). Numbers are signed and codes are
+/// text on the wire so that a bad value is refused for this event alone, with a reason, and
+/// never fails the whole request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventPush {
+    /// The event id (a UUID the phone made, or a coordinator's event).
+    pub id: String,
+    /// The plan of a stall this phone started; `None` for a debrief of any event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanPush>,
+    /// The plan revision the phone's plan is based on: 0 for a stall it started.
+    #[serde(default)]
+    pub plan_rev: u64,
+    /// The volunteer's debrief.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debrief: Option<DebriefPush>,
+}
+
+/// An event's plan as a phone sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanPush {
+    /// A short name.
+    pub name: String,
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// The venue's name.
+    pub venue: String,
+    /// Venue type code.
+    pub venue_type: String,
+    /// ONS borough code.
+    pub borough: String,
+    /// `stall` or `workshop`.
+    pub kind: String,
+    /// Called off (only a coordinator may).
+    #[serde(default)]
+    pub cancelled: bool,
+}
+
+/// A volunteer's debrief of an event as the phone sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DebriefPush {
+    /// When the volunteer last changed it, ms: the latest wins between their phones.
+    pub updated_at_ms: i64,
+    /// About how many people passed the stall.
+    #[serde(default)]
+    pub footfall: Option<i64>,
+    /// Conversations without a check (the stall's tally).
+    #[serde(default)]
+    pub conversations: i64,
+    /// Leaflets given.
+    #[serde(default)]
+    pub leaflets: i64,
+    /// People at a workshop.
+    #[serde(default)]
+    pub attendance: Option<i64>,
+    /// Kit used (cuffs, batteries, ...).
+    #[serde(default)]
+    pub kit_used: String,
+    /// A note for the coordinator.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The server's answer for one pushed event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EventResult {
+    /// Stored (or already held).
+    Accepted {
+        /// The event id.
+        id: String,
+        /// Something the volunteer should know, e.g. that the coordinator's plan won.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warning: Option<String>,
+    },
+    /// Refused; nothing of this event was stored.
+    Rejected {
+        /// The event id.
+        id: String,
+        /// A stable code for programs.
+        code: String,
+        /// Why, in words a volunteer understands.
+        reason: String,
+    },
 }
 
 /// Serde for bytes as standard base64 text.
