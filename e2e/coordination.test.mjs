@@ -149,8 +149,12 @@ test('from event to outcome, with the dashboard and export matching the records'
   await second.goto(`${ctx.server.url}/staff/`);
   await signIn(second, 'second-supervisor', 'second-supervisor-pass');
   const handed = second.locator('[data-testid="flag"][data-band="severe"]');
+  // The claim comes back on the live stream too, and the queue redraws: open the check after.
+  const redrawn = second.waitForResponse((r) => r.url().endsWith('/api/flags') && r.request().method() === 'GET');
   await handed.getByRole('button', { name: 'Claim' }).click();
   await handed.getByRole('button', { name: 'Close flag' }).waitFor();
+  await redrawn;
+  await second.waitForTimeout(500);
   await handed.getByText('The check').click();
   await handed.getByTestId('attempts').waitFor();
   assert.equal(await handed.getByTestId('attempts').locator('li').count(), 2, 'the attempts stay with the flag');

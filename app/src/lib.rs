@@ -181,6 +181,7 @@ fn Header(staff: bool) -> impl IntoView {
                     Role::Supervisor => vec![nav("Flags", Screen::Flags)],
                     Role::Coordinator => vec![
                         nav("Dashboard", Screen::Dashboard),
+                        nav("Flags", Screen::Flags),
                         nav("Review", Screen::Review),
                         nav("Events", Screen::Events),
                         nav("Volunteers", Screen::Volunteers),

@@ -239,6 +239,8 @@ fn volunteers(server: &Server, n: usize) -> Vec<Client> {
                 display_name: format!("Volunteer {i}"),
                 role: Role::Volunteer,
                 areas: vec![BARNET.into()],
+                email: None,
+                phone: None,
             };
             let user_id = users::create(&conn, &user, &hash).unwrap();
             let secret = token::new_token().unwrap();

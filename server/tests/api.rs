@@ -36,6 +36,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "GET /api/flags",
             "GET /api/flags/live",
             "GET /api/flags/{id}/contact",
+            "GET /api/flags/{id}/supervisors",
             "GET /api/me",
             "GET /api/records",
             "GET /api/records/{id}",

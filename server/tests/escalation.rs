@@ -131,3 +131,78 @@ fn emergency_and_overdue_flags_are_emailed_to_the_boroughs_supervisors_only() {
 fn recipients(mails: &[Mail]) -> BTreeSet<String> {
     mails.iter().flat_map(|m| m.to.iter().cloned()).collect()
 }
+
+/// A supervisor the coordinator invites with an email address is emailed like one made on the
+/// command line; a bad address, an address for a volunteer and a coordinator's account are
+/// refused at invitation, naming the field.
+#[test]
+fn a_supervisor_invited_with_an_email_address_is_emailed() {
+    let sink = SmtpSink::start();
+    let smtp = sink.url();
+    let server = Server::start_in(
+        fresh_dir(),
+        &["--demo", "--smtp-url", &smtp, "--public-url", PUBLIC_URL],
+    );
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let invite = |username: &str, role: &str, email: &str| {
+        coordinator.post_raw(
+            "/api/users",
+            &serde_json::json!({ "username": username, "display_name": "Invited lead",
+                                 "areas": [ISLINGTON], "role": role, "email": email }),
+        )
+    };
+    let refused = [
+        ("bad-email", "supervisor", "not-an-address", 400, "Email:"),
+        (
+            "two-ats",
+            "supervisor",
+            "lead@@islington.test",
+            400,
+            "Email:",
+        ),
+        (
+            "volunteer-email",
+            "volunteer",
+            "me@islington.test",
+            400,
+            "Email:",
+        ),
+        ("new-coordinator", "coordinator", "", 403, ""),
+    ];
+    for (username, role, email, status, field) in refused {
+        let (got, body) = invite(username, role, email);
+        assert_eq!(got, status, "{username}: {body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(field),
+            "{username}: {body}"
+        );
+    }
+    assert_eq!(
+        server.count("SELECT COUNT(*) FROM users WHERE display_name = 'Invited lead'"),
+        0
+    );
+
+    let (status, body) = invite("invited-lead", "supervisor", " invited@islington.test ");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM users WHERE username = 'invited-lead' AND role = 'supervisor'
+               AND email = 'invited@islington.test'"
+        ),
+        1
+    );
+
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let mut emergency = severe(&volunteer);
+    emergency.red_flags = vec![RedFlag::ChestPain];
+    volunteer.record(emergency, Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let mails = sink.wait_for(2, Duration::from_secs(20));
+    let expected: BTreeSet<String> = ["invited@islington.test", "supervisor@stallside.invalid"]
+        .map(String::from)
+        .into();
+    assert_eq!(recipients(&mails), expected, "{mails:#?}");
+}

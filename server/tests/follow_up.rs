@@ -225,6 +225,83 @@ fn only_the_claimer_or_a_coordinator_releases_and_only_a_coordinator_hands_over(
     );
 }
 
+/// The choice of whom to hand a claim to: the active supervisors of the record's borough
+/// other than the claimer, for its borough's coordinators only.
+#[test]
+fn a_coordinator_of_the_borough_lists_the_supervisors_a_claim_can_go_to() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    let healthy_id = volunteer.record(healthy(&volunteer, 1), None);
+    volunteer.sync().unwrap();
+    let claimer = server.demo("supervisor", "laptop-1");
+    let other = second_supervisor(&server);
+    for (name, role, areas) in [
+        ("camden-supervisor", "supervisor", CAMDEN),
+        ("gone-supervisor", "supervisor", ISLINGTON),
+        ("camden-coordinator", "coordinator", CAMDEN),
+    ] {
+        add_user(&server.data_dir, name, role, areas, "a-long-enough-pass");
+    }
+    server
+        .sqlite()
+        .execute(
+            "UPDATE users SET disabled = 1 WHERE username = 'gone-supervisor'",
+            [],
+        )
+        .unwrap();
+    let coordinator = server.demo("coordinator", "laptop-c");
+    let camden_coordinator = server.login("camden-coordinator", "a-long-enough-pass", "laptop-d");
+    let path = format!("/api/flags/{id}/supervisors");
+    let _: Value = claimer.post(&format!("/api/flags/{id}/claim"), &json!({}));
+
+    let (status, body) = coordinator.get_raw(&path);
+    assert_eq!(status, 200, "{body}");
+    let ids: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [other.user_id.as_str()], "{body}");
+    let _: Value = coordinator.post(
+        &format!("/api/flags/{id}/reassign"),
+        &json!({ "to": body[0]["id"] }),
+    );
+    let (_, body) = coordinator.get_raw(&path);
+    assert_eq!(
+        body[0]["id"], claimer.user_id,
+        "the new claimer is left out"
+    );
+
+    let refused = [
+        (
+            &camden_coordinator,
+            path.clone(),
+            404,
+            "another borough's coordinator",
+        ),
+        (&claimer, path.clone(), 403, "a supervisor"),
+        (&volunteer.client, path.clone(), 403, "a volunteer"),
+        (
+            &coordinator,
+            format!("/api/flags/{healthy_id}/supervisors"),
+            404,
+            "a record that is not flagged",
+        ),
+        (
+            &coordinator,
+            "/api/flags/00000000-0000-4000-8000-000000000000/supervisors".to_owned(),
+            404,
+            "no record",
+        ),
+    ];
+    for (who, path, status, why) in refused {
+        let (got, body) = who.get_raw(&path);
+        assert_eq!(got, status, "{why}: {body}");
+    }
+}
+
 /// Each attempt names who made it (read from the history's actor bindings: the attempt
 /// itself holds no author), and the flag shows the volunteer's work number given at
 /// invitation, normalised, for the supervisor to ring.

@@ -83,6 +83,18 @@ pub struct Invite {
     /// flagged checks see it, to ask what happened at the stall.
     #[serde(default)]
     pub phone: Option<String>,
+    /// A volunteer (the default) or a supervisor of the coordinator's boroughs.
+    #[serde(default = "volunteer")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub role: Role,
+    /// A supervisor's email address, optional: emergency and overdue flags are emailed there.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// An invitation is for a volunteer unless it says otherwise.
+fn volunteer() -> Role {
+    Role::Volunteer
 }
 
 /// The new account and its first password, shown to the coordinator once.
@@ -123,6 +135,10 @@ pub struct Flag {
     pub claimed_by_me: bool,
     /// Whether another supervisor claimed it.
     pub claimed_by_other: bool,
+    /// The name of the supervisor holding the claim, so a coordinator sees whom a hand-over
+    /// moved it to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by_name: Option<String>,
     /// Whether contact details are held.
     pub has_contact: bool,
     /// When the retention schedule erases the contact number, once that is near (inside
@@ -152,6 +168,16 @@ pub struct AttemptRequest {
 pub struct ReassignRequest {
     /// The user id of the supervisor who takes it over.
     pub to: String,
+}
+
+/// A supervisor a coordinator may hand a claimed flag to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupervisorView {
+    /// User id, sent back as [`ReassignRequest::to`].
+    pub id: String,
+    /// Name to show in the choice.
+    pub display_name: String,
 }
 
 /// How a follow-up ended.

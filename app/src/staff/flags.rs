@@ -1,12 +1,16 @@
 //! The supervisors' flag queue: most urgent first, then oldest, each with its deadline
 //! counting down; claim, see the contact number (claimed flags only), record attempts, close.
+//! Coordinators see their boroughs' queue to hand a claim to another supervisor or release it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag};
+use stallside_shared::api::{
+    AttemptRequest, CloseRequest, ContactView, Flag, ReassignRequest, SupervisorView,
+};
 use stallside_shared::clock::now_ms;
+use stallside_shared::crdt::Role;
 use stallside_shared::record::{borough_name, FollowUpState, Outcome};
 use stallside_shared::validation::{phone_for_reading, phone_link};
 
@@ -14,7 +18,7 @@ use super::context::RecordContext;
 use super::live;
 use super::{countdown, failure_text, token, Notice};
 use crate::api;
-use crate::components::time_of_day;
+use crate::components::{time_of_day, ErrorSummary, Problem};
 use crate::state::app_state;
 
 /// The queue.
@@ -67,7 +71,7 @@ pub fn FlagQueue() -> impl IntoView {
             } else {
                 view! {
                     <ul class="nhsuk-list stallside-records">
-                        {list.into_iter().map(|f| view! { <FlagCard flag=f act=act /> }).collect_view()}
+                        {list.into_iter().map(|f| view! { <FlagCard flag=f act=act shown=flags.write_only() /> }).collect_view()}
                     </ul>
                 }
                 .into_any()
@@ -95,8 +99,16 @@ fn show_linked_flag() {
 }
 
 #[component]
-fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl IntoView {
+fn FlagCard(
+    flag: Flag,
+    act: Callback<(String, serde_json::Value)>,
+    shown: WriteSignal<Vec<Flag>>,
+) -> impl IntoView {
     let state = app_state();
+    let coordinator = state
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role == Role::Coordinator);
     let band = flag.band;
     let tag = if band.is_urgent() {
         "nhsuk-tag nhsuk-tag--red"
@@ -168,10 +180,13 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
             {flag.contact_erased_at_ms.map(|at| view! {
                 <p class="nhsuk-body-s stallside-retention" data-testid="retention-warning"><strong>{retention_text(at, now_ms())}</strong></p>
             })}
-            {(flag.state == FollowUpState::Open && !flag.claimed_by_other).then(|| view! {
+            {(flag.state == FollowUpState::Open && !flag.claimed_by_other && !coordinator).then(|| view! {
                 <button class="nhsuk-button nhsuk-button--small" type="button" on:click=claim>"Claim"</button>
             })}
-            {flag.claimed_by_other.then(|| view! { <p class="nhsuk-body-s">"Claimed by another supervisor"</p> })}
+            {flag.claimed_by_other.then(|| view! {
+                <p class="nhsuk-body-s" data-testid="claimed-by">{format!("Claimed by {}", flag.claimed_by_name.clone().unwrap_or_else(|| "another supervisor".into()))}</p>
+            })}
+            {(coordinator && flag.state == FollowUpState::Claimed).then(|| view! { <HandOver id=flag.id.clone() shown=shown /> })}
             {(flag.state == FollowUpState::Claimed && flag.claimed_by_me).then(|| view! {
                 <div>
                     {flag.has_contact.then(|| view! {
@@ -219,6 +234,135 @@ fn FlagCard(flag: Flag, act: Callback<(String, serde_json::Value)>) -> impl Into
             })}
             <RecordContext id=flag.id.clone() has_contact=Some(flag.has_contact) />
         </li>
+    }
+}
+
+/// What a coordinator is about to do with a claim, waiting for "Yes".
+#[derive(Clone)]
+enum HandOverMove {
+    To(SupervisorView),
+    Release,
+}
+
+/// A coordinator's hand-over of a claimed flag: to another active supervisor of its borough
+/// (the server's list) or back to the queue, each after a confirmation; a refusal is shown in
+/// the NHS error summary, and the queue redraws with the new claimer after.
+#[component]
+fn HandOver(id: String, shown: WriteSignal<Vec<Flag>>) -> impl IntoView {
+    let state = app_state();
+    let choices = RwSignal::new(Vec::<SupervisorView>::new());
+    let chosen = RwSignal::new(String::new());
+    let confirming = RwSignal::new(None::<HandOverMove>);
+    let problems = RwSignal::new(Vec::<Problem>::new());
+    let select_id = format!("hand-over-{id}");
+    let path = move |action: &str| format!("/api/flags/{id}/{action}");
+    let fail = {
+        let select_id = select_id.clone();
+        move |text: String| problems.set(vec![Problem::new(select_id.clone(), text)])
+    };
+    {
+        let (url, fail) = (path("supervisors"), fail.clone());
+        leptos::task::spawn_local(async move {
+            match api::get::<Vec<SupervisorView>>(&url, token(&state).as_deref()).await {
+                Ok(list) => choices.set(list),
+                Err(e) => fail(failure_text(&state, &e)),
+            }
+        });
+    }
+    let ask = {
+        let fail = fail.clone();
+        move |_| {
+            let picked = chosen.with_untracked(|c| {
+                choices.with_untracked(|all| all.iter().find(|s| s.id == *c).cloned())
+            });
+            match picked {
+                Some(to) => {
+                    problems.set(Vec::new());
+                    confirming.set(Some(HandOverMove::To(to)));
+                }
+                None => fail("Choose the supervisor to hand the flag to".into()),
+            }
+        }
+    };
+    let confirm = move |chosen_move: HandOverMove| {
+        confirming.set(None);
+        let (url, request) = match &chosen_move {
+            HandOverMove::To(to) => (
+                path("reassign"),
+                body(&ReassignRequest { to: to.id.clone() }),
+            ),
+            HandOverMove::Release => (path("release"), serde_json::json!({})),
+        };
+        let fail = fail.clone();
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Vec<Flag>>(&url, token(&state).as_deref(), &request).await {
+                Ok(list) => shown.set(list),
+                Err(e) => fail(failure_text(&state, &e)),
+            }
+        });
+    };
+    let error = {
+        let select_id = select_id.clone();
+        move || {
+            problems.with(|all| {
+                all.iter()
+                    .find(|p| p.field == select_id)
+                    .map(|p| p.message.clone())
+            })
+        }
+    };
+    let has_error = {
+        let error = error.clone();
+        move || error().is_some()
+    };
+    view! {
+        <div data-testid="hand-over">
+            <ErrorSummary problems=problems.into() />
+            <div class="nhsuk-form-group" class:nhsuk-form-group--error=has_error>
+                <label class="nhsuk-label" for=select_id.clone()>"Hand over to"</label>
+                {move || error().map(|text| view! { <p class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">"Error: "</span>{text}</p> })}
+                <select class="nhsuk-select" id=select_id.clone() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">"Choose a supervisor"</option>
+                    {move || choices.get().into_iter().map(|s| view! { <option value=s.id>{s.display_name}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || match confirming.get() {
+                Some(chosen_move) => {
+                    let (title, text, yes) = match &chosen_move {
+                        HandOverMove::To(to) => (
+                            format!("Hand this flag to {}?", to.display_name),
+                            format!("{} will hold the claim and see the person's number. The attempts so far stay with the flag.", to.display_name),
+                            "Yes, hand it over",
+                        ),
+                        HandOverMove::Release => (
+                            "Release this flag to the queue?".to_owned(),
+                            "Any supervisor of the borough can then claim it. The attempts so far stay with the flag.".to_owned(),
+                            "Yes, release it",
+                        ),
+                    };
+                    let confirm = confirm.clone();
+                    view! {
+                        <div class="nhsuk-warning-callout" data-testid="confirm-hand-over">
+                            <h3 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>{title}</span></h3>
+                            <p>{text}</p>
+                            <button class="nhsuk-button nhsuk-button--small" type="button" on:click=move |_| confirm(chosen_move.clone())>{yes}</button>
+                            " "
+                            <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        </div>
+                    }.into_any()
+                }
+                None => {
+                    let ask = ask.clone();
+                    view! {
+                        <div>
+                            <button class="nhsuk-button nhsuk-button--small" type="button" on:click=ask>"Hand over"</button>
+                            " "
+                            <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="button" on:click=move |_| confirming.set(Some(HandOverMove::Release))>"Release to the queue"</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </div>
     }
 }
 

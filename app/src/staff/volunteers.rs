@@ -1,5 +1,6 @@
 //! Coordinators' volunteer accounts: invite (a first password shown once), disable, and
-//! revoke a lost phone's sessions.
+//! revoke a lost phone's sessions; and inviting a supervisor, with the email address that
+//! escalation writes to.
 
 use leptos::prelude::*;
 use stallside_shared::api::{Account, Invite, Invited};
@@ -7,7 +8,7 @@ use stallside_shared::crdt::Role;
 
 use super::{failure_text, form_problems, token, Notice};
 use crate::api;
-use crate::components::{problem_for, ErrorSummary, Problem, TextField};
+use crate::components::{problem_for, Choice, ErrorSummary, Problem, TextField};
 use crate::state::app_state;
 
 /// Volunteers: list, invite, disable, revoke.
@@ -19,6 +20,8 @@ pub fn VolunteersScreen() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Volunteer);
+    let email = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<Problem>::new());
     let load = move || {
         leptos::task::spawn_local(async move {
@@ -42,7 +45,11 @@ pub fn VolunteersScreen() -> impl IntoView {
                 .get_untracked()
                 .map(|s| s.user.areas)
                 .unwrap_or_default(),
-            phone: Some(phone.get_untracked()).filter(|p| !p.trim().is_empty()),
+            phone: Some(phone.get_untracked())
+                .filter(|p| !p.trim().is_empty() && role.get_untracked() == Role::Volunteer),
+            role: role.get_untracked(),
+            email: Some(email.get_untracked())
+                .filter(|e| !e.trim().is_empty() && role.get_untracked() == Role::Supervisor),
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, Invited>("/api/users", token(&state).as_deref(), &request).await {
@@ -55,6 +62,7 @@ pub fn VolunteersScreen() -> impl IntoView {
                     username.set(String::new());
                     display_name.set(String::new());
                     phone.set(String::new());
+                    email.set(String::new());
                     load();
                 }
                 Err(e) => problems.set(form_problems(
@@ -64,6 +72,7 @@ pub fn VolunteersScreen() -> impl IntoView {
                         ("Username", "invite-username"),
                         ("Display name", "invite-name"),
                         ("Phone", "invite-phone"),
+                        ("Email", "invite-email"),
                     ],
                     "invite-name",
                 )),
@@ -113,11 +122,22 @@ pub fn VolunteersScreen() -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <h2>"Invite a volunteer"</h2>
+        <h2>"Invite a volunteer or supervisor"</h2>
         <ErrorSummary problems=problems.into() />
+        <Choice legend="Role" name="invite-role" inline=true
+            options=vec![(Role::Volunteer.code(), Role::Volunteer.label()), (Role::Supervisor.code(), Role::Supervisor.label())]
+            selected=Signal::derive(move || Some(role.get().code()))
+            on_pick=Callback::new(move |code: &'static str| role.set(Role::from_code(code).unwrap_or(Role::Volunteer))) />
         <TextField label="Name" id="invite-name" value=display_name error=problem_for(problems.into(), "invite-name") />
         <TextField label="Username" id="invite-username" value=username autocomplete="off" error=problem_for(problems.into(), "invite-username") />
-        <TextField label="Work phone (optional)" id="invite-phone" value=phone kind="tel" autocomplete="off" width="20" hint="Supervisors following up this volunteer's flagged checks can call it." error=problem_for(problems.into(), "invite-phone") />
+        {move || match role.get() {
+            Role::Supervisor => view! {
+                <TextField label="Email (optional)" id="invite-email" value=email kind="email" autocomplete="off" hint="Emergency and overdue flags in their boroughs are emailed here: a link and the band only." error=problem_for(problems.into(), "invite-email") />
+            }.into_any(),
+            _ => view! {
+                <TextField label="Work phone (optional)" id="invite-phone" value=phone kind="tel" autocomplete="off" width="20" hint="Supervisors following up this volunteer's flagged checks can call it." error=problem_for(problems.into(), "invite-phone") />
+            }.into_any(),
+        }}
         <button class="nhsuk-button" type="button" on:click=invite>"Invite"</button>
     }
 }

@@ -7,7 +7,9 @@ mod live;
 
 use axum::extract::{Path, State};
 use rusqlite::{params, OptionalExtension};
-use stallside_shared::api::{AttemptRequest, CloseRequest, ContactView, Flag, ReassignRequest};
+use stallside_shared::api::{
+    AttemptRequest, CloseRequest, ContactView, Flag, ReassignRequest, SupervisorView,
+};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
@@ -33,6 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(claim))
         .routes(routes!(release))
         .routes(routes!(reassign))
+        .routes(routes!(supervisors))
         .routes(routes!(attempt))
         .routes(routes!(close))
         .routes(routes!(contact))
@@ -55,7 +58,8 @@ async fn queue(
         .read(move |conn| {
             let columns = "c.id, c.band, c.urgency, c.systolic, c.diastolic, c.recorded_at_ms,
                     c.deadline_at_ms, c.follow_up_state, c.claimed_by, c.outcome, c.borough,
-                    c.event_id, (SELECT added_at_ms FROM contacts k WHERE k.record_id = c.id)";
+                    c.event_id, (SELECT added_at_ms FROM contacts k WHERE k.record_id = c.id),
+                    (SELECT display_name FROM users u WHERE u.id = c.claimed_by)";
             let mine = in_areas_of("c.borough", "?1");
             let mut statement = conn.prepare_cached(&format!(
                 "SELECT * FROM (SELECT {columns} FROM checks c INDEXED BY checks_open_flags
@@ -83,6 +87,7 @@ async fn queue(
                     overdue: state != FollowUpState::Closed && deadline.is_some_and(|d| d < now),
                     claimed_by_me: claimed_by.as_deref() == Some(session.user_id.as_str()),
                     claimed_by_other: claimed_by.as_ref().is_some_and(|c| *c != session.user_id),
+                    claimed_by_name: row.get(13)?,
                     state,
                     outcome: row
                         .get::<_, Option<String>>(9)?
@@ -172,6 +177,54 @@ async fn reassign(
         })
         .await?;
     queue(State(state), session).await
+}
+
+/// The supervisors a coordinator may hand this flag to: the active supervisors of the
+/// record's borough other than the one holding the claim, by name. Coordinators of the
+/// record's borough only; anyone else's record is not found.
+#[utoipa::path(get, path = "/api/flags/{id}/supervisors", tag = "flags",
+    params(("id" = String, Path, description = "Record id")),
+    responses((status = 200, body = Vec<SupervisorView>), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)),
+    security(("bearer" = [])))]
+async fn supervisors(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<ApiJson<Vec<SupervisorView>>, ApiError> {
+    session.require(Role::Coordinator)?;
+    state
+        .db
+        .read(move |conn| {
+            let claimed_by: Option<Option<String>> = conn
+                .query_row(
+                    &format!(
+                        "SELECT claimed_by FROM checks WHERE id = ?1 AND flagged = 1 AND {}",
+                        in_areas_of("borough", "?2")
+                    ),
+                    params![id.to_string(), session.user_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            let claimed_by = claimed_by.ok_or(ApiError::NotFound)?;
+            let mut statement = conn.prepare_cached(
+                "SELECT u.id, u.display_name FROM checks c
+                   JOIN user_areas a ON a.borough = c.borough
+                   JOIN users u ON u.id = a.user_id
+                 WHERE c.id = ?1 AND u.role = 'supervisor' AND u.disabled = 0
+                   AND u.id IS NOT ?2
+                 ORDER BY u.display_name",
+            )?;
+            let rows = statement.query_map(params![id.to_string(), claimed_by], |row| {
+                Ok(SupervisorView {
+                    id: row.get(0)?,
+                    display_name: row.get(1)?,
+                })
+            })?;
+            let list = rows.collect::<Result<Vec<_>, _>>()?;
+            Ok(ApiJson(list))
+        })
+        .await
 }
 
 /// Records a contact attempt on a claimed flag.

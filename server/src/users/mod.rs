@@ -1,5 +1,5 @@
 //! Accounts: the store functions the command line, the demo and sign-in use, and the
-//! coordinator's endpoints to invite volunteers, disable them and revoke a lost phone.
+//! coordinator's endpoints to invite volunteers and supervisors, disable volunteers and revoke a lost phone.
 
 use std::collections::BTreeSet;
 
@@ -237,7 +237,8 @@ async fn list_users(
         .await
 }
 
-/// Invites a volunteer to the coordinator's boroughs.
+/// Invites a volunteer, or a supervisor (with an email address for escalation, optional), to
+/// the coordinator's boroughs.
 #[utoipa::path(post, path = "/api/users", tag = "users", request_body = Invite,
     responses((status = 200, body = Invited), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)),
@@ -248,20 +249,35 @@ async fn invite(
     ApiJson(invite): ApiJson<Invite>,
 ) -> Result<ApiJson<Invited>, ApiError> {
     session.require(Role::Coordinator)?;
+    if invite.role == Role::Coordinator {
+        return Err(ApiError::Forbidden(
+            "Coordinators invite volunteers and supervisors only",
+        ));
+    }
     if invite.areas.is_empty() || !invite.areas.iter().all(|a| session.areas.contains(a)) {
         return Err(ApiError::Forbidden(
-            "A volunteer can only be invited to boroughs you coordinate",
+            "An account can only be invited to boroughs you coordinate",
+        ));
+    }
+    let email = invite
+        .email
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty());
+    if email.is_some() && invite.role != Role::Supervisor {
+        return Err(ApiError::BadRequest(
+            "Email: only a supervisor's account takes an email address".into(),
         ));
     }
     let user = NewUser {
         username: invite.username,
         display_name: invite.display_name,
-        role: Role::Volunteer,
+        role: invite.role,
         areas: invite.areas,
-        email: None,
+        email,
         phone: invite.phone.filter(|p| !p.trim().is_empty()),
     };
     user.check()?;
+    let role = user.role;
     let temporary_password = token::new_password()?;
     let hashed = {
         let p = temporary_password.clone();
@@ -278,7 +294,7 @@ async fn invite(
                 &tx,
                 Some(&session.user_id),
                 Action::AccountChange,
-                &format!("invite {id}"),
+                &format!("invite {} {id}", role.code()),
             )?;
             tx.commit()?;
             Ok(id)
