@@ -62,6 +62,11 @@ for (const c of CASES) {
       assert.equal(await person.getAttribute('lang'), c.code);
       assert.equal(await person.getAttribute('dir'), c.dir);
       assert.equal((await explanation.locator('p').allTextContents()).join('\n'), `${words['consent-what']}\n${words['consent-privacy']}`);
+      const privacy = page.getByTestId('privacy');
+      assert.equal((await privacy.locator('summary').textContent()).trim(), words['privacy-title']);
+      await privacy.locator('summary').click();
+      assert.equal((await privacy.locator('[data-key="privacy-what"]').textContent()), words['privacy-what'], 'the privacy explanation in the language');
+      assert.equal(await privacy.locator('h3').first().textContent(), words['privacy-what-heading']);
       assert.equal(await page.getByTestId('draft-translation').count(), 1, 'the volunteer sees the draft marker');
       assert.equal(await page.locator(`[data-language="${c.code}"]`).getAttribute('aria-pressed'), 'true');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'New check', "the volunteer's screen stays English");

@@ -145,8 +145,16 @@ fn checks_older_than_m_years_are_pseudonymised_everywhere_and_still_counted() {
     old_check.goal = Some("Walk to the market every day".into());
     let old = phone.record(old_check, Some("07700 900123"));
     let young = phone.record(checks::healthy(&phone, 3), None);
-    phone.correct(old, |c| c.lsoa = Some("E01000001".into()));
-    phone.sync().unwrap();
+    phone.correct(old, |c| {
+        c.lsoa = Some("E01000001".into());
+        c.imd_decile = Some(2);
+    });
+    let synced = phone.sync().unwrap();
+    assert_eq!(
+        (synced.accepted, synced.rejected.len()),
+        (2, 0),
+        "{synced:?}"
+    );
     let coordinator = server.demo("coordinator", "laptop");
     let (_, before) = coordinator.get_raw("/api/reports/dashboard");
     let young_doc_before: Vec<u8> =
@@ -175,6 +183,11 @@ fn checks_older_than_m_years_are_pseudonymised_everywhere_and_still_counted() {
     let month = stallside_shared::calendar::month_start_ms(now - 400 * DAY);
     assert_eq!(kept.check.recorded_at_ms, month);
     assert_eq!(kept.check.readings, phone.record_of(old).check.readings);
+    assert_eq!(
+        kept.check.imd_decile,
+        Some(2),
+        "the area's decile stays for reports"
+    );
     assert_eq!(
         doc.field_history().len(),
         1,

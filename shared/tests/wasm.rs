@@ -56,6 +56,29 @@ fn records_round_trip_and_merge_in_the_browser() {
     }
 }
 
+#[wasm_bindgen_test]
+fn a_record_from_a_phone_older_than_the_enablers_question_reads_in_the_browser() {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    let mut check = synthetic::check(4, &stall(), now_ms());
+    check.enablers.clear();
+    let record = CheckRecord::new(Uuid::from_u128(4), check, false);
+    let meta = ChangeMeta {
+        actor: ActorId::random(),
+        time_secs: now_secs(),
+    };
+    let mut doc =
+        automerge::AutoCommit::load(&RecordDoc::create(&record, &meta).unwrap().save()).unwrap();
+    let (_, part) = doc.get(automerge::ROOT, "check").unwrap().unwrap();
+    doc.delete(&part, "enablers").unwrap();
+    let old = RecordDoc::load(&doc.save()).unwrap();
+    assert_eq!(
+        old.record().unwrap(),
+        record,
+        "no enablers key reads as none said"
+    );
+}
+
 #[path = "common/wording_grid.rs"]
 mod wording_grid;
 
