@@ -159,6 +159,10 @@ pub enum Action {
     Erase,
     /// The retention sweep erased contact numbers past their time.
     Retention,
+    /// A volunteer looked up the earlier visits of a participant card shown in person.
+    CardLookup,
+    /// A card lookup refused: over the volunteer's hourly budget.
+    CardLookupRefused,
 }
 
 impl Action {
@@ -175,6 +179,8 @@ impl Action {
             Action::FlagRelease => "flag_release",
             Action::Erase => "erase",
             Action::Retention => "retention",
+            Action::CardLookup => "card_lookup",
+            Action::CardLookupRefused => "card_lookup_refused",
         }
     }
 }

@@ -90,6 +90,22 @@ pub struct PublishedFlags {
     pub open_overdue: Cell,
 }
 
+/// People checked by participant card, published: each figure suppressed like a count of
+/// checks, and tied to the others (people = with a card + without; seen again ≤ with a card)
+/// so a hidden one cannot be worked out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedPeople {
+    /// Distinct people checked.
+    pub checked: Cell,
+    /// Distinct cards.
+    pub with_card: Cell,
+    /// Checks without a card.
+    pub checks_without_card: Cell,
+    /// Cards seen more than once.
+    pub seen_again: Cell,
+}
+
 /// The whole report, suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -107,6 +123,8 @@ pub struct Published {
     pub barriers: Vec<PublishedCount>,
     /// Follow-up.
     pub flags: PublishedFlags,
+    /// People checked, by participant card.
+    pub people: PublishedPeople,
     /// Every breakdown, in [`Dashboard::tables`] order.
     pub tables: Vec<PublishedTable>,
     /// Barriers heard by borough.
@@ -229,6 +247,15 @@ pub fn publish(d: &Dashboard) -> Published {
     let waiting = system.implicit(f.flagged - f.closed - f.open_overdue);
     system.sum(vec![overdue, waiting], open);
 
+    let p = &d.people;
+    let people = system.cell(p.checked);
+    let with_card = system.cell(p.with_card);
+    let without_card = system.cell(p.checks_without_card);
+    system.sum(vec![with_card, without_card], people);
+    let seen_again = system.cell(p.seen_again);
+    let seen_once = system.implicit(p.with_card - p.seen_again);
+    system.sum(vec![seen_again, seen_once], with_card);
+
     let cells = system.solve();
     let row = |r: &Row, h: &RowHandles| PublishedRow {
         key: r.key.clone(),
@@ -267,6 +294,12 @@ pub fn publish(d: &Dashboard) -> Published {
             closed_within_deadline: cells[within],
             open_overdue: cells[overdue],
         },
+        people: PublishedPeople {
+            checked: cells[people],
+            with_card: cells[with_card],
+            checks_without_card: cells[without_card],
+            seen_again: cells[seen_again],
+        },
         tables: d
             .tables()
             .iter()
@@ -286,7 +319,7 @@ mod tests {
     use super::*;
     use crate::reports::{
         dashboard, Dimensions, Fact, Filter, Labels, FACT_AREA_KNOWN, FACT_FLAGGED,
-        FACT_NEWLY_IDENTIFIED,
+        FACT_NEWLY_IDENTIFIED, NO_CARD,
     };
 
     #[test]
@@ -317,6 +350,11 @@ mod tests {
                     0
                 } | if i % 11 != 0 { FACT_AREA_KNOWN } else { 0 },
                 barriers: (i % 5) as u16,
+                card: if i % 3 == 0 {
+                    NO_CARD
+                } else {
+                    dims.cards.intern(&format!("c{}", i % 23))
+                },
             })
             .collect();
         let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 100);
@@ -329,6 +367,9 @@ mod tests {
             );
         }
         assert_eq!(p.totals.get("checks"), Cell::Shown(57));
+        assert_eq!(d.people.checks_without_card, 19);
+        assert_eq!(d.people.with_card, 23);
+        assert_eq!(p.people.checked, Cell::Shown(42));
         assert_eq!(p.table("by_imd_decile").map(|t| t.rows.len()), Some(11));
     }
 }

@@ -55,6 +55,8 @@ pub struct Dimensions {
     pub weeks: Names,
     /// Calendar months, "2026-11".
     pub months: Names,
+    /// Participant card codes.
+    pub cards: Names,
 }
 
 /// What the report needs of one check.
@@ -94,6 +96,67 @@ pub struct Fact {
     pub bits: u16,
     /// Bit set of [`Barrier::ALL`] indexes.
     pub barriers: u16,
+    /// Interned participant card, or [`NO_CARD`].
+    pub card: u32,
+}
+
+/// [`Fact::card`] of a check taken without a participant card.
+pub const NO_CARD: u32 = u32::MAX;
+
+/// People checked, counted by participant card: what the programme reports as people rather
+/// than checks. A person with a card is one person however many checks they had; a check
+/// without a card is one person (it cannot be told apart from anyone else's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct People {
+    /// Distinct people checked: `with_card + checks_without_card`.
+    pub checked: u64,
+    /// Distinct participant cards seen: the repeat-visit share's denominator.
+    pub with_card: u64,
+    /// Checks taken without a card, each counted as one person.
+    pub checks_without_card: u64,
+    /// Cards seen at more than one check: the repeat-visit share's numerator.
+    pub seen_again: u64,
+}
+
+impl People {
+    /// Counts people from the cards of the checks covered (one entry a check, [`NO_CARD`]
+    /// for a check without one).
+    fn from_cards(mut cards: Vec<u32>) -> Self {
+        cards.sort_unstable();
+        let mut people = People::default();
+        let mut i = 0;
+        while i < cards.len() {
+            let run = cards[i..].iter().take_while(|c| **c == cards[i]).count();
+            if cards[i] == NO_CARD {
+                people.checks_without_card += run as u64;
+            } else {
+                people.with_card += 1;
+                people.seen_again += u64::from(run > 1);
+            }
+            i += run;
+        }
+        people.checked = people.with_card + people.checks_without_card;
+        people
+    }
+
+    /// The repeat-visit share in percent (people with a card seen more than once, of people
+    /// with a card), `None` when no card was seen.
+    pub fn repeat_share_percent(&self) -> Option<f64> {
+        (self.with_card > 0).then(|| 100.0 * self.seen_again as f64 / self.with_card as f64)
+    }
+}
+
+/// People checked among the checks a filter covers: the one definition the dashboard, the
+/// exports and "people reached" (people checked plus conversations without a check) share.
+pub fn people_checked<'a>(facts: impl IntoIterator<Item = &'a Fact>, filter: &Filter) -> People {
+    People::from_cards(
+        facts
+            .into_iter()
+            .filter(|f| filter.admits(f))
+            .map(|f| f.card)
+            .collect(),
+    )
 }
 
 /// Lives in one of the 20% most deprived areas.
@@ -382,6 +445,8 @@ pub struct Dashboard {
     pub totals: Row,
     /// Distinct events with checks.
     pub events: u64,
+    /// People checked, by participant card, and repeat visits.
+    pub people: People,
     /// Checks in each band, in table order.
     pub bands: Vec<Count>,
     /// Barriers heard, most often first.
@@ -548,8 +613,10 @@ pub fn dashboard<'a>(
     let mut barriers = [0u64; 16];
     let mut flags = FlagStats::default();
     let mut by: [Tally; 11] = Default::default();
+    let mut cards = Vec::new();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
+        cards.push(f.card);
         bands[usize::from(f.band).min(7)] += 1;
         add_barriers(&mut barriers, f.barriers);
         if f.bits & FACT_FLAGGED != 0 {
@@ -600,6 +667,7 @@ pub fn dashboard<'a>(
             ..totals
         },
         events: event.rows.iter().filter(|r| r.checks > 0).count() as u64,
+        people: People::from_cards(cards),
         bands: Band::ALL
             .iter()
             .zip(bands)
@@ -697,6 +765,7 @@ mod tests {
             },
             bits,
             barriers: 0b101,
+            card: NO_CARD,
         }
     }
 
@@ -772,6 +841,43 @@ mod tests {
         };
         let none = dashboard(&facts, &later, &dims, &Labels::default(), 2_000);
         assert_eq!(none.totals.checks, 0);
+    }
+
+    #[test]
+    fn people_are_counted_by_card_and_a_check_without_one_is_one_person() {
+        let mut dims = Dimensions::default();
+        let with = |dims: &mut Dimensions, card: &str, event: &str| Fact {
+            card: dims.cards.intern(card),
+            ..fact(dims, "E09000003", event, Band::Normal, 0)
+        };
+        let facts = vec![
+            with(&mut dims, "A", "e1"),
+            with(&mut dims, "A", "e2"),
+            with(&mut dims, "A", "e2"),
+            with(&mut dims, "B", "e1"),
+            fact(&mut dims, "E09000003", "e1", Band::Normal, 0),
+            fact(&mut dims, "E09000003", "e2", Band::Normal, 0),
+        ];
+        let all = people_checked(&facts, &Filter::default());
+        assert_eq!(
+            all,
+            People {
+                checked: 4,
+                with_card: 2,
+                checks_without_card: 2,
+                seen_again: 1
+            }
+        );
+        assert_eq!(all.repeat_share_percent(), Some(50.0));
+        let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 0);
+        assert_eq!(d.people, all, "the dashboard counts people the one way");
+        let e1 = Filter {
+            event: dims.events.get("e1"),
+            ..Filter::default()
+        };
+        let at_e1 = people_checked(&facts, &e1);
+        assert_eq!((at_e1.checked, at_e1.seen_again), (3, 0));
+        assert_eq!(People::default().repeat_share_percent(), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use stallside_shared::area::Area;
+use stallside_shared::card::CardCode;
 use stallside_shared::readings::{
     needs_pulse_recheck, next_reading, readings_needed, recorded_reading, NextReading,
 };
@@ -74,6 +75,9 @@ pub struct Draft {
     /// The person's main language, picked before consent so the person reads it in theirs.
     #[serde(default)]
     pub main_language: Option<Language>,
+    /// The participant card's code as typed or scanned; empty without a card.
+    #[serde(default)]
+    pub card: String,
     /// Derived from the postcode (which is not kept).
     pub area: Option<Area>,
     /// Other conditions.
@@ -163,6 +167,12 @@ impl Draft {
             ethnicity: Some(check.ethnicity),
             english_first_language: Some(check.english_first_language),
             main_language: check.main_language,
+            card: check
+                .card
+                .as_deref()
+                .and_then(|c| CardCode::parse(c).ok())
+                .map(|c| c.grouped())
+                .unwrap_or_default(),
             area: match (&check.lsoa, check.imd_decile) {
                 (Some(lsoa), Some(imd_decile)) => Some(Area {
                     lsoa: lsoa.clone(),
@@ -188,6 +198,15 @@ impl Draft {
         } else {
             draft
         }
+    }
+
+    /// The card as the record keeps it: the canonical code of a valid one; what was typed
+    /// when it is not one, so that validation names the mistake; `None` without a card.
+    pub fn card_code(&self) -> Option<String> {
+        let typed = self.card.trim();
+        (!typed.is_empty()).then(|| {
+            CardCode::parse(typed).map_or_else(|_| typed.to_owned(), |code| code.canonical())
+        })
     }
 
     /// The readings typed, parsed and checked one by one.
@@ -459,6 +478,7 @@ impl Draft {
                 .english_first_language
                 .unwrap_or(EnglishFirstLanguage::NotSaid),
             main_language: self.main_language,
+            card: self.card_code(),
             lsoa: self.area.as_ref().map(|a| a.lsoa.clone()),
             imd_decile: self.area.as_ref().map(|a| a.imd_decile),
             known_hypertension: self.known_hypertension.unwrap_or(KnownHypertension::Unsure),
@@ -492,6 +512,7 @@ fn field_id(field: &str) -> &'static str {
         "pulse_irregular_on_repeat" => "pulse-repeat",
         "area" => "postcode",
         "goal" => "goal",
+        "card" => "card",
         _ => "maincontent",
     }
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("003_devices.sql"),
     include_str!("004_erasure.sql"),
     include_str!("005_main_language.sql"),
+    include_str!("006_cards.sql"),
 ];
 const READERS: usize = 4;
 

@@ -87,13 +87,14 @@ pub(super) async fn export_records(
     Ok(csv_response("stallside-records.csv", csv))
 }
 
-/// One report table as CSV, suppressed: bands, barriers, flags, barriers_by_borough,
+/// One report table as CSV, suppressed: bands, barriers, flags, people (distinct people
+/// checked by participant card, and cards seen again), barriers_by_borough,
 /// barriers_by_ethnicity, or a breakdown (by_borough, by_event, by_venue_type, by_week,
 /// by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex) ending with a
 /// row for all checks. "<5" is a count of 0 to 4; "*" is hidden so that one cannot be
 /// worked out.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "bands, barriers, flags, barriers_by_borough, barriers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
+        ("table" = String, Path, description = "bands, barriers, flags, people, barriers_by_borough, barriers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn export_table(
@@ -115,6 +116,16 @@ pub(super) async fn export_table(
                 f.closed.text(),
                 f.closed_within_deadline.text(),
                 f.open_overdue.text()
+            )
+        }
+        "people" => {
+            let p = &published.people;
+            format!(
+                "people_checked,people_with_card,checks_without_card,people_seen_again\n{},{},{},{}\n",
+                p.checked.text(),
+                p.with_card.text(),
+                p.checks_without_card.text(),
+                p.seen_again.text()
             )
         }
         "barriers_by_borough" => barriers_csv(&published.barriers_by_borough),

@@ -51,7 +51,7 @@ impl FactCache {
             "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
                     core20, english_first_language, newly_identified, signposted, flagged,
                     follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile,
-                    recorded_at_ms, age_band, sex, main_language
+                    recorded_at_ms, age_band, sex, main_language, card_id
              FROM checks WHERE seq > ?1 ORDER BY seq",
         )?;
         let mut rows = statement.query(params![self.last_seq])?;
@@ -110,6 +110,9 @@ impl FactCache {
                         0
                     },
                 barriers,
+                card: row
+                    .get::<_, Option<String>>(23)?
+                    .map_or(NO_CARD, |card| self.dims.cards.intern(&card)),
                 deadline_at_ms: row.get::<_, Option<i64>>(16)?.unwrap_or(0),
                 closed_at_ms: row.get::<_, Option<i64>>(17)?.unwrap_or(0),
             };

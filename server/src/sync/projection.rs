@@ -36,11 +36,11 @@ pub fn project(
             imd_decile, core20, known_hypertension, conditions, smoking, systolic, diastolic,
             pulse, band, urgency, newly_identified, flagged, deadline_at_ms, advice, signposted,
             goal_set, barriers, review_state, review_comment, follow_up_state, claimed_by,
-            outcome, closed_at_ms, main_language
+            outcome, closed_at_ms, main_language, card_id
         ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
             COALESCE((SELECT received_at_ms FROM checks WHERE id = ?1), ?8),
             ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
-            ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39)",
+            ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
     )?
     .execute(params![
         record.id.to_string(),
@@ -82,6 +82,7 @@ pub fn project(
         record.follow_up.outcome.map(|o| o.code()),
         record.follow_up.closed_at_ms,
         check.main_language.map(|l| l.code()),
+        check.card,
     ])?;
     Ok(())
 }
