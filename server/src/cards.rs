@@ -62,7 +62,12 @@ async fn card_visits(
         state
             .db
             .write(move |conn| {
-                audit::record(conn, Some(&user), Action::CardLookupRefused, &format!("card {card}"))
+                audit::record(
+                    conn,
+                    Some(&user),
+                    Action::CardLookupRefused,
+                    &format!("card {card}"),
+                )
             })
             .await?;
         return Err(ApiError::OverBudget(

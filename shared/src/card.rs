@@ -119,7 +119,8 @@ impl CardCode {
             value = value << 5 | u64::from(digit);
         }
         let check = symbols[DATA_SYMBOLS];
-        let check = check_value_of(check as u8).ok_or(CardError::NotOnCards { character: check })?;
+        let check =
+            check_value_of(check as u8).ok_or(CardError::NotOnCards { character: check })?;
         if u64::from(check) != value % MODULUS {
             return Err(CardError::CheckFailed);
         }

@@ -39,7 +39,10 @@ fn typed_forms_read_as_the_same_card() {
         assert_eq!(CardCode::parse(&typed), Ok(code), "{typed:?}");
     }
     assert!(CardCode::is_canonical(&canonical));
-    assert!(!CardCode::is_canonical(&grouped), "stored codes have no spaces");
+    assert!(
+        !CardCode::is_canonical(&grouped),
+        "stored codes have no spaces"
+    );
     assert!(!CardCode::is_canonical(&canonical.to_lowercase()));
 }
 

@@ -295,7 +295,10 @@ mod tests {
         assert!(budget.spend("ana", 0));
         assert!(budget.spend("ana", 1));
         assert!(!budget.spend("ana", 2));
-        assert!(budget.spend("bilal", 2), "another user has their own budget");
+        assert!(
+            budget.spend("bilal", 2),
+            "another user has their own budget"
+        );
         assert!(budget.spend("ana", HOUR_MS));
     }
 
