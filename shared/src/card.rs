@@ -26,6 +26,10 @@ use std::str::FromStr;
 
 use thiserror::Error;
 
+use crate::api::CardVisit;
+use crate::readings::REPEAT_DIFFERENCE;
+use crate::record::Reading;
+
 /// Crockford's base32 symbols, by value.
 const SYMBOLS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Crockford's check symbols, by value mod 37: the 32 symbols, then five more.
@@ -176,4 +180,15 @@ impl FromStr for CardCode {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         CardCode::parse(text)
     }
+}
+
+/// The card's last visit before today, when today's recorded reading is higher than it by
+/// more than two readings taken minutes apart may differ ([`REPEAT_DIFFERENCE`] mmHg, the
+/// protocol's threshold for a third reading), in systolic or diastolic: then the person is
+/// told "higher than last time". Triage is not changed by it. `earlier` is oldest first.
+pub fn higher_than_last(today: Reading, earlier: &[CardVisit]) -> Option<CardVisit> {
+    let last = earlier.last()?;
+    (today.systolic > last.systolic + REPEAT_DIFFERENCE
+        || today.diastolic > last.diastolic + REPEAT_DIFFERENCE)
+        .then_some(*last)
 }

@@ -2,7 +2,9 @@
 //! each mistake is told, and, exhaustively over a sample of issued codes, that every single
 //! wrong symbol and every swap of two neighbours is caught rather than read as another card.
 
-use stallside_shared::card::{CardCode, CardError, CODE_SYMBOLS};
+use stallside_shared::api::CardVisit;
+use stallside_shared::card::{higher_than_last, CardCode, CardError, CODE_SYMBOLS};
+use stallside_shared::record::Reading;
 
 /// The alphabet a volunteer might type, canonical symbols and the check symbols' extras.
 const TYPABLE: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
@@ -125,4 +127,30 @@ fn every_swap_of_two_neighbours_is_caught() {
             );
         }
     }
+}
+
+#[test]
+fn higher_than_last_time_is_more_than_the_protocols_repeat_difference_above_the_last_visit() {
+    let visit = |at: i64, systolic, diastolic| CardVisit {
+        id: uuid::Uuid::nil(),
+        recorded_at_ms: at,
+        systolic,
+        diastolic,
+    };
+    let earlier = [visit(1, 160, 100), visit(2, 130, 80)];
+    let table = [
+        (Reading::bp(140, 80), false, "10 above: within what two readings may differ"),
+        (Reading::bp(141, 80), true, "systolic more than 10 above"),
+        (Reading::bp(130, 91), true, "diastolic more than 10 above"),
+        (Reading::bp(120, 70), false, "lower"),
+    ];
+    for (today, higher, why) in table {
+        assert_eq!(
+            higher_than_last(today, &earlier).is_some(),
+            higher,
+            "{why}"
+        );
+    }
+    assert_eq!(higher_than_last(Reading::bp(141, 80), &earlier), Some(earlier[1]));
+    assert_eq!(higher_than_last(Reading::bp(200, 110), &[]), None, "no visit");
 }
