@@ -51,6 +51,8 @@ pub enum Screen {
     Phones,
     /// Coordinator: the audit trail.
     Audit,
+    /// Coordinator: print participant cards.
+    Cards,
 }
 
 impl Screen {

@@ -139,18 +139,25 @@ fn higher_than_last_time_is_more_than_the_protocols_repeat_difference_above_the_
     };
     let earlier = [visit(1, 160, 100), visit(2, 130, 80)];
     let table = [
-        (Reading::bp(140, 80), false, "10 above: within what two readings may differ"),
+        (
+            Reading::bp(140, 80),
+            false,
+            "10 above: within what two readings may differ",
+        ),
         (Reading::bp(141, 80), true, "systolic more than 10 above"),
         (Reading::bp(130, 91), true, "diastolic more than 10 above"),
         (Reading::bp(120, 70), false, "lower"),
     ];
     for (today, higher, why) in table {
-        assert_eq!(
-            higher_than_last(today, &earlier).is_some(),
-            higher,
-            "{why}"
-        );
+        assert_eq!(higher_than_last(today, &earlier).is_some(), higher, "{why}");
     }
-    assert_eq!(higher_than_last(Reading::bp(141, 80), &earlier), Some(earlier[1]));
-    assert_eq!(higher_than_last(Reading::bp(200, 110), &[]), None, "no visit");
+    assert_eq!(
+        higher_than_last(Reading::bp(141, 80), &earlier),
+        Some(earlier[1])
+    );
+    assert_eq!(
+        higher_than_last(Reading::bp(200, 110), &[]),
+        None,
+        "no visit"
+    );
 }

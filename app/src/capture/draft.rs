@@ -78,6 +78,10 @@ pub struct Draft {
     /// The participant card's code as typed or scanned; empty without a card.
     #[serde(default)]
     pub card: String,
+    /// The card's earlier visits, oldest first, as found on the phone and the server: for the
+    /// trend and "higher than last time". Never part of the record.
+    #[serde(default)]
+    pub earlier_visits: Vec<stallside_shared::api::CardVisit>,
     /// Derived from the postcode (which is not kept).
     pub area: Option<Area>,
     /// Other conditions.
@@ -173,6 +177,7 @@ impl Draft {
                 .and_then(|c| CardCode::parse(c).ok())
                 .map(|c| c.grouped())
                 .unwrap_or_default(),
+            earlier_visits: Vec::new(),
             area: match (&check.lsoa, check.imd_decile) {
                 (Some(lsoa), Some(imd_decile)) => Some(Area {
                     lsoa: lsoa.clone(),
@@ -304,6 +309,13 @@ impl Draft {
     }
 
     /// The result of the answers so far (readings that are complete and plausible).
+    /// The card's last visit, when today's reading is higher than it (see
+    /// [`stallside_shared::card::higher_than_last`]); triage is not changed by it.
+    pub fn higher_than_last(&self) -> Option<stallside_shared::api::CardVisit> {
+        stallside_shared::card::higher_than_last(self.recorded()?, &self.earlier_visits)
+    }
+
+    /// The result of the answers so far.
     pub fn result_view(&self, settings: &ProgrammeSettings) -> ResultView {
         let check = self.partial_check(self.complete_readings());
         let input = TriageInput::from_check(&check);

@@ -4,6 +4,7 @@
 
 mod audit;
 mod board;
+mod cards;
 mod context;
 mod dashboard;
 mod events;
@@ -14,6 +15,7 @@ mod review;
 mod volunteers;
 
 use audit::AuditScreen;
+use cards::CardSheetScreen;
 use dashboard::DashboardScreen;
 use events::EventsScreen;
 use flags::FlagQueue;
@@ -64,6 +66,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Review => view! { <ReviewScreen /> }.into_any(),
         Screen::Phones => view! { <PhonesScreen /> }.into_any(),
         Screen::Audit => view! { <AuditScreen /> }.into_any(),
+        Screen::Cards => view! { <CardSheetScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }

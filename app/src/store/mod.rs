@@ -54,6 +54,10 @@ pub struct Summary {
     pub follow_up_state: FollowUpState,
     /// How the follow-up ended.
     pub outcome: Option<Outcome>,
+    /// The participant card's code, so the card's earlier visits on this phone are found
+    /// without decoding every document.
+    #[serde(default)]
+    pub card: Option<String>,
 }
 
 impl Summary {
@@ -78,6 +82,7 @@ impl Summary {
             review_comment: record.review.comment.clone(),
             follow_up_state: record.follow_up.state,
             outcome: record.follow_up.outcome,
+            card: record.check.card.clone(),
         }
     }
 }
