@@ -108,8 +108,11 @@ test(`a typed card shows earlier readings offline from the phone and online from
   assert.match(second.texts.personHigherThanLast, /^Your blood pressure is higher than at your last check, on /);
   await page.getByRole('button', { name: 'Next check' }).click();
 
-  // A mistyped code (two symbols swapped): a clear message, and the check goes on without it.
-  const swapped = card[1] + card[0] + card.slice(2);
+  // A mistyped code (two neighbouring symbols swapped): a clear message, and the check goes on
+  // without it.
+  const compact = card.replaceAll(' ', '');
+  const at = [...compact].findIndex((c, i) => c !== compact[i + 1]);
+  const swapped = compact.slice(0, at) + compact[at + 1] + compact[at] + compact.slice(at + 2);
   const third = await takeCheck(page, {
     readings: [[118, 76]],
     axe,
@@ -118,7 +121,7 @@ test(`a typed card shows earlier readings offline from the phone and online from
       await page.locator('#card').blur();
       const error = page.getByTestId('card-error');
       await error.waitFor();
-      if (card[0] !== card[1]) assert.match(await error.textContent(), /mistyped or two are swapped/);
+      assert.match(await error.textContent(), /mistyped or two are swapped/);
       await axe.check(page, 'a mistyped card');
       await page.getByTestId('without-card').click();
       assert.equal(await page.locator('#card').inputValue(), '');
