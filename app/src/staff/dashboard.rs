@@ -156,10 +156,18 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
         }
     };
     let flags = &dashboard.flags;
+    let people = &dashboard.people;
     view! {
         <div class="stallside-tiles" data-testid="totals" data-checks=t.checks.to_string() data-newly=t.newly_identified.to_string()
             data-severe=t.severe.to_string()>
-            <Tile label="Checks (people)" value=t.checks.to_string() />
+            <Tile label="People checked" value=people.checked.to_string() />
+            <p class="nhsuk-body-s stallside-denominator" data-testid="people-denominator"
+                data-people=people.checked.to_string() data-with-card=people.with_card.to_string()
+                data-seen-again=people.seen_again.to_string()>
+                {format!("{} with a participant card, {} checks without one", people.with_card, people.checks_without_card)}
+            </p>
+            <Tile label="Checks" value=t.checks.to_string() />
+            <Tile label="Seen again" value=format!("{} ({} of {} with a card)", share(people.seen_again, people.with_card), people.seen_again, people.with_card) />
             <Tile label="Events" value=dashboard.events.to_string() />
             <Tile label="Newly identified high" value=t.newly_identified.to_string() />
             <Tile label="Very high or emergency" value=t.severe.to_string() />
