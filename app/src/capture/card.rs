@@ -124,11 +124,12 @@ fn CardScanner(draft: RwSignal<Draft>, judged: RwSignal<bool>) -> impl IntoView 
     let failure = RwSignal::new(None::<String>);
     let controller = StoredValue::new_local(None::<web_sys::AbortController>);
     let video = NodeRef::<leptos::html::Video>::new();
+    // Also run when the screen goes away, when the values may already be disposed.
     let stop = move || {
-        if let Some(c) = controller.get_value() {
+        if let Some(Some(c)) = controller.try_get_value() {
             c.abort();
         }
-        open.set(false);
+        open.try_set(false);
     };
     on_cleanup(stop);
     let start = move |_| {
