@@ -65,6 +65,7 @@ pub fn ParticipantCard(
         })
     });
     let lookup = RwSignal::new(None::<Lookup>);
+    let state = app_state();
     let valid = Memo::new(move |_| parsed.get().and_then(Result::ok));
     Effect::new(move |_| {
         let Some(code) = valid.get() else {
@@ -76,8 +77,9 @@ pub fn ParticipantCard(
             return;
         }
         lookup.set(Some(Lookup::Looking));
+        let token = state.session.get_untracked().map(|s| s.token);
         leptos::task::spawn_local(async move {
-            let (visits, note) = earlier_visits(code).await;
+            let (visits, note) = earlier_visits(code, token).await;
             if valid.get_untracked() == Some(code) {
                 draft.update(|d| d.earlier_visits = visits);
                 lookup.set(Some(Lookup::Done(note)));
@@ -262,7 +264,7 @@ fn TrendChart(visits: Vec<CardVisit>) -> impl IntoView {
 
 /// The card's visits this phone holds, then the server's when it can be reached, merged by
 /// record id, oldest first; and a note saying where they came from.
-async fn earlier_visits(code: CardCode) -> (Vec<CardVisit>, String) {
+async fn earlier_visits(code: CardCode, token: Option<String>) -> (Vec<CardVisit>, String) {
     let canonical = code.canonical();
     let mut visits: Vec<CardVisit> = match store::get().await {
         Ok(store) => store
@@ -283,7 +285,6 @@ async fn earlier_visits(code: CardCode) -> (Vec<CardVisit>, String) {
         Err(_) => Vec::new(),
     };
     let on_phone = visits.len();
-    let token = app_state().session.get_untracked().map(|s| s.token);
     let path = format!("/api/cards/{canonical}/visits");
     let note = match api::get::<CardVisits>(&path, token.as_deref()).await {
         Ok(answer) => {
