@@ -129,6 +129,7 @@ test(`a typed card shows earlier readings offline from the phone and online from
     },
   });
   assert.equal(third.screens.at(-1), 'Your numbers', 'saved without a card');
+  await page.getByRole('button', { name: 'Next check' }).click();
 
   await context.setOffline(false);
   await syncNow(page);
@@ -159,6 +160,7 @@ test(`a typed card shows earlier readings offline from the phone and online from
       await axe.check(other.page, 'earlier visits from the server');
     },
   });
+  await other.page.getByRole('button', { name: 'Next check' }).click();
   await waitAllSynced(other.page);
   await other.context.close();
   assert.deepEqual(axe.found, []);
