@@ -18,6 +18,9 @@ const staff = (process.env.TRUNK_PUBLIC_URL ?? '/').startsWith('/staff');
 const { count, size, warnings } = staff ? { count: 0, size: 0, warnings: [] } : await generateSW({
   globDirectory: dir,
   globPatterns: ['**/*.{html,js,wasm,css,png,webmanifest,csv}'],
+  // The QR reader (jsQR) is loaded only when a volunteer opens the camera on a browser
+  // without its own barcode detection: not precached, kept once fetched (below).
+  globIgnores: ['vendor/**'],
   swDest: `${dir}/sw.js`,
   // Hashed file names change with their content; the rest are revisioned by Workbox.
   dontCacheBustURLsMatching: /-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$/,
@@ -29,6 +32,10 @@ const { count, size, warnings } = staff ? { count: 0, size: 0, warnings: [] } : 
     urlPattern: /\/locales\/[a-z]+\.ftl$/,
     handler: 'StaleWhileRevalidate',
     options: { cacheName: 'stallside-locales' },
+  }, {
+    urlPattern: /\/vendor\/[\w.-]+\.js$/,
+    handler: 'StaleWhileRevalidate',
+    options: { cacheName: 'stallside-vendor' },
   }],
   maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
   // A new version takes over at once; unsynced checks live in IndexedDB, which it never touches.
@@ -44,8 +51,9 @@ console.log(`service worker: ${count} files precached, ${size} bytes`);
 
 let before = 0;
 let brotli = 0;
-const locales = existsSync(`${dir}/locales`) ? readdirSync(`${dir}/locales`).map((f) => `locales/${f}`) : [];
-for (const name of [...readdirSync(dir), ...locales].filter((f) => /\.(html|js|wasm|css|webmanifest|csv|ftl)$/.test(f))) {
+const inFolder = (folder) => (existsSync(`${dir}/${folder}`) ? readdirSync(`${dir}/${folder}`).map((f) => `${folder}/${f}`) : []);
+const locales = inFolder('locales');
+for (const name of [...readdirSync(dir), ...locales, ...inFolder('vendor')].filter((f) => /\.(html|js|wasm|css|webmanifest|csv|ftl)$/.test(f))) {
   const bytes = readFileSync(`${dir}/${name}`);
   const br = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },

@@ -71,12 +71,13 @@ export async function assertNoSidewaysScroll(page) {
  * many are asked for); redFlags: ids of red flags to tick (an emergency); lowSymptoms: codes of
  * low blood pressure symptoms (for a low reading), [] for none; phone: the contact number for
  * a flagged result (without one the person says no); postcode: looked up on the phone;
- * pulseStillIrregular: the answer on the pulse recheck; shots: a path prefix for a screenshot of
+ * pulseStillIrregular: the answer on the pulse recheck; onAbout: called on "About the person"
+ * before it is filled in (a participant card is entered there); shots: a path prefix for a screenshot of
  * each screen (of the whole page, or with fullPage false what is in view on arrival).
  */
 export async function takeCheck(page, {
   readings = [], redFlags, lowSymptoms, phone, postcode, known = 'no', pulseStillIrregular = false, axe, shots, fullPage = true,
-  language, onConsent, numbersHeading = 'Your numbers',
+  language, onConsent, onAbout, numbersHeading = 'Your numbers',
 } = {}) {
   const journey = { screens: [], taps: 0, texts: {} };
   const tap = async (locator) => {
@@ -132,6 +133,7 @@ export async function takeCheck(page, {
   }
   await tap(button('None of these'));
   await screen('About the person');
+  await onAbout?.();
   await pick('age-band-50_59');
   await pick('sex');
   await page.selectOption('#ethnicity', 'black_caribbean');
@@ -174,6 +176,7 @@ export async function takeCheck(page, {
   }
   await screen('Result');
   await readCard();
+  journey.texts.higherThanLast = await text('higher-than-last');
   journey.texts.advice = await page.locator('input[name="advice"]:checked').evaluateAll((boxes) => boxes.map((b) => b.value));
   if (await page.locator('#contact-consent').count()) {
     if (phone) {
@@ -196,6 +199,7 @@ export async function takeCheck(page, {
   await screen(numbersHeading);
   journey.texts.personMessage = await text('person-message');
   journey.texts.personSafetyNet = await text('person-safety-net');
+  journey.texts.personHigherThanLast = await text('person-higher-than-last');
   journey.texts.personReading = (await page.locator('.stallside-your-numbers__reading').textContent()).trim();
   journey.chrome = await page.locator('header, [data-testid="syncbar"], .nhsuk-back-link').count();
   await page.getByTestId('saved').waitFor();

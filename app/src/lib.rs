@@ -100,6 +100,13 @@ pub fn focus_heading() {
     focus_first("main h1");
 }
 
+/// Opens the browser's print dialogue (the take-away card, sheets of participant cards).
+pub fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// Moves focus to (and so into view) the first element matching `selector`, made focusable
 /// for it: a new screen's heading, the error summary, the prompt for the next reading.
 pub fn focus_first(selector: &str) {
@@ -131,7 +138,8 @@ fn CurrentScreen() -> impl IntoView {
         | Screen::Review
         | Screen::Phones
         | Screen::Audit
-        | Screen::Settings => {
+        | Screen::Settings
+        | Screen::Cards => {
             view! { <OtherApp href="/staff/" label="Open the coordinator and supervisor screens" /> }.into_any()
         }
     }
@@ -188,6 +196,7 @@ fn Header(staff: bool) -> impl IntoView {
                         nav("Phones", Screen::Phones),
                         nav("Audit", Screen::Audit),
                         nav("Settings", Screen::Settings),
+                        nav("Cards", Screen::Cards),
                     ],
                     Role::Volunteer => vec![nav("New check", Screen::Capture(None)), nav("Checks", Screen::Records), nav("Stall", Screen::Stall)],
                 };

@@ -56,6 +56,8 @@ pub enum Screen {
     Audit,
     /// Coordinator: the programme settings (retention, reviewed translations only).
     Settings,
+    /// Coordinator: print participant cards.
+    Cards,
 }
 
 impl Screen {

@@ -165,6 +165,10 @@ pub enum Action {
     Retention,
     /// A coordinator changed the programme settings.
     SettingsChange,
+    /// A volunteer looked up the earlier visits of a participant card shown in person.
+    CardLookup,
+    /// A card lookup refused: over the volunteer's hourly budget.
+    CardLookupRefused,
 }
 
 impl Action {
@@ -184,6 +188,8 @@ impl Action {
             Action::Erase => "erase",
             Action::Retention => "retention",
             Action::SettingsChange => "settings_change",
+            Action::CardLookup => "card_lookup",
+            Action::CardLookupRefused => "card_lookup_refused",
         }
     }
 }

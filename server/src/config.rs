@@ -116,6 +116,10 @@ pub struct ServeArgs {
     /// Offer only reviewed translations to the person checked: phones hide draft languages.
     #[arg(long, env = "STALLSIDE_REVIEWED_LANGUAGES_ONLY")]
     pub reviewed_languages_only: bool,
+    /// Participant cards a volunteer may look up in an hour (earlier visits of a card shown in
+    /// person); lookups past it are refused and audited.
+    #[arg(long, env = "STALLSIDE_CARD_LOOKUPS_PER_HOUR", default_value_t = 30)]
+    pub card_lookups_per_hour: u32,
     /// Minutes to follow up an emergency.
     #[arg(long, env = "STALLSIDE_EMERGENCY_MINUTES", default_value_t = 0)]
     pub emergency_minutes: u32,

@@ -36,6 +36,9 @@ pub enum ApiError {
     /// Too many attempts; try later.
     #[error("Too many attempts: wait a few minutes and try again")]
     TooManyRequests,
+    /// Over a budget that is not sign-in's (the message says which and when it renews).
+    #[error("{0}")]
+    OverBudget(&'static str),
     /// Over a size limit.
     #[error("{0}")]
     TooLarge(String),
@@ -71,6 +74,7 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::OverBudget(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             ApiError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "database"),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod cards;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -37,7 +38,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::password::Verifier;
-use crate::auth::rate_limit::RateLimiter;
+use crate::auth::rate_limit::{HourlyBudget, RateLimiter};
 use crate::config::ServeArgs;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub policy: Arc<settings::LivePolicy>,
     /// Sign-in attempts.
     pub login_limiter: Arc<RateLimiter>,
+    /// Participant-card lookups, per volunteer per hour.
+    pub card_lookups: Arc<HourlyBudget>,
     /// Sign-in password checks (the same work for unknown and real accounts).
     pub passwords: Arc<Verifier>,
     /// The dashboard's in-memory facts.
@@ -97,6 +100,7 @@ pub fn router(state: AppState, args: &ServeArgs) -> Router {
         .merge(sync::routes())
         .merge(flags::routes())
         .merge(records::routes())
+        .merge(cards::routes())
         .merge(reports::routes())
         .merge(settings::routes())
         .split_for_parts();
@@ -158,6 +162,7 @@ pub async fn serve(data_dir: &std::path::Path, args: ServeArgs) -> Result<(), Ap
         db,
         policy: Arc::new(policy),
         login_limiter: Arc::new(RateLimiter::default()),
+        card_lookups: Arc::new(HourlyBudget::new(args.card_lookups_per_hour)),
         passwords: Arc::new(Verifier::new()?),
         facts: Arc::default(),
         ops: Arc::new(metrics::Ops::install(

@@ -30,6 +30,7 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "DELETE /api/records/{id}",
             "GET /api/audit",
             "GET /api/audit.csv",
+            "GET /api/cards/{code}/visits",
             "GET /api/devices",
             "GET /api/events",
             "GET /api/events/overview",

@@ -29,6 +29,7 @@ reading-label = Blood pressure
 reading-units = Top number (systolic) / bottom number (diastolic), in mmHg. Pulse { $pulse } beats a minute.
 checked-on = Checked on { $date }
 what-to-do = What to do next
+higher-than-last-time = Your blood pressure is higher than at your last check, on { $date }.
 
 ## The band messages and safety-netting lines: one per row of the wording table.
 

@@ -26,6 +26,7 @@ reading-label = Tensión arterial
 reading-units = Cifra de arriba (sistólica) / cifra de abajo (diastólica), en mmHg. Pulso: { $pulse } latidos por minuto.
 checked-on = Medida el { $date }
 what-to-do = Qué hacer ahora
+higher-than-last-time = Su tensión arterial está más alta que en su última medida, el { $date }.
 
 ## Mensajes por resultado.
 

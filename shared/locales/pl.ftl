@@ -26,6 +26,7 @@ reading-label = Ciśnienie krwi
 reading-units = Górna liczba (skurczowe) / dolna liczba (rozkurczowe), w mmHg. Tętno: { $pulse } uderzeń na minutę.
 checked-on = Zmierzone { $date }
 what-to-do = Co zrobić dalej
+higher-than-last-time = Ciśnienie jest wyższe niż przy ostatnim pomiarze, { $date }.
 
 ## Komunikaty według wyniku.
 

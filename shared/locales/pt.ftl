@@ -26,6 +26,7 @@ reading-label = Tensão arterial
 reading-units = Valor de cima (sistólica) / valor de baixo (diastólica), em mmHg. Pulso: { $pulse } batimentos por minuto.
 checked-on = Medida em { $date }
 what-to-do = O que fazer a seguir
+higher-than-last-time = A sua tensão arterial está mais alta do que na última medição, em { $date }.
 
 ## Mensagens por resultado.
 

@@ -26,6 +26,7 @@ reading-label = Tensiunea arterială
 reading-units = Numărul de sus (sistolică) / numărul de jos (diastolică), în mmHg. Puls: { $pulse } bătăi pe minut.
 checked-on = Măsurată pe { $date }
 what-to-do = Ce să faceți mai departe
+higher-than-last-time = Tensiunea dumneavoastră este mai mare decât la ultima măsurare, din { $date }.
 
 ## Mesaje după rezultat.
 

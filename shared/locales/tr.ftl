@@ -26,6 +26,7 @@ reading-label = Tansiyon
 reading-units = Üstteki sayı (büyük tansiyon) / alttaki sayı (küçük tansiyon), mmHg olarak. Nabız: dakikada { $pulse } atım.
 checked-on = Ölçüm tarihi: { $date }
 what-to-do = Şimdi ne yapmalısınız
+higher-than-last-time = Tansiyonunuz { $date } tarihindeki son ölçümünüzden daha yüksek.
 
 ## Sonuca göre mesajlar.
 

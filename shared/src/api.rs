@@ -547,6 +547,35 @@ impl RetentionSettings {
     }
 }
 
+/// One earlier visit of a participant card: the date and the recorded reading, nothing else
+/// (no band, borough, stall or answers about the person), so a card shown at a stall reveals
+/// only what the card's holder would tell the volunteer themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardVisit {
+    /// The check's record id, so the phone can merge what it holds with the server's list.
+    pub id: uuid::Uuid,
+    /// When the check was taken, ms since the Unix epoch.
+    pub recorded_at_ms: i64,
+    /// The recorded reading's systolic, mmHg.
+    pub systolic: u16,
+    /// The recorded reading's diastolic, mmHg.
+    pub diastolic: u16,
+}
+
+/// The earlier visits of a card presented in person, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardVisits {
+    /// The card's code, canonical.
+    pub card: String,
+    /// Visits with a reading, oldest first.
+    pub visits: Vec<CardVisit>,
+    /// What to tell the volunteer when there are none (a new or unused card): never an error
+    /// that stops the check.
+    pub message: Option<String>,
+}
+
 #[cfg(test)]
 mod settings_tests {
     use super::*;

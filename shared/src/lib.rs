@@ -12,6 +12,7 @@ pub use vocab_macro::Vocab;
 pub mod api;
 pub mod area;
 pub mod calendar;
+pub mod card;
 pub mod clock;
 pub mod crdt;
 pub mod events;

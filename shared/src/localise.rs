@@ -273,6 +273,7 @@ pub const SCREEN_MESSAGES: &[(&str, &[&str])] = &[
     ("reading-units", &["pulse"]),
     ("checked-on", &["date"]),
     ("what-to-do", &[]),
+    ("higher-than-last-time", &["date"]),
     ("card-title", &[]),
     ("card-footer", &[]),
     ("scan-to-keep", &[]),

@@ -90,6 +90,22 @@ pub struct PublishedFlags {
     pub open_overdue: Cell,
 }
 
+/// People checked by participant card, published: each figure suppressed like a count of
+/// checks, and tied to the others (people = with a card + without; seen again ≤ with a card)
+/// so a hidden one cannot be worked out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedPeople {
+    /// Distinct people checked.
+    pub checked: Cell,
+    /// Distinct cards.
+    pub with_card: Cell,
+    /// Checks without a card.
+    pub checks_without_card: Cell,
+    /// Cards seen more than once.
+    pub seen_again: Cell,
+}
+
 /// The whole report, suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -107,6 +123,8 @@ pub struct Published {
     pub barriers: Vec<PublishedCount>,
     /// Follow-up.
     pub flags: PublishedFlags,
+    /// People checked, by participant card.
+    pub people: PublishedPeople,
     /// Every breakdown, in [`Dashboard::tables`] order.
     pub tables: Vec<PublishedTable>,
     /// Barriers heard by borough.
@@ -279,6 +297,15 @@ pub fn publish(d: &Dashboard) -> Published {
     system.sum(vec![overdue, waiting], open);
 
     let reach = reach_handles(&mut system, &d.reach, totals[0]);
+    let p = &d.people;
+    // The same cell as reach's people checked: one figure, published once.
+    let people = reach[1];
+    let with_card = system.cell(p.with_card);
+    let without_card = system.cell(p.checks_without_card);
+    system.sum(vec![with_card, without_card], people);
+    let seen_again = system.cell(p.seen_again);
+    let seen_once = system.implicit(p.with_card - p.seen_again);
+    system.sum(vec![seen_again, seen_once], with_card);
 
     let cells = system.solve();
     let row = |r: &Row, h: &RowHandles| PublishedRow {
@@ -317,6 +344,12 @@ pub fn publish(d: &Dashboard) -> Published {
             closed: cells[closed],
             closed_within_deadline: cells[within],
             open_overdue: cells[overdue],
+        },
+        people: PublishedPeople {
+            checked: cells[people],
+            with_card: cells[with_card],
+            checks_without_card: cells[without_card],
+            seen_again: cells[seen_again],
         },
         tables: d
             .tables()
@@ -360,7 +393,7 @@ mod tests {
     use super::*;
     use crate::reports::{
         dashboard, Dimensions, Fact, Filter, Labels, FACT_AREA_KNOWN, FACT_FLAGGED,
-        FACT_NEWLY_IDENTIFIED,
+        FACT_NEWLY_IDENTIFIED, NO_CARD,
     };
 
     #[test]
@@ -392,6 +425,11 @@ mod tests {
                 } | if i % 11 != 0 { FACT_AREA_KNOWN } else { 0 },
                 barriers: (i % 5) as u16,
                 enablers: (i % 3) as u16,
+                card: if i % 3 == 0 {
+                    NO_CARD
+                } else {
+                    dims.cards.intern(&format!("c{}", i % 23))
+                },
             })
             .collect();
         let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 100);
@@ -404,6 +442,9 @@ mod tests {
             );
         }
         assert_eq!(p.totals.get("checks"), Cell::Shown(57));
+        assert_eq!(d.people.checks_without_card, 19);
+        assert_eq!(d.people.with_card, 23);
+        assert_eq!(p.people.checked, Cell::Shown(42));
         assert_eq!(p.table("by_imd_decile").map(|t| t.rows.len()), Some(11));
     }
 }

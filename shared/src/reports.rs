@@ -69,6 +69,8 @@ pub struct Dimensions {
     pub weeks: Names,
     /// Calendar months, "2026-11".
     pub months: Names,
+    /// Participant card codes.
+    pub cards: Names,
 }
 
 /// What the report needs of one check.
@@ -110,6 +112,67 @@ pub struct Fact {
     pub barriers: u16,
     /// Bit set of [`Enabler::ALL`] indexes.
     pub enablers: u16,
+    /// Interned participant card, or [`NO_CARD`].
+    pub card: u32,
+}
+
+/// [`Fact::card`] of a check taken without a participant card.
+pub const NO_CARD: u32 = u32::MAX;
+
+/// People checked, counted by participant card: what the programme reports as people rather
+/// than checks. A person with a card is one person however many checks they had; a check
+/// without a card is one person (it cannot be told apart from anyone else's).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct People {
+    /// Distinct people checked: `with_card + checks_without_card`.
+    pub checked: u64,
+    /// Distinct participant cards seen: the repeat-visit share's denominator.
+    pub with_card: u64,
+    /// Checks taken without a card, each counted as one person.
+    pub checks_without_card: u64,
+    /// Cards seen at more than one check: the repeat-visit share's numerator.
+    pub seen_again: u64,
+}
+
+impl People {
+    /// Counts people from the cards of the checks covered (one entry a check, [`NO_CARD`]
+    /// for a check without one).
+    fn from_cards(mut cards: Vec<u32>) -> Self {
+        cards.sort_unstable();
+        let mut people = People::default();
+        let mut i = 0;
+        while i < cards.len() {
+            let run = cards[i..].iter().take_while(|c| **c == cards[i]).count();
+            if cards[i] == NO_CARD {
+                people.checks_without_card += run as u64;
+            } else {
+                people.with_card += 1;
+                people.seen_again += u64::from(run > 1);
+            }
+            i += run;
+        }
+        people.checked = people.with_card + people.checks_without_card;
+        people
+    }
+
+    /// The repeat-visit share in percent (people with a card seen more than once, of people
+    /// with a card), `None` when no card was seen.
+    pub fn repeat_share_percent(&self) -> Option<f64> {
+        (self.with_card > 0).then(|| 100.0 * self.seen_again as f64 / self.with_card as f64)
+    }
+}
+
+/// People checked among the checks a filter covers: the one definition the dashboard, the
+/// exports and "people reached" (people checked plus conversations without a check) share.
+pub fn people_checked<'a>(facts: impl IntoIterator<Item = &'a Fact>, filter: &Filter) -> People {
+    People::from_cards(
+        facts
+            .into_iter()
+            .filter(|f| filter.admits(f))
+            .map(|f| f.card)
+            .collect(),
+    )
 }
 
 /// Lives in one of the 20% most deprived areas.
@@ -398,6 +461,8 @@ pub struct Dashboard {
     pub totals: Row,
     /// Distinct events with checks.
     pub events: u64,
+    /// People checked, by participant card, and repeat visits.
+    pub people: People,
     /// Checks in each band, in table order.
     pub bands: Vec<Count>,
     /// Barriers heard, most often first.
@@ -581,14 +646,6 @@ fn vocab_name<T: Copy>(
         })
 }
 
-/// How many people the checks the filter admits were taken from: THE one count of people
-/// checked, which every report figure of people uses. Without participant cards a check is
-/// a person, so this counts checks; with cards it counts distinct cards plus checks without
-/// one.
-pub fn people_checked<'a>(facts: impl IntoIterator<Item = &'a Fact>, filter: &Filter) -> u64 {
-    facts.into_iter().filter(|f| filter.admits(f)).count() as u64
-}
-
 /// The programme's headline figures, as its public reports quote them ("reached over 2,000
 /// people ... over 100 events").
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -752,7 +809,7 @@ impl EventFilter {
     }
 }
 
-/// Computes the dashboard in one pass over the facts (and [`people_checked`]'s own).
+/// Computes the dashboard in one pass over the facts.
 pub fn dashboard<'a>(
     facts: impl IntoIterator<Item = &'a Fact> + Clone,
     filter: &Filter,
@@ -766,9 +823,10 @@ pub fn dashboard<'a>(
     let mut enablers = [0u64; 16];
     let mut flags = FlagStats::default();
     let mut by: [Tally; 11] = Default::default();
-    let people = people_checked(facts.clone(), filter);
+    let mut cards = Vec::new();
     for f in facts.into_iter().filter(|f| filter.admits(f)) {
         totals.add(f);
+        cards.push(f.card);
         bands[usize::from(f.band).min(7)] += 1;
         add_bits(&mut barriers, f.barriers);
         add_bits(&mut enablers, f.enablers);
@@ -799,6 +857,7 @@ pub fn dashboard<'a>(
         }
     }
     let [borough, event, venue, week, month, volunteer, ethnicity, decile, age, sex, language] = by;
+    let people = People::from_cards(cards);
     let borough_name = |k: u32| {
         let code = dims.boroughs.name(k).to_owned();
         let label = crate::record::borough_name(&code)
@@ -821,6 +880,7 @@ pub fn dashboard<'a>(
             ..totals
         },
         events: event.rows.iter().filter(|r| r.checks > 0).count() as u64,
+        people,
         bands: Band::ALL
             .iter()
             .zip(bands)
@@ -894,8 +954,8 @@ pub fn dashboard<'a>(
             None => ("not_recorded".into(), "Not recorded".into()),
         })),
         reach: Reach {
-            people_reached: people,
-            people_checked: people,
+            people_reached: people.checked,
+            people_checked: people.checked,
             checks,
             ..Reach::default()
         },
@@ -944,6 +1004,7 @@ mod tests {
             bits,
             barriers: 0b101,
             enablers: 0b11,
+            card: NO_CARD,
         }
     }
 
@@ -1031,6 +1092,43 @@ mod tests {
         };
         let none = dashboard(&facts, &later, &dims, &Labels::default(), 2_000);
         assert_eq!(none.totals.checks, 0);
+    }
+
+    #[test]
+    fn people_are_counted_by_card_and_a_check_without_one_is_one_person() {
+        let mut dims = Dimensions::default();
+        let with = |dims: &mut Dimensions, card: &str, event: &str| Fact {
+            card: dims.cards.intern(card),
+            ..fact(dims, "E09000003", event, Band::Normal, 0)
+        };
+        let facts = vec![
+            with(&mut dims, "A", "e1"),
+            with(&mut dims, "A", "e2"),
+            with(&mut dims, "A", "e2"),
+            with(&mut dims, "B", "e1"),
+            fact(&mut dims, "E09000003", "e1", Band::Normal, 0),
+            fact(&mut dims, "E09000003", "e2", Band::Normal, 0),
+        ];
+        let all = people_checked(&facts, &Filter::default());
+        assert_eq!(
+            all,
+            People {
+                checked: 4,
+                with_card: 2,
+                checks_without_card: 2,
+                seen_again: 1
+            }
+        );
+        assert_eq!(all.repeat_share_percent(), Some(50.0));
+        let d = dashboard(&facts, &Filter::default(), &dims, &Labels::default(), 0);
+        assert_eq!(d.people, all, "the dashboard counts people the one way");
+        let e1 = Filter {
+            event: dims.events.get("e1"),
+            ..Filter::default()
+        };
+        let at_e1 = people_checked(&facts, &e1);
+        assert_eq!((at_e1.checked, at_e1.seen_again), (3, 0));
+        assert_eq!(People::default().repeat_share_percent(), None);
     }
 
     #[test]

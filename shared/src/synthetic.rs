@@ -53,6 +53,8 @@ pub fn check(seed: u64, stall: &Stall, recorded_at_ms: i64) -> CheckPart {
         // From the seed, not the generator, so every other answer stays what it was before
         // the field existed.
         main_language: Some(Language::ALL[seed as usize % Language::ALL.len()]),
+        // No card: tests that count people give cards themselves.
+        card: None,
         lsoa: None,
         imd_decile: None,
         known_hypertension: rng.pick(KnownHypertension::ALL),

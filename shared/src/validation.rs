@@ -5,6 +5,7 @@
 
 use thiserror::Error;
 
+use crate::card::{CardCode, CardError};
 use crate::readings::{needs_pulse_recheck, readings_needed, MAX_READINGS};
 use crate::record::{CheckPart, Reading};
 use crate::text::{TextError, TextRule};
@@ -105,6 +106,13 @@ pub enum ValidationError {
     /// The same answer twice in one list.
     #[error("{0} lists the same answer twice")]
     Repeated(&'static str),
+    /// A participant card code that is not one (a typo, or a crafted record).
+    #[error("Participant card: {0}")]
+    InvalidCard(CardError),
+    /// A valid card code not written as records hold it (upper case, no spaces), so one card
+    /// could count as two people.
+    #[error("Participant card: the code must be saved as printed, without spaces: update the app and save the check again")]
+    CardNotCanonical,
 }
 
 impl ValidationError {
@@ -127,6 +135,7 @@ impl ValidationError {
             InvalidId("event") => "event_id",
             InvalidId(_) => "volunteer_id",
             Repeated(field) => field,
+            InvalidCard(_) | CardNotCanonical => "card",
         }
     }
 }
@@ -174,6 +183,13 @@ pub fn validate(check: &CheckPart) -> Result<(), ValidationErrors> {
             Ok(()) => {}
             Err(TextError::TooLong { .. }) => errors.push(ValidationError::GoalTooLong),
             Err(_) => errors.push(ValidationError::GoalHiddenCharacter),
+        }
+    }
+    if let Some(card) = &check.card {
+        match CardCode::parse(card) {
+            Err(error) => errors.push(ValidationError::InvalidCard(error)),
+            Ok(code) if code.canonical() != *card => errors.push(ValidationError::CardNotCanonical),
+            Ok(_) => {}
         }
     }
     let lists = [

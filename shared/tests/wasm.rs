@@ -86,3 +86,22 @@ mod wording_grid;
 fn the_card_and_the_persons_screen_never_contradict_in_the_browser() {
     assert!(wording_grid::check_grid(3) > 100_000);
 }
+
+#[wasm_bindgen_test]
+fn a_record_from_a_phone_older_than_the_card_reads_as_without_a_card() {
+    use automerge::transaction::Transactable;
+    use automerge::ReadDoc;
+    let check = synthetic::check(7, &stall(), now_ms());
+    let record = CheckRecord::new(Uuid::from_u128(7), check, false);
+    let meta = ChangeMeta {
+        actor: ActorId::random(),
+        time_secs: now_secs(),
+    };
+    let mut doc = RecordDoc::create(&record, &meta).unwrap();
+    let mut raw = automerge::AutoCommit::load(&doc.save()).unwrap();
+    let (_, check_part) = raw.get(automerge::ROOT, "check").unwrap().unwrap();
+    raw.delete(&check_part, "card").unwrap();
+    raw.commit();
+    let old = RecordDoc::load(&raw.save()).unwrap();
+    assert_eq!(old.record().unwrap().check.card, None);
+}

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use stallside_shared::area::Area;
+use stallside_shared::card::CardCode;
 use stallside_shared::readings::{
     needs_pulse_recheck, next_reading, readings_needed, recorded_reading, NextReading,
 };
@@ -74,6 +75,13 @@ pub struct Draft {
     /// The person's main language, picked before consent so the person reads it in theirs.
     #[serde(default)]
     pub main_language: Option<Language>,
+    /// The participant card's code as typed or scanned; empty without a card.
+    #[serde(default)]
+    pub card: String,
+    /// The card's earlier visits, oldest first, as found on the phone and the server: for the
+    /// trend and "higher than last time". Never part of the record.
+    #[serde(default)]
+    pub earlier_visits: Vec<stallside_shared::api::CardVisit>,
     /// Derived from the postcode (which is not kept).
     pub area: Option<Area>,
     /// Other conditions.
@@ -166,6 +174,13 @@ impl Draft {
             ethnicity: Some(check.ethnicity),
             english_first_language: Some(check.english_first_language),
             main_language: check.main_language,
+            card: check
+                .card
+                .as_deref()
+                .and_then(|c| CardCode::parse(c).ok())
+                .map(|c| c.grouped())
+                .unwrap_or_default(),
+            earlier_visits: Vec::new(),
             area: match (&check.lsoa, check.imd_decile) {
                 (Some(lsoa), Some(imd_decile)) => Some(Area {
                     lsoa: lsoa.clone(),
@@ -192,6 +207,15 @@ impl Draft {
         } else {
             draft
         }
+    }
+
+    /// The card as the record keeps it: the canonical code of a valid one; what was typed
+    /// when it is not one, so that validation names the mistake; `None` without a card.
+    pub fn card_code(&self) -> Option<String> {
+        let typed = self.card.trim();
+        (!typed.is_empty()).then(|| {
+            CardCode::parse(typed).map_or_else(|_| typed.to_owned(), |code| code.canonical())
+        })
     }
 
     /// The readings typed, parsed and checked one by one.
@@ -289,6 +313,13 @@ impl Draft {
     }
 
     /// The result of the answers so far (readings that are complete and plausible).
+    /// The card's last visit, when today's reading is higher than it (see
+    /// [`stallside_shared::card::higher_than_last`]); triage is not changed by it.
+    pub fn higher_than_last(&self) -> Option<stallside_shared::api::CardVisit> {
+        stallside_shared::card::higher_than_last(self.recorded()?, &self.earlier_visits)
+    }
+
+    /// The result of the answers so far.
     pub fn result_view(&self, settings: &ProgrammeSettings) -> ResultView {
         let check = self.partial_check(self.complete_readings());
         let input = TriageInput::from_check(&check);
@@ -463,6 +494,7 @@ impl Draft {
                 .english_first_language
                 .unwrap_or(EnglishFirstLanguage::NotSaid),
             main_language: self.main_language,
+            card: self.card_code(),
             lsoa: self.area.as_ref().map(|a| a.lsoa.clone()),
             imd_decile: self.area.as_ref().map(|a| a.imd_decile),
             known_hypertension: self.known_hypertension.unwrap_or(KnownHypertension::Unsure),
@@ -497,6 +529,7 @@ fn field_id(field: &str) -> &'static str {
         "pulse_irregular_on_repeat" => "pulse-repeat",
         "area" => "postcode",
         "goal" => "goal",
+        "card" => "card",
         _ => "maincontent",
     }
 }

@@ -8,6 +8,7 @@
 
 mod answers;
 mod area;
+mod card;
 pub mod draft;
 mod person;
 mod steps;

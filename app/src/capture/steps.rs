@@ -219,7 +219,7 @@ pub fn render(
         Step::NoConsent => view! { <NoConsentStep /> }.into_any(),
         Step::RedFlags => view! { <RedFlagsStep draft next /> }.into_any(),
         Step::Emergency => view! { <EmergencyStep draft actions /> }.into_any(),
-        Step::About => view! { <AboutStep draft problems /> }.into_any(),
+        Step::About => view! { <AboutStep draft problems correcting /> }.into_any(),
         Step::PulseRecheck => view! { <PulseRecheckStep draft problems /> }.into_any(),
         Step::LowSymptoms => view! { <LowSymptomsStep draft problems /> }.into_any(),
         Step::Result => view! { <ResultStep draft problems /> }.into_any(),
@@ -355,12 +355,17 @@ fn EmergencyStep(draft: RwSignal<Draft>, actions: Actions) -> impl IntoView {
 
 /// The questions asked while the person rests for five minutes, then the readings.
 #[component]
-fn AboutStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl IntoView {
+fn AboutStep(
+    draft: RwSignal<Draft>,
+    problems: Signal<Vec<Problem>>,
+    correcting: bool,
+) -> impl IntoView {
     // A memo, so typing (which updates the draft) does not rebuild the fields being typed in.
     let count = Memo::new(move |_| draft.with(|d| d.readings.len()));
     view! {
         <h1>"About the person"</h1>
         <p class="nhsuk-body">"Ask these while the person sits and rests for 5 minutes before the reading."</p>
+        <super::card::ParticipantCard draft problems correcting />
         <Choice legend="Age" name="age-band" inline=true options=options(AgeBand::ALL, AgeBand::code, AgeBand::label)
             selected=Signal::derive(move || draft.with(|d| d.age_band.map(|v| v.code())))
             on_pick=Callback::new(move |c| draft.update(|d| d.age_band = AgeBand::from_code(c)))
@@ -635,6 +640,11 @@ fn ResultStep(draft: RwSignal<Draft>, problems: Signal<Vec<Problem>>) -> impl In
     view! {
         <h1>"Result"</h1>
         <ResultCard view />
+        {move || draft.with(|d| d.higher_than_last()).map(|last| view! {
+            <div class="nhsuk-inset-text" data-testid="higher-than-last">
+                <p>{format!("Higher than last time: {}/{} on {}. Tell the person; the advice for today's reading stays the same.", last.systolic, last.diastolic, stallside_shared::calendar::date(last.recorded_at_ms))}</p>
+            </div>
+        })}
         {move || flagged.get().then(|| view! { <FollowUpContact draft problems /> })}
         <Choices legend="Advice and signposting given" name="advice" hint="Ticked for this result: change them to what you said"
             options=options(Advice::ALL, Advice::code, Advice::label)

@@ -38,6 +38,12 @@ fn NumbersFor(draft: RwSignal<Draft>, words: PersonWords) -> impl IntoView {
         .safety_net(screen.situation)
         .unwrap_or_else(|_| screen.safety_net.map(str::to_owned));
     let card = take_away_card(&words.words, &screen, &advice, &formatted).ok();
+    let higher = draft.with_untracked(Draft::higher_than_last).map(|last| {
+        words.with(
+            "higher-than-last-time",
+            &[("date", &locale_date(last.recorded_at_ms, words.tag()))],
+        )
+    });
     // The words arrive after the screen opens: the heading takes the focus once they are in.
     request_animation_frame(crate::focus_heading);
     view! {
@@ -47,6 +53,7 @@ fn NumbersFor(draft: RwSignal<Draft>, words: PersonWords) -> impl IntoView {
                 <h1>{words.text("your-numbers")}</h1>
                 <ReadingLine words=words.clone() formatted=formatted.clone() />
                 <p class="nhsuk-body-l" data-testid="person-message">{message}</p>
+                {higher.map(|line| view! { <p class="nhsuk-body" data-testid="person-higher-than-last">{line}</p> })}
                 {safety_net.map(|line| view! {
                     <p class="nhsuk-body stallside-safety-net" data-testid="person-safety-net"><strong>{line}</strong></p>
                 })}
@@ -116,7 +123,7 @@ fn TakeAway(words: PersonWords, card: String) -> impl IntoView {
             <pre class="stallside-card" data-testid="take-away-card">{card}</pre>
             <div class="stallside-take-away__actions">
                 <button class="nhsuk-button nhsuk-button--secondary" type="button" data-testid="print-card"
-                    on:click=move |_| print()>
+                    on:click=move |_| crate::print_page()>
                     {words.text("print-card")}
                 </button>
                 <ReadAloud words text=speech />
@@ -160,10 +167,17 @@ fn formatted(screen: &PersonScreen, tag: &str) -> Formatted {
             .reading
             .map(|r| format!("{}/{}", number(r.systolic), number(r.diastolic))),
         pulse: screen.reading.map(|r| number(r.pulse)),
-        date: js_sys::Date::new_0()
-            .to_locale_date_string(tag, &options)
-            .into(),
+        date: locale_date(js_sys::Date::now() as i64, tag),
     }
+}
+
+/// A day in the person's locale, long form ("21 November 2026", "٢١ نوفمبر ٢٠٢٦").
+fn locale_date(ms: i64, tag: &str) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64))
+        .to_locale_date_string(tag, &options)
+        .into()
 }
 
 /// The card as a QR code in SVG; `None` if the text is too long for one (the card is tested
@@ -176,12 +190,6 @@ fn qr_svg(text: &str) -> Option<String> {
             .quiet_zone(true)
             .build(),
     )
-}
-
-fn print() {
-    if let Some(window) = web_sys::window() {
-        let _ = window.print();
-    }
 }
 
 /// The device's voice for a language, if it has one.

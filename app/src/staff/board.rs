@@ -72,7 +72,10 @@ fn ReportBody(report: Published) -> impl IntoView {
             <p class="nhsuk-body-s">"Small counts (below five) are shown as <5, and a few more are hidden (*) so that no small number can be worked out from the totals."</p>
             <h2>"Reach"</h2>
             <dl class="nhsuk-summary-list">
-                <Fact term="People checked" value=t.get("checks").text() />
+                <Fact term="People checked" value=report.people.checked.text() />
+                <Fact term="Checks" value=t.get("checks").text() />
+                <Fact term="People seen again (of people with a participant card)"
+                    value=format!("{} of {}", report.people.seen_again.text(), report.people.with_card.text()) />
                 <Fact term="Events held" value=report.events.text() />
             </dl>
             <h2>"Equity"</h2>

@@ -134,7 +134,7 @@ pub fn DashboardScreen() -> impl IntoView {
         <h2>"Download"</h2>
         <ul class="nhsuk-list">
             <li><button class="stallside-link-button" type="button" on:click=move |_| download("/api/reports/export/records.csv".into())>"All records (CSV, no personal details)"</button></li>
-            {["reach", "bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity", "enablers", "enablers_by_borough", "enablers_by_ethnicity"].into_iter().map(|table| view! {
+            {["reach", "people", "bands", "barriers", "flags", "by_borough", "by_event", "by_venue_type", "by_week", "by_month", "by_volunteer", "by_ethnicity", "by_imd_decile", "by_age_band", "by_sex", "by_language", "barriers_by_borough", "barriers_by_ethnicity", "enablers", "enablers_by_borough", "enablers_by_ethnicity"].into_iter().map(|table| view! {
                 <li><button class="stallside-link-button" type="button"
                     on:click=move |_| download(format!("/api/reports/export/tables/{table}"))>
                     {format!("Table: {} (CSV, numbers under 5 hidden)", table.replace('_', " "))}
@@ -157,6 +157,7 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
     };
     let flags = &dashboard.flags;
     let r = &dashboard.reach;
+    let people = &dashboard.people;
     view! {
         <div class="stallside-tiles" data-testid="totals" data-checks=t.checks.to_string()
             data-reached=r.people_reached.to_string() data-conversations=r.conversations.to_string()
@@ -164,9 +165,15 @@ fn DashboardBody(dashboard: Dashboard) -> impl IntoView {
             data-attendance=r.workshop_attendance.to_string() data-newly=t.newly_identified.to_string()
             data-severe=t.severe.to_string()>
             <Tile label="People reached" value=r.people_reached.to_string() />
-            <Tile label="People checked" value=r.people_checked.to_string() />
+            <Tile label="People checked" value=people.checked.to_string() />
+            <p class="nhsuk-body-s stallside-denominator" data-testid="people-denominator"
+                data-people=people.checked.to_string() data-with-card=people.with_card.to_string()
+                data-seen-again=people.seen_again.to_string()>
+                {format!("{} with a participant card, {} checks without one", people.with_card, people.checks_without_card)}
+            </p>
             <Tile label="Conversations without a check" value=r.conversations.to_string() />
             <Tile label="Checks" value=t.checks.to_string() />
+            <Tile label="Seen again" value=format!("{} ({} of {} with a card)", share(people.seen_again, people.with_card), people.seen_again, people.with_card) />
             <Tile label="Events held" value=format!("{} ({} with checks, {} without)", r.events_held, r.events_with_checks, r.events_without_checks) />
             <Tile label="Health workshops" value=format!("{} ({} attended)", r.workshops, r.workshop_attendance) />
             <Tile label="Newly identified high" value=t.newly_identified.to_string() />

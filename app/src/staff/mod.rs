@@ -4,6 +4,7 @@
 
 mod audit;
 mod board;
+mod cards;
 mod context;
 mod dashboard;
 mod events;
@@ -15,6 +16,7 @@ mod settings;
 mod volunteers;
 
 use audit::AuditScreen;
+use cards::CardSheetScreen;
 use dashboard::DashboardScreen;
 use events::EventsScreen;
 use flags::FlagQueue;
@@ -67,6 +69,7 @@ fn StaffScreen() -> impl IntoView {
         Screen::Phones => view! { <PhonesScreen /> }.into_any(),
         Screen::Audit => view! { <AuditScreen /> }.into_any(),
         Screen::Settings => view! { <SettingsScreen /> }.into_any(),
+        Screen::Cards => view! { <CardSheetScreen /> }.into_any(),
         Screen::Stall | Screen::Capture(_) | Screen::Records => {
             view! { <OtherApp href="/" label="Open the volunteers' app" /> }.into_any()
         }

@@ -242,6 +242,45 @@ impl Inner {
     }
 }
 
+/// A per-user budget over a fixed hour: how many participant cards a volunteer may look up.
+/// A volunteer at a busy stall sees a few dozen people an hour, each with one card, so the
+/// budget is a small multiple of that; someone reading through printed codes runs out at once.
+/// Keyed by user id (accounts are few), so memory is bounded by the number of accounts.
+pub struct HourlyBudget {
+    per_hour: u32,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+/// One hour, in milliseconds.
+pub const HOUR_MS: i64 = 60 * 60 * 1000;
+
+impl HourlyBudget {
+    /// A budget of `per_hour` a user.
+    pub fn new(per_hour: u32) -> Self {
+        HourlyBudget {
+            per_hour,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one use by `user` and says whether it is within the budget; a refused use is
+    /// counted too, so hammering does not open the door sooner.
+    pub fn spend(&self, user: &str, now_ms: i64) -> bool {
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let window = windows
+            .entry(user.to_owned())
+            .or_insert_with(|| Window::new(now_ms));
+        if now_ms - window.start_ms >= HOUR_MS {
+            *window = Window::new(now_ms);
+        }
+        window.count = window.count.saturating_add(1);
+        window.count <= self.per_hour
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +288,19 @@ mod tests {
     const A: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
     const B: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 2));
     const GO: Decision = Decision::Allow { wait_ms: 0 };
+
+    #[test]
+    fn an_hourly_budget_is_per_user_and_renews_after_the_hour() {
+        let budget = HourlyBudget::new(2);
+        assert!(budget.spend("ana", 0));
+        assert!(budget.spend("ana", 1));
+        assert!(!budget.spend("ana", 2));
+        assert!(
+            budget.spend("bilal", 2),
+            "another user has their own budget"
+        );
+        assert!(budget.spend("ana", HOUR_MS));
+    }
 
     #[test]
     fn one_address_is_limited_per_username_and_then_forgiven() {

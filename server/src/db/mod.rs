@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("003_devices.sql"),
     include_str!("004_erasure.sql"),
     include_str!("005_main_language.sql"),
+    include_str!("006_cards.sql"),
     include_str!("007_events.sql"),
     include_str!("008_escalation.sql"),
     include_str!("009_governance.sql"),

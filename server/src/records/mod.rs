@@ -9,6 +9,7 @@ use stallside_shared::api::{AttemptView, HistoryEntry, RecordDetail, RecordRow, 
 use stallside_shared::crdt::{ActorId, RecordDoc, Role};
 use stallside_shared::record::{CheckRecord, ReviewState};
 use stallside_shared::review;
+use stallside_shared::sync::wire::Summary;
 use stallside_shared::triage::Band;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -93,7 +94,11 @@ async fn list_records(
                         id: r.get(0)?,
                         event_name: r.get(1)?,
                         volunteer_name: r.get(2)?,
-                        summary: read_summary(r, 3)?,
+                        // Never the card: a coordinator could link one person's visits.
+                        summary: Summary {
+                            card: None,
+                            ..read_summary(r, 3)?
+                        },
                     })
                 },
             )?;

@@ -88,14 +88,15 @@ pub(super) async fn export_records(
     Ok(csv_response(&dated_name("records"), csv))
 }
 
-/// One report table as CSV, suppressed: reach (people reached, events held, workshops), bands,
-/// barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough,
+/// One report table as CSV, suppressed: reach (people reached, events held, workshops), people
+/// (distinct people checked by participant card, and cards seen again), bands, barriers,
+/// enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough,
 /// enablers_by_ethnicity, or a breakdown (by_borough, by_event, by_venue_type, by_week,
 /// by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex) ending with a
 /// row for all checks. "<5" is a count of 0 to 4; "*" is hidden so that one cannot be
 /// worked out.
 #[utoipa::path(get, path = "/api/reports/export/tables/{table}", tag = "reports", params(ReportQuery,
-        ("table" = String, Path, description = "reach, bands, barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
+        ("table" = String, Path, description = "reach, people, bands, barriers, enablers, flags, barriers_by_borough, barriers_by_ethnicity, enablers_by_borough, enablers_by_ethnicity, by_borough, by_event, by_venue_type, by_week, by_month, by_volunteer, by_ethnicity, by_imd_decile, by_age_band, by_sex")),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
 pub(super) async fn export_table(
@@ -119,6 +120,16 @@ pub(super) async fn export_table(
                 f.closed.text(),
                 f.closed_within_deadline.text(),
                 f.open_overdue.text()
+            )
+        }
+        "people" => {
+            let p = &published.people;
+            format!(
+                "people_checked,people_with_card,checks_without_card,people_seen_again\n{},{},{},{}\n",
+                p.checked.text(),
+                p.with_card.text(),
+                p.checks_without_card.text(),
+                p.seen_again.text()
             )
         }
         "barriers_by_borough" => voice_csv(&published.barriers_by_borough),

@@ -51,7 +51,7 @@ impl FactCache {
             "SELECT id, seq, borough, event_id, volunteer_id, week, venue_type, band, ethnicity,
                     core20, english_first_language, newly_identified, signposted, flagged,
                     follow_up_state, barriers, deadline_at_ms, closed_at_ms, imd_decile,
-                    recorded_at_ms, age_band, sex, main_language, enablers
+                    recorded_at_ms, age_band, sex, main_language, enablers, card_id
              FROM checks WHERE seq > ?1 ORDER BY seq",
         )?;
         let mut rows = statement.query(params![self.last_seq])?;
@@ -109,6 +109,9 @@ impl FactCache {
                     },
                 barriers,
                 enablers,
+                card: row
+                    .get::<_, Option<String>>(24)?
+                    .map_or(NO_CARD, |card| self.dims.cards.intern(&card)),
                 deadline_at_ms: row.get::<_, Option<i64>>(16)?.unwrap_or(0),
                 closed_at_ms: row.get::<_, Option<i64>>(17)?.unwrap_or(0),
             };

@@ -38,11 +38,11 @@ pub fn project(
             imd_decile, core20, known_hypertension, conditions, smoking, systolic, diastolic,
             pulse, band, urgency, newly_identified, flagged, deadline_at_ms, advice, signposted,
             goal_set, barriers, review_state, review_comment, follow_up_state, claimed_by,
-            outcome, closed_at_ms, main_language, enablers
+            outcome, closed_at_ms, main_language, enablers, card_id
         ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
             COALESCE((SELECT received_at_ms FROM checks WHERE id = ?1), ?8),
             ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
-            ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40)",
+            ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41)",
     )?
     .execute(params![
         record.id.to_string(),
@@ -85,6 +85,7 @@ pub fn project(
         record.follow_up.closed_at_ms,
         check.main_language.map(|l| l.code()),
         codes(check.enablers.iter().map(|e| e.code()).collect()),
+        check.card,
     ])?;
     Ok(())
 }
@@ -92,7 +93,7 @@ pub fn project(
 /// The projection's columns of a check's list summary (of `checks c`), in the order
 /// [`read_summary`] reads them.
 pub const SUMMARY_COLUMNS: &str = "c.recorded_at_ms, c.band, c.systolic, c.diastolic, c.event_id,
-    c.volunteer_id, c.review_state, c.review_comment, c.follow_up_state, c.outcome";
+    c.volunteer_id, c.review_state, c.review_comment, c.follow_up_state, c.outcome, c.card_id";
 
 /// A check's list summary from the [`SUMMARY_COLUMNS`] starting at column `first`: the
 /// phone's list and the coordinator's review rows read the same projection the same way.
@@ -112,5 +113,6 @@ pub fn read_summary(row: &Row, first: usize) -> rusqlite::Result<Summary> {
             Some(_) => Some(coded(row, first + 9)?),
             None => None,
         },
+        card: row.get(first + 10)?,
     })
 }

@@ -116,6 +116,13 @@ pub struct CheckPart {
     /// recorded" instead of guessing.
     #[serde(default)]
     pub main_language: Option<Language>,
+    /// The participant card the person showed or was given, as its canonical code (see
+    /// [`crate::card`]): what counts one person across checks and shows their earlier
+    /// readings. `None` without a card, and on records from phones older than the field
+    /// (read as `None` on the phone too, where autosurgeon would refuse a missing key).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub card: Option<String>,
     /// Lower-layer super output area, derived on the phone from the postcode (then dropped).
     pub lsoa: Option<String>,
     /// Index of Multiple Deprivation decile of the LSOA, 1 = most deprived.

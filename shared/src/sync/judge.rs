@@ -170,6 +170,9 @@ impl Rejection {
             Rejection::Undecodable(_) | Rejection::Malformed => "undecodable",
             Rejection::MissingHistory => super::client::MISSING_HISTORY,
             Rejection::IdMismatch => "id_mismatch",
+            Rejection::Invalid(errors) if errors.0.iter().any(|e| e.field() == "card") => {
+                "invalid_card"
+            }
             Rejection::Invalid(_) => "invalid",
             Rejection::BandMismatch => "band_mismatch",
             Rejection::ForeignActor => "foreign_actor",

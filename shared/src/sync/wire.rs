@@ -182,6 +182,10 @@ pub struct Summary {
     /// How the follow-up ended.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub outcome: Option<Outcome>,
+    /// The participant card's code, so the card's earlier visits on this phone are found
+    /// without decoding every document.
+    #[serde(default)]
+    pub card: Option<String>,
 }
 
 impl Summary {
@@ -199,6 +203,7 @@ impl Summary {
             review_comment: record.review.comment.clone(),
             follow_up_state: record.follow_up.state,
             outcome: record.follow_up.outcome,
+            card: record.check.card.clone(),
         }
     }
 
