@@ -64,8 +64,8 @@ fn every_documented_operation_is_routed_and_every_api_route_is_documented() {
             "POST /api/users",
             "POST /api/users/{id}/disable",
             "POST /api/users/{id}/revoke-sessions",
-            "PUT /api/settings",
             "PUT /api/events/{id}",
+            "PUT /api/settings",
         ]
     );
     for operation in &operations {
