@@ -1,8 +1,8 @@
 // A coordinator on a phone hands a supervisor's claimed flag to a second supervisor of the
-// borough, who then holds it (and the person's number); then releases it to the queue.
+// borough, whom they invited with an email address, and who then holds it (and the person's
+// number); then releases it to the queue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { apiLogin, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
 import {
@@ -30,17 +30,28 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   const [flag] = await (await api('GET', '/api/flags')).json();
   assert.equal((await api('POST', `/api/flags/${flag.id}/claim`)).status, 200);
 
-  execFileSync(path.join(import.meta.dirname, '..', 'target', 'release', 'stallside-server'), [
-    'add-user', '--data-dir', ctx.server.dataDir, '--username', 'second-supervisor',
-    '--display-name', 'Sam (supervisor)', '--role', 'supervisor', '--areas', 'E09000003,E09000019',
-  ], { env: { ...process.env, STALLSIDE_PASSWORD: 'second-supervisor-pass' } });
-
-  // The coordinator, on a phone, opens the queue: the claim is named, and there is no Claim.
+  // The coordinator, on a phone, invites a second supervisor with an email address for
+  // escalation: a bad address is refused first, naming the field.
   const { page: coordinator } = await phonePage(ctx.browser);
   await coordinator.goto(`${ctx.server.url}/staff/`);
   await signIn(coordinator, 'coordinator', 'coordinator-demo');
   await coordinator.getByRole('heading', { name: 'Reach and equity' }).waitFor();
-  await coordinator.getByRole('navigation').getByRole('button', { name: 'Flags' }).click();
+  const nav = (name) => coordinator.getByRole('navigation').getByRole('button', { name }).click();
+  await nav('Volunteers');
+  await coordinator.locator('label[for="invite-role-supervisor"]').click();
+  await coordinator.fill('#invite-name', 'Sam (supervisor)');
+  await coordinator.fill('#invite-username', 'second-supervisor');
+  await coordinator.fill('#invite-email', 'sam@@islington');
+  await coordinator.getByRole('button', { name: 'Invite', exact: true }).click();
+  await coordinator.locator('.nhsuk-error-summary').getByRole('link', { name: /^Email:/ }).waitFor();
+  await axe.check(coordinator, 'invite a supervisor (a problem)');
+  await coordinator.fill('#invite-email', 'sam@islington.test');
+  await coordinator.getByRole('button', { name: 'Invite', exact: true }).click();
+  const invited = await coordinator.locator('#notice').filter({ hasText: 'Invited second-supervisor' }).textContent();
+  const password = invited.match(/first password is (\S+) /)[1];
+
+  // The queue: the claim is named, and a coordinator has no Claim.
+  await nav('Flags');
   const card = coordinator.locator(`#flag-${flag.id}`);
   await card.getByTestId('claimed-by').waitFor();
   assert.equal(await card.getByRole('button', { name: 'Claim' }).count(), 0);
@@ -66,7 +77,7 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   // The second supervisor finds it theirs, with the person's number to call.
   const { page: second } = await phonePage(ctx.browser);
   await second.goto(`${ctx.server.url}/staff/`);
-  await signIn(second, 'second-supervisor', 'second-supervisor-pass');
+  await signIn(second, 'second-supervisor', password);
   const theirs = second.locator(`#flag-${flag.id}`);
   await theirs.getByRole('button', { name: 'Close flag' }).waitFor();
   await theirs.getByRole('button', { name: 'Show contact number' }).click();

@@ -40,7 +40,12 @@ pub fn FlagQueue() -> impl IntoView {
     };
     load();
     let alert = RwSignal::new(None::<String>);
-    follow_live(state, flags, alert);
+    // The live stream and its alert are for the supervisors working the queue; coordinators
+    // oversee it and refresh.
+    let coordinator = is_coordinator(state);
+    if !coordinator {
+        follow_live(state, flags, alert);
+    }
     let act = Callback::new(move |(path, body): (String, serde_json::Value)| {
         leptos::task::spawn_local(async move {
             match api::post::<_, Vec<Flag>>(&path, token(&state).as_deref(), &body).await {
@@ -54,7 +59,11 @@ pub fn FlagQueue() -> impl IntoView {
     });
     view! {
         <h1>"Flagged readings"</h1>
-        <p class="nhsuk-body">"Most urgent first, then oldest. Claim a flag to see the person's number."</p>
+        <p class="nhsuk-body">{if coordinator {
+            "Most urgent first, then oldest. Hand a claimed flag to another supervisor of its borough, or release it to the queue."
+        } else {
+            "Most urgent first, then oldest. Claim a flag to see the person's number."
+        }}</p>
         {move || alert.get().map(|text| view! {
             <div class="nhsuk-warning-callout" role="alert" data-testid="live-alert">
                 <h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">"Important: "</span>"New urgent flag"</span></h2>
@@ -105,10 +114,7 @@ fn FlagCard(
     shown: WriteSignal<Vec<Flag>>,
 ) -> impl IntoView {
     let state = app_state();
-    let coordinator = state
-        .session
-        .get_untracked()
-        .is_some_and(|s| s.user.role == Role::Coordinator);
+    let coordinator = is_coordinator(state);
     let band = flag.band;
     let tag = if band.is_urgent() {
         "nhsuk-tag nhsuk-tag--red"
@@ -397,6 +403,14 @@ fn follow_live(
             }
         });
     });
+}
+
+/// Whether a coordinator is signed in (who hands claims over rather than working them).
+fn is_coordinator(state: crate::state::AppState) -> bool {
+    state
+        .session
+        .get_untracked()
+        .is_some_and(|s| s.user.role == Role::Coordinator)
 }
 
 /// A request body as JSON for the queue's actions.
