@@ -56,27 +56,12 @@ fn records_round_trip_and_merge_in_the_browser() {
     }
 }
 
+#[path = "common/old_records.rs"]
+mod old_records;
+
 #[wasm_bindgen_test]
-fn a_record_from_a_phone_older_than_the_enablers_question_reads_in_the_browser() {
-    use automerge::transaction::Transactable;
-    use automerge::ReadDoc;
-    let mut check = synthetic::check(4, &stall(), now_ms());
-    check.enablers.clear();
-    let record = CheckRecord::new(Uuid::from_u128(4), check, false);
-    let meta = ChangeMeta {
-        actor: ActorId::random(),
-        time_secs: now_secs(),
-    };
-    let mut doc =
-        automerge::AutoCommit::load(&RecordDoc::create(&record, &meta).unwrap().save()).unwrap();
-    let (_, part) = doc.get(automerge::ROOT, "check").unwrap().unwrap();
-    doc.delete(&part, "enablers").unwrap();
-    let old = RecordDoc::load(&doc.save()).unwrap();
-    assert_eq!(
-        old.record().unwrap(),
-        record,
-        "no enablers key reads as none said"
-    );
+fn a_record_without_a_later_key_reads_as_not_said_in_the_browser() {
+    old_records::check_missing_keys_read_as_not_said(now_ms(), now_secs());
 }
 
 #[path = "common/wording_grid.rs"]
@@ -85,23 +70,4 @@ mod wording_grid;
 #[wasm_bindgen_test]
 fn the_card_and_the_persons_screen_never_contradict_in_the_browser() {
     assert!(wording_grid::check_grid(3) > 100_000);
-}
-
-#[wasm_bindgen_test]
-fn a_record_from_a_phone_older_than_the_card_reads_as_without_a_card() {
-    use automerge::transaction::Transactable;
-    use automerge::ReadDoc;
-    let check = synthetic::check(7, &stall(), now_ms());
-    let record = CheckRecord::new(Uuid::from_u128(7), check, false);
-    let meta = ChangeMeta {
-        actor: ActorId::random(),
-        time_secs: now_secs(),
-    };
-    let mut doc = RecordDoc::create(&record, &meta).unwrap();
-    let mut raw = automerge::AutoCommit::load(&doc.save()).unwrap();
-    let (_, check_part) = raw.get(automerge::ROOT, "check").unwrap().unwrap();
-    raw.delete(&check_part, "card").unwrap();
-    raw.commit();
-    let old = RecordDoc::load(&raw.save()).unwrap();
-    assert_eq!(old.record().unwrap().check.card, None);
 }

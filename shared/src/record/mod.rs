@@ -115,6 +115,7 @@ pub struct CheckPart {
     /// are still accepted (the record is otherwise complete), and reports count them as "not
     /// recorded" instead of guessing.
     #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
     pub main_language: Option<Language>,
     /// The participant card the person showed or was given, as its canonical code (see
     /// [`crate::card`]): what counts one person across checks and shows their earlier
