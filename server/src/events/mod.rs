@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use crate::audit::{self, Action};
 use crate::auth::Session;
-use crate::db::next_seq;
+use crate::db::{in_areas_of, next_seq};
 use crate::error::{ApiError, ApiJson};
 use crate::AppState;
 
@@ -181,19 +181,24 @@ async fn overview(
     session.require(Role::Coordinator)?;
     state
         .db
-        .read(move |conn| Ok(ApiJson(overviews(conn, &session.areas)?)))
+        .read(move |conn| Ok(ApiJson(overviews(conn, &session.user_id)?)))
         .await
 }
 
-fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, ApiError> {
+/// The events in the coordinator's boroughs with their figures: the area rule is applied in
+/// SQL, so neither other boroughs' debriefs nor their check counts are read.
+fn overviews(conn: &Connection, user_id: &str) -> Result<Vec<EventOverview>, ApiError> {
     let mut debriefs: HashMap<String, Vec<DebriefView>> = HashMap::new();
-    let mut statement = conn.prepare_cached(
+    let mut statement = conn.prepare_cached(&format!(
         "SELECT d.event_id, COALESCE(u.display_name, d.volunteer_id), d.footfall,
                 d.conversations, d.leaflets, d.attendance, d.kit_used, d.note
-         FROM event_debriefs d LEFT JOIN users u ON u.id = d.volunteer_id
+         FROM event_debriefs d JOIN events e ON e.id = d.event_id
+         LEFT JOIN users u ON u.id = d.volunteer_id
+         WHERE {}
          ORDER BY d.updated_at_ms",
-    )?;
-    let mut rows = statement.query([])?;
+        in_areas_of("e.borough", "?1")
+    ))?;
+    let mut rows = statement.query([user_id])?;
     while let Some(row) = rows.next()? {
         debriefs.entry(row.get(0)?).or_default().push(DebriefView {
             volunteer: row.get(1)?,
@@ -208,9 +213,10 @@ fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, 
     let mut statement = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS}, e.started_on_phone,
                 (SELECT COUNT(*) FROM checks c WHERE c.event_id = e.id)
-         FROM events e ORDER BY e.date DESC, e.name"
+         FROM events e WHERE {} ORDER BY e.date DESC, e.name",
+        in_areas_of("e.borough", "?1")
     ))?;
-    let rows = statement.query_map([], |row| {
+    let rows = statement.query_map([user_id], |row| {
         Ok((
             from_row(row)?,
             row.get::<_, bool>(9)?,
@@ -220,9 +226,6 @@ fn overviews(conn: &Connection, areas: &[String]) -> Result<Vec<EventOverview>, 
     let mut list = Vec::new();
     for row in rows {
         let (event, started_on_phone, checks) = row?;
-        if !areas.contains(&event.borough) {
-            continue;
-        }
         let debriefs = debriefs.remove(&event.id).unwrap_or_default();
         let most =
             |f: fn(&DebriefView) -> Option<u32>| debriefs.iter().filter_map(f).map(u64::from).max();
