@@ -3,8 +3,10 @@
 // index.html for navigations, and never caches the API. Then writes brotli (quality 11) and
 // gzip (level 9) copies of the text and WASM files (and of the person's languages), which the server sends to browsers that
 // accept them: the first visit's download is what a phone on a market stall pays for.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 import { generateSW } from 'workbox-build';
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -12,6 +14,23 @@ if (!dir) {
   console.error('post-build.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
   process.exit(1);
 }
+
+const inFolder = (folder) => (existsSync(`${dir}/${folder}`) ? readdirSync(`${dir}/${folder}`).map((f) => `${folder}/${f}`) : []);
+// wasm-bindgen's snippets sit one folder deeper, a folder per crate.
+const snippets = inFolder('snippets').flatMap((crate) => inFolder(crate));
+
+// Trunk minifies the HTML and CSS but not wasm-bindgen's JS glue and snippets: Terser does,
+// and the pages' integrity attributes are rewritten to the minified files' hashes.
+const sri = (text) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
+const pages = readdirSync(dir).filter((f) => f.endsWith('.html'));
+let html = pages.map((page) => readFileSync(`${dir}/${page}`, 'utf8'));
+for (const name of [...readdirSync(dir), ...snippets].filter((f) => f.endsWith('.js'))) {
+  const source = readFileSync(`${dir}/${name}`, 'utf8');
+  const { code } = await minify(source, { module: true, compress: true, mangle: true });
+  writeFileSync(`${dir}/${name}`, code);
+  html = html.map((text) => text.replaceAll(sri(source), sri(code)));
+}
+pages.forEach((page, i) => writeFileSync(`${dir}/${page}`, html[i]));
 
 // The staff screens (built into dist/staff) work online and need no service worker.
 const staff = (process.env.TRUNK_PUBLIC_URL ?? '/').startsWith('/staff');
@@ -51,9 +70,8 @@ console.log(`service worker: ${count} files precached, ${size} bytes`);
 
 let before = 0;
 let brotli = 0;
-const inFolder = (folder) => (existsSync(`${dir}/${folder}`) ? readdirSync(`${dir}/${folder}`).map((f) => `${folder}/${f}`) : []);
 const locales = inFolder('locales');
-for (const name of [...readdirSync(dir), ...locales, ...inFolder('vendor')].filter((f) => /\.(html|js|wasm|css|webmanifest|csv|ftl)$/.test(f))) {
+for (const name of [...readdirSync(dir), ...locales, ...inFolder('vendor'), ...snippets].filter((f) => /\.(html|js|wasm|css|webmanifest|csv|ftl)$/.test(f))) {
   const bytes = readFileSync(`${dir}/${name}`);
   const br = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },

@@ -260,7 +260,7 @@ async fn apply(
                     before.map(|r| (r.sync, r.contact)).unwrap_or_default();
                 effect.update_record(&mut sync, &mut contact);
                 let entry = LocalRecord::describe(*id, &mut merged, sync, contact)?;
-                updated.insert(*id, (entry, Some(merged.save())));
+                updated.insert(*id, (entry, Some(merged.save_uncompressed())));
             }
             Effect::Erase { id } => {
                 updated.remove(id);

@@ -387,12 +387,15 @@ fn the_app_and_api_carry_hardening_headers_and_hashed_assets_are_immutable() {
     let server = Server::start_with_dist(&dist);
     let get = |path: &str| request_from(HOME, &server.url, "GET", path, None, b"");
 
+    std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
     for path in [
         "/",
         "/staff/",
         "/api/me",
         "/api/nothing",
+        "/sw.js",
         "/stallside-app-10cadf4611e4a5f.js",
+        "/stallside-app-10cadf4611e4a5f_bg.wasm",
     ] {
         let answer = get(path);
         assert_eq!(
@@ -405,7 +408,17 @@ fn the_app_and_api_carry_hardening_headers_and_hashed_assets_are_immutable() {
             Some("no-referrer"),
             "{path}"
         );
+        // A module script or WASM runs under the policy of the page that loads it.
+        if path.starts_with("/stallside-app-") {
+            assert_eq!(answer.header("content-security-policy"), None, "{path}");
+            continue;
+        }
         assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(
+            answer.header("cross-origin-opener-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
         let csp = answer.header("content-security-policy").unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(

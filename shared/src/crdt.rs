@@ -13,7 +13,10 @@ use std::collections::BTreeSet;
 
 use automerge::transaction::CommitOptions;
 use automerge::{AutoCommit, Change, ChangeHash, PatchAction, Prop, ROOT};
-use autosurgeon::{hydrate_prop, reconcile, reconcile_prop, Reconcile};
+use autosurgeon::hydrate_prop;
+use serde::Serialize;
+
+use crate::layout::{self, LayoutError};
 use thiserror::Error;
 
 use crate::record::{CheckPart, CheckRecord, FollowUpPart, ReviewPart, SCHEMA_VERSION};
@@ -73,7 +76,7 @@ pub enum DocError {
     Layout(#[from] serde_json::Error),
     /// Writing the record into the document failed.
     #[error("the record could not be written: {0}")]
-    Write(#[from] autosurgeon::ReconcileError),
+    Write(#[from] LayoutError),
     /// A layout version this code does not know.
     #[error("the record has layout version {0}, this version of Stallside knows {SCHEMA_VERSION}")]
     UnknownSchema(u64),
@@ -141,7 +144,7 @@ impl RecordDoc {
     pub fn create(record: &CheckRecord, meta: &ChangeMeta) -> Result<Self, DocError> {
         let mut doc = AutoCommit::new();
         doc.set_actor(meta.actor.clone());
-        reconcile(&mut doc, record)?;
+        layout::put_fields(&mut doc, record)?;
         doc.commit_with(CommitOptions::default().with_time(meta.time_secs));
         Ok(RecordDoc { doc })
     }
@@ -164,8 +167,8 @@ impl RecordDoc {
     ///
     /// Read through Automerge's own hydration and serde rather than autosurgeon's `Hydrate`:
     /// the server reads every pushed document, and this path measured three times faster for
-    /// a check record. autosurgeon still writes (its reconciliation is what makes edits
-    /// minimal), and the property tests hold the two to the same layout.
+    /// a check record. Writes go through [`crate::layout`], and the property tests hold the
+    /// readers and the writer to the same layout.
     pub fn record(&self) -> Result<CheckRecord, DocError> {
         let schema: u64 = hydrate_prop(&self.doc, ROOT, "schema")?;
         if schema != SCHEMA_VERSION {
@@ -196,6 +199,14 @@ impl RecordDoc {
     /// The whole document, compressed.
     pub fn save(&mut self) -> Vec<u8> {
         self.doc.save()
+    }
+
+    /// The whole document with its columns as they are, for the phone's own store. A check's
+    /// columns are mostly under the size Automerge would deflate, and never calling the deflate
+    /// encoder keeps it out of the phone's download (about 25 KB of code); documents still load
+    /// whether or not they were compressed.
+    pub fn save_uncompressed(&mut self) -> Vec<u8> {
+        self.doc.save_nocompress()
     }
 
     /// The current heads: what a peer acknowledges having.
@@ -358,7 +369,7 @@ impl RecordDoc {
         }
     }
 
-    fn write_part<T: Reconcile>(
+    fn write_part<T: Serialize>(
         &mut self,
         part: Part,
         value: &T,
@@ -366,7 +377,7 @@ impl RecordDoc {
     ) -> Result<(), DocError> {
         self.doc.commit();
         self.doc.set_actor(meta.actor.clone());
-        reconcile_prop(&mut self.doc, ROOT, part.code(), value)?;
+        layout::put_field(&mut self.doc, part.code(), value)?;
         self.doc
             .commit_with(CommitOptions::default().with_time(meta.time_secs));
         Ok(())
@@ -479,7 +490,8 @@ fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
     Ok(autosurgeon::hydrate(doc)?)
 }
 
-/// A hydrated document as JSON, in the layout autosurgeon writes: 16-byte values are UUIDs.
+/// A hydrated document as JSON, in the layout [`crate::layout`] writes: 16-byte values are
+/// UUIDs.
 #[cfg(not(target_arch = "wasm32"))]
 fn to_json(value: &automerge::hydrate::Value) -> serde_json::Value {
     use automerge::{hydrate, ScalarValue};

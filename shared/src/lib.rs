@@ -17,6 +17,7 @@ pub mod clock;
 pub mod crdt;
 pub mod events;
 pub mod follow_up;
+mod layout;
 pub mod localise;
 pub mod privacy;
 pub mod published;

@@ -23,7 +23,7 @@ macro_rules! vocab {
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize,
-            autosurgeon::Reconcile, autosurgeon::Hydrate,
+            autosurgeon::Hydrate,
         )]
         pub enum $name {
             $(

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use stallside_shared::crdt::{ActorId, ChangeMeta, Part, RecordDoc, Touched};
+use stallside_shared::crdt::{decode_changes, ActorId, ChangeMeta, Part, RecordDoc, Touched};
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::*;
 use stallside_shared::synthetic::{self, Stall};
@@ -117,7 +117,48 @@ proptest! {
         let mut doc = RecordDoc::create(&record, &meta(1, 1_700_000_000)).unwrap();
         prop_assert_eq!(doc.record().unwrap(), record.clone());
         let reloaded = RecordDoc::load(&doc.save()).unwrap();
-        prop_assert_eq!(reloaded.record().unwrap(), record);
+        prop_assert_eq!(reloaded.record().unwrap(), record.clone());
+        // The phone reads with autosurgeon's `Hydrate`, which is strict about value types
+        // (a `u16` must be stored as `Uint`, an `i64` as `Int`, a UUID as bytes).
+        let raw = automerge::AutoCommit::load(&doc.save()).unwrap();
+        let hydrated: CheckRecord = autosurgeon::hydrate(&raw).unwrap();
+        prop_assert_eq!(hydrated, record);
+    }
+
+    #[test]
+    fn an_edit_holds_only_the_fields_it_changes(
+        record in record_strategy(),
+        follow_up in follow_up_strategy(),
+    ) {
+        let mut doc = RecordDoc::create(&record, &meta(1, 1_700_000_000)).unwrap();
+        let heads = doc.heads();
+        doc.write_check(&record.check, &meta(1, 1_700_000_005)).unwrap();
+        prop_assert_eq!(doc.heads(), heads.clone(), "rewriting an unchanged part is no change");
+        doc.write_follow_up(&follow_up, &meta(3, 1_700_000_010)).unwrap();
+        let changed = [
+            follow_up.state != record.follow_up.state,
+            follow_up.claimed_by != record.follow_up.claimed_by,
+            follow_up.outcome != record.follow_up.outcome,
+            follow_up.closed_at_ms != record.follow_up.closed_at_ms,
+        ]
+        .into_iter()
+        .filter(|c| *c)
+        .count();
+        let attempts = follow_up.attempts.iter().zip(&record.follow_up.attempts);
+        let edited_attempt_fields: usize = attempts
+            .map(|(a, b)| usize::from(a.at_ms != b.at_ms) + usize::from(a.reached != b.reached))
+            .sum();
+        let added = follow_up.attempts.len().saturating_sub(record.follow_up.attempts.len());
+        let removed = record.follow_up.attempts.len().saturating_sub(follow_up.attempts.len());
+        // Each changed field is one put; an added attempt is one insert and its two fields.
+        let expected = changed + edited_attempt_fields + 3 * added + removed;
+        let ops: usize = decode_changes(&doc.changes_since(&heads))
+            .unwrap()
+            .iter()
+            .map(|c| c.len())
+            .sum();
+        prop_assert_eq!(ops, expected);
+        prop_assert_eq!(doc.record().unwrap().follow_up, follow_up);
     }
 
     #[test]

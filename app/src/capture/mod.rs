@@ -374,7 +374,7 @@ async fn save_check(
     let contact = contact.or(previous_contact.filter(|_| keep_previous));
     let entry = LocalRecord::describe(id, &mut doc, sync, contact).map_err(|e| storage(&e))?;
     store
-        .write(&[(entry.clone(), Some(doc.save()))], &[], &[])
+        .write(&[(entry.clone(), Some(doc.save_uncompressed()))], &[], &[])
         .await
         .map_err(|e| storage(&e))?;
     record_save_time(now_ms() - started);

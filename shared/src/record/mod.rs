@@ -15,7 +15,7 @@ pub use boroughs::{borough_name, LONDON_BOROUGHS};
 pub use ethnicity::Ethnicity;
 pub use vocab::*;
 
-use autosurgeon::{Hydrate, Reconcile};
+use autosurgeon::Hydrate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use crate::triage::Band;
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// One check, as stored in its Automerge document and projected into SQL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate)]
 pub struct CheckRecord {
     /// Layout version, see [`SCHEMA_VERSION`].
     pub schema: u64,
@@ -62,7 +62,7 @@ impl CheckRecord {
 }
 
 /// One blood-pressure reading, with the pulse felt at the same time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate)]
 pub struct Reading {
     /// mmHg.
     pub systolic: u16,
@@ -87,7 +87,7 @@ impl Reading {
 }
 
 /// What the volunteer records at the stall.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate)]
 pub struct CheckPart {
     /// The event (stall) the check was taken at; an id from the server or made on the phone.
     pub event_id: String,
@@ -166,7 +166,7 @@ impl CheckPart {
 }
 
 /// The coordinator's review of a synced record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate)]
 pub struct ReviewPart {
     /// Received, has issues or approved.
     pub state: ReviewState,
@@ -187,7 +187,7 @@ impl Default for ReviewPart {
 }
 
 /// One try at reaching the person about a flagged reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hydrate)]
 pub struct ContactAttempt {
     /// When the supervisor tried, milliseconds since the Unix epoch.
     pub at_ms: i64,
@@ -197,7 +197,7 @@ pub struct ContactAttempt {
 
 /// The supervisor's follow-up of a flagged reading. Notes about the person stay out: they
 /// would live in the document's history for ever.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate)]
 pub struct FollowUpPart {
     /// Where the follow-up is.
     pub state: FollowUpState,

@@ -108,7 +108,7 @@ pub struct SyncResponse {
 
 /// The server's answer for one pushed document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "FlatAnswer")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PushResult {
     /// Committed to the database.
@@ -314,7 +314,7 @@ pub struct DebriefPush {
 
 /// The server's answer for one pushed event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "FlatAnswer")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventResult {
     /// Stored (or already held).
@@ -352,5 +352,183 @@ pub mod base64_bytes {
         base64::engine::general_purpose::STANDARD
             .decode(text.as_bytes())
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// An answer for one pushed document or event as its JSON reads, every field at one level.
+///
+/// [`PushResult`] and [`EventResult`] are written as internally tagged enums (`"status"`
+/// beside the fields). serde reads those by buffering each answer into a generic tree first;
+/// reading this flat struct instead keeps that machinery out of the phone's download, and
+/// the JSON is the same.
+#[derive(Deserialize)]
+struct FlatAnswer {
+    status: AnswerStatus,
+    id: String,
+    #[serde(default)]
+    heads: Option<Vec<String>>,
+    #[serde(default)]
+    warning: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Whether the server took a pushed document or event.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AnswerStatus {
+    Accepted,
+    Rejected,
+}
+
+/// An answer the server could not have sent: a field its status needs is missing.
+#[derive(Debug, thiserror::Error)]
+#[error("the server's answer ({status}) has no {field}")]
+pub struct MalformedAnswer {
+    status: &'static str,
+    field: &'static str,
+}
+
+impl FlatAnswer {
+    /// The refusal's code and reason, which a rejected answer must have.
+    fn refusal(
+        code: Option<String>,
+        reason: Option<String>,
+    ) -> Result<(String, String), MalformedAnswer> {
+        let missing = |field| MalformedAnswer {
+            status: "rejected",
+            field,
+        };
+        Ok((
+            code.ok_or_else(|| missing("code"))?,
+            reason.ok_or_else(|| missing("reason"))?,
+        ))
+    }
+}
+
+impl TryFrom<FlatAnswer> for PushResult {
+    type Error = MalformedAnswer;
+
+    fn try_from(flat: FlatAnswer) -> Result<Self, MalformedAnswer> {
+        let id = Uuid::parse_str(&flat.id).map_err(|_| MalformedAnswer {
+            status: "push",
+            field: "valid record id",
+        })?;
+        match flat.status {
+            AnswerStatus::Accepted => Ok(PushResult::Accepted {
+                id,
+                heads: flat.heads.ok_or(MalformedAnswer {
+                    status: "accepted",
+                    field: "heads",
+                })?,
+                warning: flat.warning,
+            }),
+            AnswerStatus::Rejected => {
+                let (code, reason) = FlatAnswer::refusal(flat.code, flat.reason)?;
+                Ok(PushResult::Rejected { id, code, reason })
+            }
+        }
+    }
+}
+
+impl TryFrom<FlatAnswer> for EventResult {
+    type Error = MalformedAnswer;
+
+    fn try_from(flat: FlatAnswer) -> Result<Self, MalformedAnswer> {
+        match flat.status {
+            AnswerStatus::Accepted => Ok(EventResult::Accepted {
+                id: flat.id,
+                warning: flat.warning,
+            }),
+            AnswerStatus::Rejected => {
+                let (code, reason) = FlatAnswer::refusal(flat.code, flat.reason)?;
+                Ok(EventResult::Rejected {
+                    id: flat.id,
+                    code,
+                    reason,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_read_back_as_the_server_wrote_them() {
+        let id = Uuid::from_u128(7);
+        let pushes = [
+            PushResult::Accepted {
+                id,
+                heads: vec!["ab".into()],
+                warning: None,
+            },
+            PushResult::Accepted {
+                id,
+                heads: Vec::new(),
+                warning: Some("kept without the number".into()),
+            },
+            PushResult::Rejected {
+                id,
+                code: "invalid".into(),
+                reason: "Not a check".into(),
+            },
+        ];
+        for push in pushes {
+            let json = serde_json::to_string(&push).unwrap();
+            assert_eq!(
+                serde_json::from_str::<PushResult>(&json).unwrap(),
+                push,
+                "{json}"
+            );
+        }
+        let events = [
+            EventResult::Accepted {
+                id: "ev-1".into(),
+                warning: Some("the coordinator's plan won".into()),
+            },
+            EventResult::Rejected {
+                id: "ev-2".into(),
+                code: "invalid_event".into(),
+                reason: "No date".into(),
+            },
+        ];
+        for event in events {
+            let json = serde_json::to_string(&event).unwrap();
+            assert_eq!(
+                serde_json::from_str::<EventResult>(&json).unwrap(),
+                event,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_answer_missing_what_its_status_needs_is_refused() {
+        let id = Uuid::from_u128(7);
+        for (json, expected) in [
+            (
+                format!(r#"{{"status":"accepted","id":"{id}"}}"#),
+                "(accepted) has no heads",
+            ),
+            (
+                format!(r#"{{"status":"rejected","id":"{id}","code":"x"}}"#),
+                "(rejected) has no reason",
+            ),
+            (
+                r#"{"status":"accepted","id":"not-a-uuid","heads":[]}"#.to_owned(),
+                "(push) has no valid record id",
+            ),
+        ] {
+            let error = serde_json::from_str::<PushResult>(&json).unwrap_err();
+            assert!(error.to_string().contains(expected), "{json}: {error}");
+        }
+        let error =
+            serde_json::from_str::<EventResult>(r#"{"status":"maybe","id":"e"}"#).unwrap_err();
+        assert!(error.to_string().contains("unknown variant"), "{error}");
     }
 }
