@@ -175,7 +175,11 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 }
             };
             let (stored, fetched) = futures::future::join(storing, fetching).await;
-            stored?;
+            if let Err(e) = stored {
+                // The page did not commit: the one fetched after it is not taken either.
+                session.handle_lost();
+                return Err(e);
+            }
             session.stored();
             match fetched {
                 Some(page) => {

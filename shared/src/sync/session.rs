@@ -386,7 +386,8 @@ impl Session {
 
     /// The request or its answer was lost (no network, a timeout, a server error), or the
     /// driver could not store an answer's effects: nothing in flight is known to have been
-    /// stored, so nothing is acknowledged, and the session ends. The records stay unsynced and go again in the next session.
+    /// stored, so nothing is acknowledged, and the session ends. The records stay unsynced
+    /// and go again in the next session.
     pub fn handle_lost(&mut self) {
         self.in_flight = InFlight::default();
         self.unstored = false;
