@@ -183,6 +183,7 @@ impl AppState {
     /// Asks the sync loop to run now.
     pub fn kick_sync(&self) {
         self.sync_kick.update(|k| *k = k.wrapping_add(1));
+        crate::sync::wake();
     }
 
     /// Replaces or adds entries in the records signal.

@@ -2,6 +2,7 @@
 //! a save and on the button; with backoff and jitter after a failure. Each round trip is the
 //! shared sans-IO session ([`stallside_shared::sync::session`]) over `fetch` and IndexedDB.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use stallside_shared::events::Plan;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
-use stallside_shared::sync::wire::{DeviceReport, Event, SyncResponse};
+use stallside_shared::sync::wire::{DeviceReport, Event, SyncRequest, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -153,22 +154,60 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         };
         request.device = Some(device_report(&state));
         request.events = std::mem::take(&mut event_push);
-        let sent = request.events.clone();
-        let response: SyncResponse = match api::post("/api/sync", Some(token), &request).await {
-            Ok(response) => response,
-            Err(e) => {
+        let mut sent = request.events.clone();
+        let mut response = send(&mut session, token, &request).await?;
+        // Each further page is fetched while the one before it is committed: a new phone's
+        // first pull is otherwise round trips and IndexedDB commits in series.
+        loop {
+            let effects = session.handle_response(&response)?;
+            let next = session.prefetch().map(|mut request| {
+                request.device = Some(device_report(&state));
+                request
+            });
+            let storing = async {
+                apply(state, &store, effects).await?;
+                settle_events(state, &store, &sent, &response).await
+            };
+            let fetching = async {
+                match &next {
+                    Some(request) => Some(send(&mut session, token, request).await),
+                    None => None,
+                }
+            };
+            let (stored, fetched) = futures::future::join(storing, fetching).await;
+            if let Err(e) = stored {
+                // The page did not commit: the one fetched after it is not taken either.
                 session.handle_lost();
-                return Err(e.into());
+                return Err(e);
             }
-        };
-        let effects = session.handle_response(&response)?;
-        apply(state, &store, effects).await?;
-        settle_events(state, &store, &sent, &response).await?;
+            session.stored();
+            match fetched {
+                Some(page) => {
+                    response = page?;
+                    sent = Vec::new();
+                }
+                None => break,
+            }
+        }
     }
     if session.phase() == Phase::Stopped {
         erase_phone(state, &store).await?;
     }
     Ok(())
+}
+
+/// Sends one request; a lost one ends the session.
+async fn send(
+    session: &mut Session,
+    token: &str,
+    request: &SyncRequest,
+) -> Result<SyncResponse, SyncFailure> {
+    api::post("/api/sync", Some(token), request)
+        .await
+        .map_err(|e| {
+            session.handle_lost();
+            e.into()
+        })
 }
 
 /// A coordinator stopped this phone (lost or stolen) and it has sent what it held: erase its
@@ -349,18 +388,33 @@ pub fn upsert_event(events: &mut Vec<Event>, event: Event) {
     }
 }
 
+thread_local! {
+    /// Resolves the sync loop's current wait early: set while it waits, taken by [`wake`].
+    static WAKE: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Ends the sync loop's wait at once (the sync was kicked), rather than at its next check:
+/// a sign-in's first pull, or a save's push, starts without a timer's delay.
+pub fn wake() {
+    if let Some(resolve) = WAKE.with(|w| w.borrow_mut().take()) {
+        let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+    }
+}
+
 /// Waits `ms`, or less if the sync is kicked; says whether it was kicked.
 async fn wait_for(state: AppState, ms: u64, kick: u32) -> bool {
-    let step = 250;
-    let mut waited = 0;
-    while waited < ms {
-        sleep(step).await;
-        waited += step;
-        if state.sync_kick.get_untracked() != kick {
-            return true;
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
+        WAKE.with(|w| *w.borrow_mut() = Some(resolve));
+    });
+    if state.sync_kick.get_untracked() == kick {
+        let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
     }
-    false
+    WAKE.with(|w| w.borrow_mut().take());
+    state.sync_kick.get_untracked() != kick
 }
 
 /// What the browser says about the network.

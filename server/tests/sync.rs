@@ -64,7 +64,7 @@ fn push_then_pull_round_trip_and_a_repeat_push_changes_nothing() {
 
     // A new phone of the same volunteer pulls every record, page by page.
     let mut second = Phone::new(server.demo("volunteer", "phone-b"));
-    second.limits.page_size = 7;
+    second.limits.first_pull_page_size = 7;
     let pulled = second.sync().unwrap();
     assert_eq!(pulled.pulled, 20);
     assert_eq!(pulled.requests, 3);

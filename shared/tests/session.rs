@@ -20,6 +20,7 @@ const NOW_MS: i64 = 1_800_000_000_000;
 const LIMITS: Limits = Limits {
     batch: 2,
     page_size: 10,
+    first_pull_page_size: 25,
     max_rounds: 50,
 };
 
@@ -104,7 +105,103 @@ fn more_pages_ask_again_from_the_new_cursor() {
     replica.apply(effects).unwrap();
     let second = replica.poll_request(&mut session).expect("the next page");
     assert_eq!(second.cursor, 5);
-    assert_eq!(second.page_size, Some(LIMITS.page_size));
+    assert_eq!(second.page_size, Some(LIMITS.first_pull_page_size));
+}
+
+#[test]
+fn a_first_pull_asks_for_bigger_pages_than_a_phone_that_has_synced_before() {
+    let mut fresh = Replica::default();
+    let mut first = fresh.session(LIMITS);
+    let request = fresh.poll_request(&mut first).unwrap();
+    assert_eq!(request.page_size, Some(LIMITS.first_pull_page_size));
+    let mut synced = Replica {
+        cursor: 40,
+        ..Replica::default()
+    };
+    let mut later = synced.session(LIMITS);
+    let request = synced.poll_request(&mut later).unwrap();
+    assert_eq!(request.page_size, Some(LIMITS.page_size));
+}
+
+#[test]
+fn a_prefetched_page_is_taken_only_after_the_page_before_it_is_stored() {
+    let mut replica = replica_with(1);
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    let effects = session
+        .handle_response(&accept_all(&first, 5, true))
+        .unwrap();
+    let next = session.prefetch().expect("the next page goes out at once");
+    assert_eq!(next.cursor, 5, "from the cursor of the answer being stored");
+    assert!(next.push.is_empty(), "a prefetched request only pulls");
+    assert_eq!(session.prefetch(), None, "one request out at a time");
+    let answer = accept_all(&next, 9, false);
+    assert_eq!(
+        session.handle_response(&answer),
+        Err(SessionError::NotStored),
+        "not before the page before it is stored"
+    );
+    replica.apply(effects).unwrap();
+    session.stored();
+    replica
+        .apply(session.handle_response(&answer).unwrap())
+        .unwrap();
+    assert_eq!(session.prefetch(), None, "no page left");
+    assert_eq!(replica.poll_request(&mut session), None);
+    assert_eq!(session.phase(), Phase::Done);
+    assert_eq!(replica.cursor, 9);
+    assert!(!replica.has_unsent());
+}
+
+#[test]
+fn a_page_that_fails_to_store_ends_the_session_and_its_prefetched_page_is_not_taken() {
+    let mut replica = Replica::default();
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    session
+        .handle_response(&accept_all(&first, 5, true))
+        .unwrap();
+    let next = session.prefetch().unwrap();
+    // The store's transaction aborts: the driver reports the session lost.
+    session.handle_lost();
+    assert_eq!(session.phase(), Phase::Interrupted);
+    assert_eq!(
+        session.handle_response(&accept_all(&next, 9, false)),
+        Err(SessionError::NotWaiting)
+    );
+    assert_eq!(replica.cursor, 0, "the next session pulls both pages again");
+}
+
+#[test]
+fn no_page_is_prefetched_while_records_wait_to_go_or_the_phone_is_stopping() {
+    // A full batch went: more records may wait, and they go before the next page.
+    let mut replica = replica_with(3);
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).unwrap();
+    assert_eq!(first.push.len(), LIMITS.batch);
+    let effects = session
+        .handle_response(&accept_all(&first, 5, true))
+        .unwrap();
+    assert_eq!(session.prefetch(), None);
+    replica.apply(effects).unwrap();
+    let second = replica.poll_request(&mut session).unwrap();
+    assert_eq!(
+        second.push.len(),
+        1,
+        "the last record goes with the next page"
+    );
+
+    let mut stopping = Replica::default();
+    let mut session = stopping.session(LIMITS);
+    let request = stopping.poll_request(&mut session).unwrap();
+    let mut answer = accept_all(&request, 5, true);
+    answer.stop = true;
+    session.handle_response(&answer).unwrap();
+    assert_eq!(
+        session.prefetch(),
+        None,
+        "a stopped phone pulls nothing more"
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Deterministic simulation of sync, FoundationDB-style: volunteers' phones, supervisors and
 //! coordinators, and a server made of the real judge over an in-memory store, run from a seed
 //! with seeded faults — dropped requests, lost answers, duplicated and late deliveries, a
-//! server crash that loses the request in progress, a phone reinstalled from scratch, phone
-//! clocks days out — then brought to quiescence and checked:
+//! server crash that loses the request in progress, a page prefetched while the one before it
+//! fails to store, a phone reinstalled from scratch, phone clocks days out — then brought to quiescence and checked:
 //!
 //! - every record a phone holds as synced is on the server, once, with the same heads;
 //! - every record the server holds reached its volunteer's phone, at the server's heads;
@@ -41,6 +41,7 @@ const CAMDEN: &str = "E09000007";
 const LIMITS: Limits = Limits {
     batch: 3,
     page_size: 4,
+    first_pull_page_size: 6,
     max_rounds: 200,
 };
 
@@ -334,6 +335,24 @@ impl World {
                     self.server.sync(&phone.user, &stale, now);
                 }
             }
+            // The next page is prefetched, then storing this answer fails: neither is kept.
+            5 => {
+                let response = self.server.sync(&phone.user, &request, now);
+                session
+                    .handle_response(&response)
+                    .expect("a request was out");
+                if let Some(next) = session.prefetch() {
+                    let page = self.server.sync(&phone.user, &next, now);
+                    session.handle_lost();
+                    assert_eq!(
+                        session.handle_response(&page),
+                        Err(SessionError::NotWaiting),
+                        "a page taken after the one before it failed to store"
+                    );
+                } else {
+                    session.handle_lost();
+                }
+            }
             _ => {
                 let response = self.server.sync(&phone.user, &request, now);
                 phone.take(&mut session, &response);
@@ -348,8 +367,22 @@ impl World {
         for phone in &mut self.phones {
             let mut session = phone.replica.session(LIMITS);
             while let Some(request) = phone.replica.poll_request(&mut session) {
-                let response = self.server.sync(&phone.user, &request, now);
-                phone.take(&mut session, &response);
+                let mut response = self.server.sync(&phone.user, &request, now);
+                // As the app does: the next page goes out before this one is stored.
+                loop {
+                    let effects = session
+                        .handle_response(&response)
+                        .expect("a request was out");
+                    let next = session
+                        .prefetch()
+                        .map(|request| self.server.sync(&phone.user, &request, now));
+                    phone.replica.apply(effects).expect("merge");
+                    session.stored();
+                    match next {
+                        Some(page) => response = page,
+                        None => break,
+                    }
+                }
             }
             assert_eq!(session.phase(), Phase::Done, "sync did not settle");
         }

@@ -73,6 +73,7 @@ impl Phone {
             limits: Limits {
                 batch: MAX_PUSH_DOCS,
                 page_size: MAX_PAGE_SIZE,
+                first_pull_page_size: MAX_PAGE_SIZE,
                 max_rounds: 10_000,
             },
         }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::sync::client::{forget_sent_contact, heads_hex, needs_push, Outgoing, SyncState};
 use crate::sync::wire::{
-    ContactDetails, Event, PushDoc, PushResult, Summary, SyncRequest, SyncResponse,
+    ContactDetails, Event, PushDoc, PushResult, Summary, SyncRequest, SyncResponse, MAX_PAGE_SIZE,
 };
 use crate::triage::ProgrammeSettings;
 
@@ -27,6 +27,10 @@ pub struct Limits {
     pub batch: usize,
     /// Documents pulled per request at most.
     pub page_size: u32,
+    /// Documents pulled per request at most by a session starting from cursor 0 (a new
+    /// phone's first pull): fewer, bigger pages mean fewer round trips and store commits, and
+    /// nothing is being typed yet that a longer commit would hold up.
+    pub first_pull_page_size: u32,
     /// Round trips per session at most: a server that keeps answering "more" cannot keep a
     /// phone busy for ever; the next session resumes from the stored cursor.
     pub max_rounds: u32,
@@ -37,6 +41,7 @@ impl Default for Limits {
         Limits {
             batch: 200,
             page_size: 500,
+            first_pull_page_size: MAX_PAGE_SIZE,
             max_rounds: 10_000,
         }
     }
@@ -48,6 +53,8 @@ pub enum Phase {
     /// The next request may be taken with [`Session::poll_request`].
     Ready,
     /// A request is out: feed its answer to [`Session::handle_response`], or report it lost.
+    /// After [`Session::prefetch`], the answer is taken only once [`Session::stored`] says the
+    /// answer before it is stored.
     Waiting,
     /// Nothing was left to push and no page was left to pull.
     Done,
@@ -156,6 +163,10 @@ pub enum SessionError {
     /// An answer arrived with no request out: a duplicated or late delivery, to be ignored.
     #[error("an answer arrived when no request was waiting for one")]
     NotWaiting,
+    /// A prefetched page's answer arrived before the driver said the page before it was
+    /// stored: taking it could store its cursor ahead of documents not yet committed.
+    #[error("a page arrived before the page before it was stored")]
+    NotStored,
 }
 
 /// One sync session: from the stored cursor until nothing is left to exchange.
@@ -164,8 +175,14 @@ pub struct Session {
     cursor: u64,
     limits: Limits,
     phase: Phase,
+    page_size: u32,
     in_flight: InFlight,
     page_waiting: bool,
+    /// The last request's push was a full batch, so more records may be waiting to go: they
+    /// go before any prefetched page.
+    batch_full: bool,
+    /// A page was prefetched and the answer before it is not yet stored.
+    unstored: bool,
     stopping: bool,
     rounds: u32,
 }
@@ -187,12 +204,20 @@ impl Session {
     /// A session resuming from the cursor the phone stored last. The first request always
     /// goes, even with nothing to push, to pull what changed on the server.
     pub fn new(cursor: u64, limits: Limits) -> Self {
+        let page_size = if cursor == 0 {
+            limits.first_pull_page_size
+        } else {
+            limits.page_size
+        };
         Session {
             cursor,
             limits,
+            page_size,
             phase: Phase::Ready,
             in_flight: InFlight::default(),
             page_waiting: true,
+            batch_full: false,
+            unstored: false,
             stopping: false,
             rounds: 0,
         }
@@ -212,13 +237,7 @@ impl Session {
             self.phase = Phase::Interrupted;
             return None;
         }
-        let mut request = SyncRequest {
-            cursor: self.cursor,
-            push: Vec::new(),
-            page_size: Some(self.limits.page_size),
-            device: None,
-            events: Vec::new(),
-        };
+        let mut request = self.pull_request();
         let mut in_flight = InFlight::default();
         for item in outgoing {
             if request.push.len() >= self.limits.batch {
@@ -256,10 +275,55 @@ impl Session {
             };
             return None;
         }
+        self.batch_full = request.push.len() >= self.limits.batch;
         self.in_flight = in_flight;
         self.rounds += 1;
         self.phase = Phase::Waiting;
         Some(request)
+    }
+
+    /// The next page's request, to send while the driver is still storing the effects of the
+    /// answer just taken, so the round trip overlaps the store's commit (a new phone's first
+    /// pull is otherwise round trips and commits in series). It only pulls: the records'
+    /// states from that answer are not stored yet, so pushes wait for
+    /// [`poll_request`](Self::poll_request). `None` unless another page is waiting, the phone
+    /// is not being stopped, rounds are left, and the last push did not fill its batch
+    /// (records still waiting to go come first).
+    ///
+    /// Its answer is refused until [`stored`](Self::stored) says the answer before it is
+    /// committed, so a page's cursor is never stored ahead of the page before it.
+    pub fn prefetch(&mut self) -> Option<SyncRequest> {
+        if self.phase != Phase::Ready
+            || !self.page_waiting
+            || self.stopping
+            || self.batch_full
+            || self.rounds >= self.limits.max_rounds
+        {
+            return None;
+        }
+        self.in_flight = InFlight::default();
+        self.batch_full = false;
+        self.unstored = true;
+        self.rounds += 1;
+        self.phase = Phase::Waiting;
+        Some(self.pull_request())
+    }
+
+    /// The driver has committed the effects of the last answer taken: the answer to a
+    /// [`prefetch`](Self::prefetch)ed page may now be taken.
+    pub fn stored(&mut self) {
+        self.unstored = false;
+    }
+
+    /// A request that pulls the page after the cursor and pushes nothing (yet).
+    fn pull_request(&self) -> SyncRequest {
+        SyncRequest {
+            cursor: self.cursor,
+            push: Vec::new(),
+            page_size: Some(self.page_size),
+            device: None,
+            events: Vec::new(),
+        }
     }
 
     /// Takes the answer to the request out and returns what to store. An answer with no
@@ -270,6 +334,9 @@ impl Session {
     ) -> Result<Vec<Effect>, SessionError> {
         if self.phase != Phase::Waiting {
             return Err(SessionError::NotWaiting);
+        }
+        if self.unstored {
+            return Err(SessionError::NotStored);
         }
         let in_flight = std::mem::take(&mut self.in_flight);
         let mut effects = Vec::with_capacity(response.results.len() + response.pulled.len() + 3);
@@ -317,11 +384,13 @@ impl Session {
         Ok(effects)
     }
 
-    /// The request or its answer was lost (no network, a timeout, a server error): nothing
-    /// in flight is known to have been stored, so nothing is acknowledged, and the session
-    /// ends. The records stay unsynced and go again in the next session.
+    /// The request or its answer was lost (no network, a timeout, a server error), or the
+    /// driver could not store an answer's effects: nothing in flight is known to have been
+    /// stored, so nothing is acknowledged, and the session ends. The records stay unsynced
+    /// and go again in the next session.
     pub fn handle_lost(&mut self) {
         self.in_flight = InFlight::default();
+        self.unstored = false;
         self.phase = Phase::Interrupted;
     }
 
