@@ -1,6 +1,6 @@
 //! Calls to the Stallside server with the browser's `fetch`.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
@@ -77,7 +77,7 @@ pub async fn post_empty<B: Serialize>(
     let response = send("POST", path, token, Some(&text)).await?;
     match response.status() {
         200..=299 => Ok(()),
-        _ => read::<serde_json::Value>(response).await.map(|_| ()),
+        _ => read::<IgnoredAny>(response).await.map(|_| ()),
     }
 }
 
@@ -86,7 +86,7 @@ pub async fn delete(path: &str, token: Option<&str>) -> Result<(), ApiError> {
     let response = send("DELETE", path, token, None).await?;
     match response.status() {
         200..=299 => Ok(()),
-        _ => read::<serde_json::Value>(response).await.map(|_| ()),
+        _ => read::<IgnoredAny>(response).await.map(|_| ()),
     }
 }
 
@@ -95,7 +95,7 @@ pub async fn delete(path: &str, token: Option<&str>) -> Result<(), ApiError> {
 pub async fn download(path: &str, token: &str) -> Result<(), ApiError> {
     let response = send("GET", path, Some(token), None).await?;
     if !response.ok() {
-        return read::<serde_json::Value>(response).await.map(|_| ());
+        return read::<IgnoredAny>(response).await.map(|_| ());
     }
     let filename = response
         .headers()
@@ -136,7 +136,7 @@ pub async fn open_stream(path: &str, token: &str) -> Result<Response, ApiError> 
     if response.ok() {
         Ok(response)
     } else {
-        read::<serde_json::Value>(response)
+        read::<IgnoredAny>(response)
             .await
             .and(Err(ApiError::Garbled))
     }
