@@ -198,6 +198,14 @@ impl RecordDoc {
         self.doc.save()
     }
 
+    /// The whole document with its columns left uncompressed, as the server stores what it
+    /// accepts: compressing took a fifth of judging a new check, the document is about a
+    /// quarter larger, and it loads faster (no inflating); the HTTP layer gzips it on its way
+    /// to a phone.
+    pub fn save_uncompressed(&mut self) -> Vec<u8> {
+        self.doc.save_nocompress()
+    }
+
     /// The current heads: what a peer acknowledges having.
     pub fn heads(&mut self) -> Vec<ChangeHash> {
         self.doc.get_heads()
