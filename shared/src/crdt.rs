@@ -201,10 +201,12 @@ impl RecordDoc {
         self.doc.save()
     }
 
-    /// The whole document with its columns as they are, for the phone's own store. A check's
-    /// columns are mostly under the size Automerge would deflate, and never calling the deflate
-    /// encoder keeps it out of the phone's download (about 25 KB of code); documents still load
-    /// whether or not they were compressed.
+    /// The whole document with its columns left uncompressed, as phones and the server store
+    /// it. A check's columns are mostly under the size Automerge would deflate anyway; never
+    /// calling the deflate encoder keeps it out of the phone's download (about 14 KB brotli),
+    /// spares the server a fifth of judging a new check, and the document loads faster (no
+    /// inflating). It is about a quarter larger, and the HTTP layer gzips it on its way to a
+    /// phone. Compressed documents (stored before) still load.
     pub fn save_uncompressed(&mut self) -> Vec<u8> {
         self.doc.save_nocompress()
     }

@@ -79,7 +79,7 @@ async fn sync(
             push::judge_push(request.push, stored, &judge_as, &policy, now_ms())
         })
         .await
-        .map_err(|_| ApiError::Internal("judging failed"))??;
+        .map_err(|_| ApiError::Internal("judging failed"))?;
         crate::metrics::judged(judging);
         Some(judged)
     };

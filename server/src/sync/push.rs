@@ -2,6 +2,7 @@
 //! accepted ones with their projection, bind new actor ids, keep contact details apart, and
 //! commit once.
 
+use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::follow_up::FollowUpError;
@@ -38,10 +39,10 @@ pub fn judge_push(
     pusher: &Pusher,
     policy: &Policy,
     now_ms: i64,
-) -> Result<Judged, ApiError> {
-    Ok(Judged {
-        items: judge_all(docs, stored, pusher, policy, now_ms)?,
-    })
+) -> Judged {
+    Judged {
+        items: judge_all(docs, stored, pusher, policy, now_ms),
+    }
 }
 
 /// Stores a judged push inside the caller's write (a savepoint of a grouped commit) and
@@ -90,7 +91,7 @@ pub(crate) fn push_one(
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
     let stored = load_with_heads(conn, pushed.id)?;
-    let item = judge_all(vec![pushed], vec![stored], pusher, policy, now_ms)?.remove(0);
+    let item = judge_one(pushed, stored, pusher, policy, now_ms);
     settle(conn, pusher, item.pushed, item.verdict, now_ms)
 }
 
@@ -114,74 +115,56 @@ struct Encoded {
 fn encode(verdict: &mut Verdict) -> Encoded {
     Encoded {
         heads: heads_hex(&mut verdict.doc),
-        bytes: verdict.changed.then(|| verdict.doc.save()),
+        bytes: verdict.changed.then(|| verdict.doc.save_uncompressed()),
     }
 }
 
 /// A stored document and its heads as stored (neither, for a new record).
 pub type Stored = (Option<RecordDoc>, Option<String>);
 
-/// Judges documents in parallel. What depends on other rows (actor bindings, the event's
-/// borough) is checked by [`settle`] under the writer, with the judge's own rules.
+/// Judges documents in parallel on the persistent pool of one thread a core. What depends on
+/// other rows (actor bindings, the event's borough) is checked by [`settle`] under the writer,
+/// with the judge's own rules.
 fn judge_all(
     docs: Vec<PushDoc>,
     stored: Vec<Stored>,
     pusher: &Pusher,
     policy: &Policy,
     now_ms: i64,
-) -> Result<Vec<JudgedDoc>, ApiError> {
-    let one = |(pushed, (stored, judged_against)): (PushDoc, Stored)| -> JudgedDoc {
-        let verdict = judge_contained(
-            pushed.id,
-            stored,
-            &pushed.changes,
-            &pushed.heads,
-            pusher,
-            policy,
-            now_ms,
-        )
-        .map(|mut verdict| {
-            let encoded = encode(&mut verdict);
-            (verdict, encoded)
-        });
-        JudgedDoc {
-            pushed,
-            verdict,
-            judged_against,
-        }
-    };
+) -> Vec<JudgedDoc> {
     let work: Vec<(PushDoc, Stored)> = docs.into_iter().zip(stored).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(work.len().div_ceil(8))
-        .max(1);
-    if threads == 1 {
-        return Ok(work.into_iter().map(one).collect());
+    work.into_par_iter()
+        .with_min_len(8)
+        .map(|(pushed, stored)| judge_one(pushed, stored, pusher, policy, now_ms))
+        .collect()
+}
+
+/// Judges one document and encodes it if accepted.
+fn judge_one(
+    pushed: PushDoc,
+    (stored, judged_against): Stored,
+    pusher: &Pusher,
+    policy: &Policy,
+    now_ms: i64,
+) -> JudgedDoc {
+    let verdict = judge_contained(
+        pushed.id,
+        stored,
+        &pushed.changes,
+        &pushed.heads,
+        pusher,
+        policy,
+        now_ms,
+    )
+    .map(|mut verdict| {
+        let encoded = encode(&mut verdict);
+        (verdict, encoded)
+    });
+    JudgedDoc {
+        pushed,
+        verdict,
+        judged_against,
     }
-    let chunk = work.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<(PushDoc, Stored)>> = Vec::new();
-    let mut rest = work;
-    while rest.len() > chunk {
-        let tail = rest.split_off(chunk);
-        chunks.push(rest);
-        rest = tail;
-    }
-    chunks.push(rest);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| scope.spawn(move || c.into_iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        let mut judged = Vec::new();
-        for handle in handles {
-            judged.extend(
-                handle
-                    .join()
-                    .map_err(|_| ApiError::Internal("judging failed"))?,
-            );
-        }
-        Ok(judged)
-    })
 }
 
 /// Checks a judged document's actor ids against the bindings and its event against the
@@ -249,6 +232,15 @@ fn store(
         contact,
         warning,
     } = settled;
+    let Verdict {
+        doc,
+        record,
+        assessment,
+        ..
+    } = verdict;
+    // Freeing the merged Automerge document was two thirds of the writer's time on a new
+    // check: the judging pool frees it while the single writer goes on.
+    rayon::spawn(move || drop(doc));
     let Encoded { heads, bytes } = encoded;
     if let Some(bytes) = bytes {
         let seq = next_seq(conn)?;
@@ -257,7 +249,7 @@ fn store(
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads, doc = excluded.doc",
         )?
         .execute(params![id.to_string(), seq, heads.join(","), bytes])?;
-        project(conn, seq, &verdict.record, &verdict.assessment, now_ms)?;
+        project(conn, seq, &record, &assessment, now_ms)?;
         for actor in &bind {
             conn.prepare_cached(
                 "INSERT INTO actors (actor_id, user_id, device_id, first_seen_ms) VALUES (?1, ?2, ?3, ?4)",

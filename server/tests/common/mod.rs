@@ -125,16 +125,7 @@ impl Server {
 
     /// CPU seconds (user + system) the server process has used so far.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-        let ticks: f64 = [11, 12]
-            .iter()
-            .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<f64>().ok()))
-            .sum();
-        ticks / 100.0
+        cpu_seconds(&self.pid().to_string())
     }
 
     /// A direct connection to the server's SQLite file, for checking what was committed.
@@ -296,6 +287,19 @@ pub fn agent_trusting(roots: &[Vec<u8>]) -> ureq::Agent {
         );
     }
     config.build().into()
+}
+
+/// CPU seconds (user + system) process `pid` (or `self`) has used so far, from `/proc`.
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
 }
 
 /// A new empty directory under the system temp dir.
