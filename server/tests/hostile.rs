@@ -387,7 +387,11 @@ fn the_app_and_api_carry_hardening_headers_and_hashed_assets_are_immutable() {
     let server = Server::start_with_dist(&dist);
     let get = |path: &str| request_from(HOME, &server.url, "GET", path, None, b"");
 
-    std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
     for path in [
         "/",
         "/staff/",
