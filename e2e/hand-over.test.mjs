@@ -84,11 +84,27 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   assert.equal(await theirs.getByTestId('contact').locator('a').getAttribute('href'), 'tel:+447700900456');
   await axe.check(second, 'flags (handed over)');
 
+  // While Sam follows the flag up, the coordinator cannot disable Sam's account: nobody else
+  // would see the person until the flag went overdue.
+  await nav('Volunteers');
+  const sam = coordinator.getByRole('row', { name: /Sam \(supervisor\)/ });
+  await sam.getByRole('cell', { name: 'Supervisor', exact: true }).waitFor();
+  await sam.getByRole('button', { name: /^Disable/ }).click();
+  await coordinator.locator('#notice').filter({ hasText: 'This supervisor is following up 1 flag' }).waitFor();
+  await axe.check(coordinator, 'volunteers and supervisors');
+  await nav('Flags');
+
   // The coordinator releases it back to the queue, after confirming.
   await card.getByRole('button', { name: 'Release to the queue' }).click();
   await card.getByTestId('confirm-hand-over').getByText('Release this flag to the queue?').waitFor();
   await card.getByRole('button', { name: 'Yes, release it' }).click();
   await coordinator.locator(`#flag-${flag.id}[data-state="open"]`).waitFor();
+
+  // Holding no flag now, Sam's account can be disabled.
+  await nav('Volunteers');
+  await sam.getByRole('button', { name: /^Disable/ }).click();
+  await coordinator.locator('#notice').filter({ hasText: 'Account disabled' }).waitFor();
+  await sam.getByRole('cell', { name: 'Disabled', exact: true }).waitFor();
 
   assert.deepEqual(axe.found, []);
 });

@@ -533,3 +533,44 @@ fn a_records_history_names_each_user_their_role_and_the_fields_they_changed() {
         403
     );
 }
+
+/// Coordinators invite supervisors (for email escalation), so they can take that access away
+/// again; but not while the supervisor follows up a flag, which nobody else would then see.
+/// Coordinator accounts and supervisors of other boroughs are not theirs to manage.
+#[test]
+fn a_coordinator_disables_a_supervisor_only_once_their_flags_are_handed_on() {
+    let server = Server::start();
+    let mut volunteer = Phone::new(server.demo("volunteer", "phone-a"));
+    let id = volunteer.record(severe(&volunteer), Some("07700 900123"));
+    volunteer.sync().unwrap();
+    let second = second_supervisor(&server);
+    let coordinator = server.demo("coordinator", "laptop");
+    let _: Value = second.post(&format!("/api/flags/{id}/claim"), &json!({}));
+
+    let disable = |user: &str| coordinator.post_raw(&format!("/api/users/{user}/disable"), &json!({}));
+    let (status, body) = disable(&second.user_id);
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|e| e.contains("following up 1 flag")),
+        "{body}"
+    );
+    assert_eq!(second.get_raw("/api/me").0, 200, "still signed in");
+
+    let _: Value = coordinator.post(
+        &format!("/api/flags/{id}/release"),
+        &json!({}),
+    );
+    let (status, body) = disable(&second.user_id);
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(second.get_raw("/api/me").0, 401, "signed out everywhere");
+
+    let (status, _) = disable(&coordinator.user_id);
+    assert_eq!(status, 403, "coordinator accounts stay with the administrator");
+    add_user(&server.data_dir, "camden-supervisor", "supervisor", CAMDEN, "camden-pass");
+    let camden = server.login("camden-supervisor", "camden-pass", "laptop-3");
+    let (status, _) = disable(&camden.user_id);
+    assert_eq!(status, 404, "another borough's supervisor is not found");
+    assert_eq!(camden.get_raw("/api/me").0, 200);
+}

@@ -1,6 +1,6 @@
-//! Coordinators' volunteer accounts: invite (a first password shown once), disable, and
-//! revoke a lost phone's sessions; and inviting a supervisor, with the email address that
-//! escalation writes to.
+//! Coordinators' volunteer and supervisor accounts: invite (a first password shown once),
+//! disable, and revoke a lost phone's sessions; a supervisor is invited with the email address
+//! that escalation writes to, and cannot be disabled while following up flags.
 
 use leptos::prelude::*;
 use stallside_shared::api::{Account, Invite, Invited};
@@ -11,7 +11,7 @@ use crate::api;
 use crate::components::{problem_for, Choice, ErrorSummary, Problem, TextField};
 use crate::state::app_state;
 
-/// Volunteers: list, invite, disable, revoke.
+/// Volunteers and supervisors: list, invite, disable, revoke.
 #[component]
 pub fn VolunteersScreen() -> impl IntoView {
     let state = app_state();
@@ -28,7 +28,7 @@ pub fn VolunteersScreen() -> impl IntoView {
             match api::get::<Vec<Account>>("/api/users", token(&state).as_deref()).await {
                 Ok(list) => accounts.set(
                     list.into_iter()
-                        .filter(|a| a.role == Role::Volunteer)
+                        .filter(|a| matches!(a.role, Role::Volunteer | Role::Supervisor))
                         .collect(),
                 ),
                 Err(e) => notice.set(Some(failure_text(&state, &e))),
@@ -91,12 +91,13 @@ pub fn VolunteersScreen() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Volunteers"</h1>
+        <h1>"Volunteers and supervisors"</h1>
         <Notice message=notice />
         <table class="nhsuk-table">
             <thead class="nhsuk-table__head"><tr class="nhsuk-table__row">
                 <th class="nhsuk-table__header" scope="col">"Name"</th>
-                <th class="nhsuk-table__header" scope="col">"Phones signed in"</th>
+                <th class="nhsuk-table__header" scope="col">"Role"</th>
+                <th class="nhsuk-table__header" scope="col">"Devices signed in"</th>
                 <th class="nhsuk-table__header" scope="col">"Actions"</th>
             </tr></thead>
             <tbody class="nhsuk-table__body">
@@ -105,11 +106,12 @@ pub fn VolunteersScreen() -> impl IntoView {
                     view! {
                         <tr class="nhsuk-table__row">
                             <th class="nhsuk-table__header" scope="row">{a.display_name.clone()}<br /><span class="nhsuk-body-s">{a.username.clone()}</span></th>
+                            <td class="nhsuk-table__cell">{a.role.label()}</td>
                             <td class="nhsuk-table__cell">{if a.disabled { "Disabled".to_owned() } else { a.active_sessions.to_string() }}</td>
                             <td class="nhsuk-table__cell">
                                 {(!a.disabled).then(|| view! {
-                                    <button class="stallside-link-button" type="button" on:click={let r = revoke.clone(); move |_| act(r.clone(), "Signed out of every phone")}>
-                                        "Sign out of all phones"<span class="nhsuk-u-visually-hidden">{format!(" for {}", a.display_name)}</span>
+                                    <button class="stallside-link-button" type="button" on:click={let r = revoke.clone(); move |_| act(r.clone(), "Signed out everywhere")}>
+                                        "Sign out everywhere"<span class="nhsuk-u-visually-hidden">{format!(" for {}", a.display_name)}</span>
                                     </button>
                                     <br />
                                     <button class="stallside-link-button" type="button" on:click={let d = disable.clone(); move |_| act(d.clone(), "Account disabled")}>

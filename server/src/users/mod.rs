@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::api::{Account, Invite, Invited};
 use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::Role;
-use stallside_shared::record::borough_name;
+use stallside_shared::record::{borough_name, FollowUpState};
 use stallside_shared::text::TextRule;
 use stallside_shared::validation::normalise_phone;
 use utoipa_axum::router::OpenApiRouter;
@@ -175,24 +175,42 @@ pub fn areas(conn: &Connection, user_id: &str) -> Result<Vec<String>, ApiError> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Refuses unless `id` is a volunteer in one of the coordinator's boroughs: what a
-/// coordinator may manage (an account elsewhere is not found, a staff account is forbidden).
+/// Refuses unless `id` is a volunteer in one of the coordinator's boroughs: whose phones a
+/// coordinator may stop (an account elsewhere is not found, a staff account is forbidden).
 pub fn volunteer_of(conn: &Connection, coordinator: &Session, id: &str) -> Result<(), ApiError> {
+    account_of(
+        conn,
+        coordinator,
+        id,
+        &[Role::Volunteer],
+        "Coordinators manage volunteer accounts only",
+    )
+    .map(|_| ())
+}
+
+/// The role of account `id` when it is one of `roles` and works in one of the coordinator's
+/// boroughs; an account elsewhere is not found, any other role is refused with `refusal`.
+fn account_of(
+    conn: &Connection,
+    coordinator: &Session,
+    id: &str,
+    roles: &[Role],
+    refusal: &'static str,
+) -> Result<Role, ApiError> {
     let role: Option<Role> = conn
         .query_row("SELECT role FROM users WHERE id = ?1", params![id], |r| {
             crate::db::coded(r, 0)
         })
         .optional()?;
     let target_areas = areas(conn, id)?;
-    if role.is_none() || !target_areas.iter().any(|a| coordinator.areas.contains(a)) {
-        return Err(ApiError::NotFound);
+    let role = match role {
+        Some(role) if target_areas.iter().any(|a| coordinator.areas.contains(a)) => role,
+        _ => return Err(ApiError::NotFound),
+    };
+    if !roles.contains(&role) {
+        return Err(ApiError::Forbidden(refusal));
     }
-    if role != Some(Role::Volunteer) {
-        return Err(ApiError::Forbidden(
-            "Coordinators manage volunteer accounts only",
-        ));
-    }
-    Ok(())
+    Ok(role)
 }
 
 /// The accounts that work in the coordinator's boroughs.
@@ -343,7 +361,18 @@ async fn change_account(
         .db
         .write(move |conn| {
             let tx = conn.transaction()?;
-            volunteer_of(&tx, &session, &id)?;
+            // Coordinators invite supervisors (for email escalation), so they can also take
+            // that access away; coordinator accounts stay with the administrator.
+            let role = account_of(
+                &tx,
+                &session,
+                &id,
+                &[Role::Volunteer, Role::Supervisor],
+                "Coordinators manage volunteer and supervisor accounts only",
+            )?;
+            if what == "disable" && role == Role::Supervisor {
+                refuse_while_following_up(&tx, &id)?;
+            }
             if what == "disable" {
                 tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", params![id])?;
             }
@@ -361,4 +390,23 @@ async fn change_account(
             Ok(axum::http::StatusCode::NO_CONTENT)
         })
         .await
+}
+
+/// Refuses to disable a supervisor who is following up flags: nobody else would see those
+/// people until the flags went overdue. The coordinator hands them over first.
+fn refuse_while_following_up(conn: &Connection, supervisor: &str) -> Result<(), ApiError> {
+    let claimed: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM checks WHERE claimed_by = ?1 AND follow_up_state = ?2",
+        params![supervisor, FollowUpState::Claimed.code()],
+        |row| row.get(0),
+    )?;
+    match claimed {
+        0 => Ok(()),
+        1 => Err(ApiError::Conflict(
+            "This supervisor is following up 1 flag: hand it over to another supervisor first (Flags, then Hand over)".into(),
+        )),
+        n => Err(ApiError::Conflict(format!(
+            "This supervisor is following up {n} flags: hand them over to other supervisors first (Flags, then Hand over)"
+        ))),
+    }
 }
