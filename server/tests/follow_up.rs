@@ -547,7 +547,8 @@ fn a_coordinator_disables_a_supervisor_only_once_their_flags_are_handed_on() {
     let coordinator = server.demo("coordinator", "laptop");
     let _: Value = second.post(&format!("/api/flags/{id}/claim"), &json!({}));
 
-    let disable = |user: &str| coordinator.post_raw(&format!("/api/users/{user}/disable"), &json!({}));
+    let disable =
+        |user: &str| coordinator.post_raw(&format!("/api/users/{user}/disable"), &json!({}));
     let (status, body) = disable(&second.user_id);
     assert_eq!(status, 409, "{body}");
     assert!(
@@ -558,17 +559,23 @@ fn a_coordinator_disables_a_supervisor_only_once_their_flags_are_handed_on() {
     );
     assert_eq!(second.get_raw("/api/me").0, 200, "still signed in");
 
-    let _: Value = coordinator.post(
-        &format!("/api/flags/{id}/release"),
-        &json!({}),
-    );
+    let _: Value = coordinator.post(&format!("/api/flags/{id}/release"), &json!({}));
     let (status, body) = disable(&second.user_id);
     assert_eq!(status, 204, "{body}");
     assert_eq!(second.get_raw("/api/me").0, 401, "signed out everywhere");
 
     let (status, _) = disable(&coordinator.user_id);
-    assert_eq!(status, 403, "coordinator accounts stay with the administrator");
-    add_user(&server.data_dir, "camden-supervisor", "supervisor", CAMDEN, "camden-pass");
+    assert_eq!(
+        status, 403,
+        "coordinator accounts stay with the administrator"
+    );
+    add_user(
+        &server.data_dir,
+        "camden-supervisor",
+        "supervisor",
+        CAMDEN,
+        "camden-pass",
+    );
     let camden = server.login("camden-supervisor", "camden-pass", "laptop-3");
     let (status, _) = disable(&camden.user_id);
     assert_eq!(status, 404, "another borough's supervisor is not found");
