@@ -574,9 +574,9 @@ fn a_coordinator_disables_a_supervisor_only_once_their_flags_are_handed_on() {
         "camden-supervisor",
         "supervisor",
         CAMDEN,
-        "camden-pass",
+        "camden-supervisor-pass",
     );
-    let camden = server.login("camden-supervisor", "camden-pass", "laptop-3");
+    let camden = server.login("camden-supervisor", "camden-supervisor-pass", "laptop-3");
     let (status, _) = disable(&camden.user_id);
     assert_eq!(status, 404, "another borough's supervisor is not found");
     assert_eq!(camden.get_raw("/api/me").0, 200);
