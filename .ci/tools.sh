@@ -28,7 +28,7 @@ fi
 
 # `npm install` keeps the locked versions and is a quick no-op once they are there. (`npm ci`
 # refuses this lock file: the registry mirror leaves rollup's optional per-platform packages out.)
-say "npm packages (nhsuk-frontend, workbox-build, binaryen, playwright-core, axe-core)"
+say "npm packages (nhsuk-frontend, sass, purgecss, terser, workbox-build, binaryen, playwright-core, axe-core)"
 npm install --no-audit --no-fund --loglevel=error
 
 if [ "${STALLSIDE_NEED_BROWSER:-0}" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/openssl ] && fc-list | grep -q Lohit-Bengali; }; then

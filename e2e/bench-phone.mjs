@@ -48,6 +48,10 @@ try {
     .filter((f) => f.endsWith('.br') && !f.startsWith('areas'))
     .reduce((sum, f) => sum + statSync(path.join(dist, f)).size, 0);
 
+  // The pull is timed from the phone's first sync request; sign-in (the server's password
+  // hash) is reported beside it, as the total a volunteer waits from pressing "Sign in".
+  let firstSync = null;
+  page.on('request', (r) => { if (firstSync === null && r.url().endsWith('/api/sync')) firstSync = Date.now(); });
   let started = Date.now();
   await signIn(page, 'volunteer', 'volunteer-demo');
   await page.waitForFunction(
@@ -55,7 +59,9 @@ try {
     null,
     { timeout: 120_000 },
   );
-  results.pull_5000_ms = Date.now() - started;
+  const finished = Date.now();
+  results.pull_5000_ms = finished - firstSync;
+  results.sign_in_and_pull_5000_ms = finished - started;
 
   const cold = [];
   for (let i = 0; i < 3; i += 1) {
