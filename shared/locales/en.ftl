@@ -16,7 +16,13 @@ privacy-what = Your blood pressure reading, your answers (age group, sex, ethnic
 privacy-why-heading = Why
 privacy-why = So a nurse can follow up a high reading, and so the NHS can see which communities the checks reach and what gets in the way of care.
 privacy-how-long-heading = For how long
-privacy-how-long = If you give a phone number, it is deleted when the follow-up ends, and always within { $days } days. The check itself is kept for { $years } years, then made harder to link to anyone.
+privacy-how-long = If you give a phone number, it is deleted when the follow-up ends, and always within { $days-count ->
+        [one] { $days } day
+       *[other] { $days } days
+    }. The check itself is kept for { $years-count ->
+        [one] { $years } year
+       *[other] { $years } years
+    }, then made harder to link to anyone.
 privacy-who-heading = Who sees it
 privacy-who = The volunteer, the programme's nurses and coordinators. Reports for the NHS only show totals, never small numbers that could point to a person.
 privacy-rights-heading = Your choice

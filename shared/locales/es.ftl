@@ -13,7 +13,13 @@ privacy-what = Su medición de la tensión arterial, sus respuestas (grupo de ed
 privacy-why-heading = Para qué
 privacy-why = Para que una enfermera pueda hacer el seguimiento de una medición alta, y para que el NHS vea a qué comunidades llegan las mediciones y qué dificulta recibir atención.
 privacy-how-long-heading = Durante cuánto tiempo
-privacy-how-long = Si nos da un número de teléfono, se borra cuando termina el seguimiento, y siempre en un plazo de { $days } días. La medición se guarda durante { $years } años y después se hace más difícil relacionarla con nadie.
+privacy-how-long = Si nos da un número de teléfono, se borra cuando termina el seguimiento, y siempre en un plazo de { $days-count ->
+        [one] { $days } día
+       *[other] { $days } días
+    }. La medición se guarda durante { $years-count ->
+        [one] { $years } año
+       *[other] { $years } años
+    } y después se hace más difícil relacionarla con nadie.
 privacy-who-heading = Quién la ve
 privacy-who = El voluntario y las enfermeras y coordinadores del programa. Los informes para el NHS solo muestran totales, nunca cifras pequeñas que puedan señalar a una persona.
 privacy-rights-heading = Usted decide

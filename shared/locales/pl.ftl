@@ -13,7 +13,14 @@ privacy-what = Wynik pomiaru ciśnienia, odpowiedzi (grupa wiekowa, płeć, grup
 privacy-why-heading = Po co
 privacy-why = Aby pielęgniarka mogła skontaktować się w sprawie wysokiego wyniku i aby NHS widziało, do których społeczności docierają pomiary i co utrudnia dostęp do opieki.
 privacy-how-long-heading = Jak długo
-privacy-how-long = Jeśli poda Pani/Pan numer telefonu, zostanie on usunięty po zakończeniu kontaktu, a zawsze w ciągu { $days } dni. Sam pomiar przechowujemy przez { $years } lat, a potem jeszcze trudniej powiązać go z kimkolwiek.
+privacy-how-long = Jeśli poda Pani/Pan numer telefonu, zostanie on usunięty po zakończeniu kontaktu, a zawsze w ciągu { $days-count ->
+        [one] { $days } dnia
+       *[other] { $days } dni
+    }. Sam pomiar przechowujemy przez { $years-count ->
+        [one] { $years } rok
+        [few] { $years } lata
+       *[many] { $years } lat
+    }, a potem jeszcze trudniej powiązać go z kimkolwiek.
 privacy-who-heading = Kto je widzi
 privacy-who = Wolontariusz oraz pielęgniarki i koordynatorzy programu. Raporty dla NHS pokazują tylko sumy, nigdy małych liczb, które mogłyby wskazać konkretną osobę.
 privacy-rights-heading = Pani/Pana wybór

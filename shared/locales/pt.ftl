@@ -13,7 +13,13 @@ privacy-what = A sua medição da tensão arterial, as suas respostas (faixa et�
 privacy-why-heading = Porquê
 privacy-why = Para que uma enfermeira possa acompanhar uma medição alta, e para que o NHS veja a que comunidades chegam as medições e o que dificulta o acesso aos cuidados.
 privacy-how-long-heading = Durante quanto tempo
-privacy-how-long = Se der um número de telefone, é apagado quando o acompanhamento termina, e sempre no prazo de { $days } dias. A medição em si é guardada durante { $years } anos e depois torna-se mais difícil associá-la a alguém.
+privacy-how-long = Se der um número de telefone, é apagado quando o acompanhamento termina, e sempre no prazo de { $days-count ->
+        [one] { $days } dia
+       *[other] { $days } dias
+    }. A medição em si é guardada durante { $years-count ->
+        [one] { $years } ano
+       *[other] { $years } anos
+    } e depois torna-se mais difícil associá-la a alguém.
 privacy-who-heading = Quem a vê
 privacy-who = O voluntário e as enfermeiras e coordenadores do programa. Os relatórios para o NHS só mostram totais, nunca números pequenos que possam identificar uma pessoa.
 privacy-rights-heading = A escolha é sua

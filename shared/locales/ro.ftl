@@ -13,7 +13,15 @@ privacy-what = Valorile tensiunii arteriale, răspunsurile dumneavoastră (grupa
 privacy-why-heading = De ce
 privacy-why = Pentru ca o asistentă să vă poată contacta în cazul unei valori mari și pentru ca NHS să vadă la ce comunități ajung verificările și ce împiedică accesul la îngrijire.
 privacy-how-long-heading = Cât timp
-privacy-how-long = Dacă ne dați un număr de telefon, acesta este șters când se încheie urmărirea și întotdeauna în cel mult { $days } zile. Verificarea în sine este păstrată { $years } ani, apoi devine mai greu de legat de cineva.
+privacy-how-long = Dacă ne dați un număr de telefon, acesta este șters când se încheie urmărirea și întotdeauna în cel mult { $days-count ->
+        [one] { $days } zi
+        [few] { $days } zile
+       *[other] { $days } de zile
+    }. Verificarea în sine este păstrată { $years-count ->
+        [one] { $years } an
+        [few] { $years } ani
+       *[other] { $years } de ani
+    }, apoi devine mai greu de legat de cineva.
 privacy-who-heading = Cine le vede
 privacy-who = Voluntarul, asistentele și coordonatorii programului. Rapoartele pentru NHS arată doar totaluri, niciodată numere mici care ar putea indica o persoană.
 privacy-rights-heading = Alegerea dumneavoastră

@@ -199,6 +199,19 @@ impl Words {
     /// Formats message `id` with string arguments (numbers and dates arrive formatted for the
     /// locale by the caller, which has the browser's `Intl`).
     pub fn format(&self, id: &str, args: &[(&str, &str)]) -> Result<String, LocaleError> {
+        self.format_counted(id, args, &[])
+    }
+
+    /// Formats message `id` with string arguments and with counts. A count is a number the
+    /// message selects its plural form by, with the locale's plural rules (`{ $days-count ->
+    /// [one] … *[other] … }`: "1 day", Romanian "28 de zile", Polish "2 lata"), while the
+    /// number shown comes formatted for the locale among `args`.
+    pub fn format_counted(
+        &self,
+        id: &str,
+        args: &[(&str, &str)],
+        counts: &[(&str, u32)],
+    ) -> Result<String, LocaleError> {
         let missing = || LocaleError::Missing {
             language: self.language.code(),
             id: id.to_owned(),
@@ -211,6 +224,9 @@ impl Words {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             fluent_args.set(*name, *value);
+        }
+        for (name, count) in counts {
+            fluent_args.set(*name, *count);
         }
         let mut errors = Vec::new();
         let text = self

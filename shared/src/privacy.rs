@@ -32,23 +32,33 @@ pub const PRIVACY_KEYS: [&str; 5] = [
 /// check is pseudonymised, both as the caller formatted them for the person's locale.
 pub const HOW_LONG_ARGS: [&str; 2] = ["days", "years"];
 
+/// The same periods as numbers, which the point's words take their plural form from.
+pub const HOW_LONG_COUNTS: [&str; 2] = ["days-count", "years-count"];
+
+/// One message of the explanation: its id, the formatted arguments and the counts it takes.
+pub type PrivacyMessage = (String, &'static [&'static str], &'static [&'static str]);
+
 /// The message id of a point's heading.
 pub fn heading_id(key: &str) -> String {
     format!("{key}-heading")
 }
 
-/// Every message id of the explanation, with the arguments each takes: for the test that
-/// every language has them all (`tests/localise_table.rs`).
-pub fn privacy_messages() -> Vec<(String, &'static [&'static str])> {
+/// Every message id of the explanation, with the arguments and counts each takes: for the
+/// test that every language has them all (`tests/localise_table.rs`).
+pub fn privacy_messages() -> Vec<PrivacyMessage> {
     PRIVACY_KEYS
         .iter()
         .flat_map(|key| {
-            let args: &'static [&'static str] = if *key == "privacy-how-long" {
-                &HOW_LONG_ARGS
-            } else {
-                &[]
-            };
-            [(heading_id(key), &[] as &[&str]), ((*key).to_owned(), args)]
+            let (args, counts): (&'static [&'static str], &'static [&'static str]) =
+                if *key == "privacy-how-long" {
+                    (&HOW_LONG_ARGS, &HOW_LONG_COUNTS)
+                } else {
+                    (&[], &[])
+                };
+            [
+                (heading_id(key), &[] as &[&str], &[] as &[&str]),
+                ((*key).to_owned(), args, counts),
+            ]
         })
         .collect()
 }
@@ -62,23 +72,26 @@ pub fn periods(settings: &ProgrammeSettings) -> [u32; 2] {
     ]
 }
 
-/// The explanation in `words`' language, with the periods already formatted for it.
+/// The explanation in `words`' language: the `periods` (from [`periods`]) choose the words'
+/// plural forms, and are shown as `formatted` for the locale.
 pub fn privacy_notice(
     words: &Words,
-    periods: &[String; 2],
+    periods: [u32; 2],
+    formatted: &[String; 2],
 ) -> Result<Vec<PrivacyPoint>, LocaleError> {
     let args: Vec<(&str, &str)> = HOW_LONG_ARGS
         .iter()
-        .zip(periods)
+        .zip(formatted)
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
+    let counts: Vec<(&str, u32)> = HOW_LONG_COUNTS.into_iter().zip(periods).collect();
     PRIVACY_KEYS
         .iter()
         .map(|key| {
             Ok(PrivacyPoint {
                 key,
                 heading: words.format(&heading_id(key), &[])?,
-                text: words.format(key, &args)?,
+                text: words.format_counted(key, &args, &counts)?,
             })
         })
         .collect()
@@ -96,7 +109,8 @@ mod tests {
             ..ProgrammeSettings::default()
         };
         let english = Words::english().unwrap();
-        let notice = privacy_notice(&english, &periods(&settings).map(|n| n.to_string())).unwrap();
+        let periods = periods(&settings);
+        let notice = privacy_notice(&english, periods, &periods.map(|n| n.to_string())).unwrap();
         let all: String = notice
             .iter()
             .flat_map(|p| p.text.chars())

@@ -40,23 +40,32 @@ fn message_ids(source: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every message id the screens and the card use, with sample arguments.
-fn needed() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
+/// A message id with sample arguments and counts.
+type Needed = (
+    String,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, u32)>,
+);
+
+/// Every message id the screens and the card use, with sample arguments and counts.
+fn needed() -> Vec<Needed> {
     let mut ids = Vec::new();
     for row in WORDING {
-        ids.push((message_id(row.situation), Vec::new()));
+        ids.push((message_id(row.situation), Vec::new(), Vec::new()));
         if row.safety_net.is_some() {
-            ids.push((safety_net_id(row.situation), Vec::new()));
+            ids.push((safety_net_id(row.situation), Vec::new(), Vec::new()));
         }
     }
     for advice in Advice::ALL {
-        ids.push((advice_id(*advice), Vec::new()));
+        ids.push((advice_id(*advice), Vec::new(), Vec::new()));
     }
     for (id, args) in SCREEN_MESSAGES {
-        ids.push(((*id).to_owned(), args.iter().map(|a| (*a, "12")).collect()));
+        let args = args.iter().map(|a| (*a, "12")).collect();
+        ids.push(((*id).to_owned(), args, Vec::new()));
     }
-    for (id, args) in privacy_messages() {
-        ids.push((id, args.iter().map(|a| (*a, "12")).collect()));
+    for (id, args, counts) in privacy_messages() {
+        let args = args.iter().map(|a| (*a, "12")).collect();
+        ids.push((id, args, counts.iter().map(|c| (*c, 12)).collect()));
     }
     ids
 }
@@ -65,8 +74,10 @@ fn needed() -> Vec<(String, Vec<(&'static str, &'static str)>)> {
 fn every_language_has_every_message_and_every_placeable_resolves() {
     for t in TRANSLATIONS {
         let words = words(t);
-        for (id, args) in needed() {
-            let text = words.format(&id, &args).unwrap_or_else(|e| panic!("{e}"));
+        for (id, args, counts) in needed() {
+            let text = words
+                .format_counted(&id, &args, &counts)
+                .unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 !text.trim().is_empty(),
                 "{}: {id} is empty",
@@ -86,7 +97,7 @@ fn every_language_has_every_message_and_every_placeable_resolves() {
 #[test]
 fn no_language_has_a_message_english_lacks() {
     let english = message_ids(&source(Language::English));
-    let needed: BTreeSet<String> = needed().into_iter().map(|(id, _)| id).collect();
+    let needed: BTreeSet<String> = needed().into_iter().map(|(id, _, _)| id).collect();
     assert_eq!(
         english, needed,
         "English defines exactly what the screens use"
@@ -194,5 +205,86 @@ fn the_take_away_card_holds_the_reading_and_advice_and_no_identifier() {
             "{}: fits a QR code a phone camera reads",
             t.language.code()
         );
+    }
+}
+
+/// The retention periods take the plural form each language needs for the number: a
+/// coordinator may set 1 day or 1 year, and Romanian, Polish and Arabic change the noun (or
+/// add "de") well beyond one.
+#[test]
+fn the_retention_periods_take_each_languages_plural_forms() {
+    let cases: &[(Language, u32, u32, &[&str])] = &[
+        (
+            Language::English,
+            1,
+            1,
+            &["within 1 day.", "kept for 1 year,"],
+        ),
+        (
+            Language::English,
+            28,
+            8,
+            &["within 28 days.", "kept for 8 years,"],
+        ),
+        (Language::Romanian, 1, 1, &["1 zi.", "păstrată 1 an,"]),
+        (Language::Romanian, 2, 8, &["2 zile.", "păstrată 8 ani,"]),
+        (
+            Language::Romanian,
+            28,
+            20,
+            &["28 de zile.", "păstrată 20 de ani,"],
+        ),
+        (Language::Polish, 1, 1, &["w ciągu 1 dnia.", "przez 1 rok,"]),
+        (
+            Language::Polish,
+            28,
+            2,
+            &["w ciągu 28 dni.", "przez 2 lata,"],
+        ),
+        (
+            Language::Polish,
+            5,
+            22,
+            &["w ciągu 5 dni.", "przez 22 lata,"],
+        ),
+        (Language::Polish, 7, 8, &["przez 8 lat,"]),
+        (Language::Arabic, 28, 8, &["خلال 28 يومًا.", "لمدة 8 سنوات،"]),
+        (Language::Arabic, 7, 20, &["خلال 7 أيام.", "لمدة 20 سنة،"]),
+        (
+            Language::Spanish,
+            1,
+            8,
+            &["plazo de 1 día.", "durante 8 años"],
+        ),
+        (
+            Language::Portuguese,
+            28,
+            1,
+            &["prazo de 28 dias.", "durante 1 ano"],
+        ),
+    ];
+    for (language, days, years, expected) in cases {
+        let words = Words::parse(*language, source(*language)).unwrap();
+        let notice = stallside_shared::privacy::privacy_notice(
+            &words,
+            [*days, *years],
+            &[days.to_string(), years.to_string()],
+        )
+        .unwrap();
+        let text: String = notice
+            .iter()
+            .find(|p| p.key == "privacy-how-long")
+            .unwrap()
+            .text
+            .chars()
+            .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+            .collect();
+        for phrase in *expected {
+            assert!(
+                text.contains(phrase),
+                "{}: {phrase:?} in {text}",
+                language.code()
+            );
+        }
     }
 }

@@ -232,8 +232,9 @@ pub fn ConsentExplanation(draft: RwSignal<Draft>) -> impl IntoView {
 fn PrivacyDetails(words: PersonWords) -> impl IntoView {
     let settings = app_state().settings.get_untracked();
     let tag = words.tag();
-    let periods = privacy::periods(&settings).map(|n| locale_number(f64::from(n), tag));
-    let points = privacy::privacy_notice(&words.words, &periods).unwrap_or_default();
+    let periods = privacy::periods(&settings);
+    let formatted = periods.map(|n| locale_number(f64::from(n), tag));
+    let points = privacy::privacy_notice(&words.words, periods, &formatted).unwrap_or_default();
     view! {
         <details class="nhsuk-details" data-testid="privacy">
             <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">{words.text("privacy-title")}</span></summary>
