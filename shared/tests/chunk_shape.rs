@@ -23,6 +23,10 @@ const NOW_MS: i64 = 1_800_000_000_000;
 const ACTION: u32 = 4 << 4 | 2;
 const KEY_STRING: u32 = 1 << 4 | 5;
 const PRED_GROUP: u32 = 7 << 4;
+/// And of a document's change-metadata and op columns.
+const ACTOR: u32 = 1;
+const DEPS_GROUP: u32 = 4 << 4;
+const SUCC_GROUP: u32 = 8 << 4;
 const DEFLATE: u32 = 0b1000;
 
 fn meta(time_secs: i64) -> ChangeMeta {
@@ -305,13 +309,19 @@ fn sleb(mut value: i64) -> Vec<u8> {
     }
 }
 
-/// Where a real change chunk's parts are: its header fields, each op column (spec and
-/// byte range) and the extra bytes after them.
+/// Where a real chunk's parts are: its header fields; its lists of columns (a change has its
+/// op columns; a document its change-metadata columns, then its op columns), each listed in
+/// metadata before all the lists' data; and the bytes after the columns.
 struct Layout {
     header_fields: Range<usize>,
-    columns: Vec<(u32, Range<usize>)>,
-    extra: Range<usize>,
+    lists: Vec<Vec<(u32, Range<usize>)>>,
+    rest: Range<usize>,
 }
+
+/// The column lists of a change chunk (op columns) and of a document chunk.
+const CHANGE_OPS: usize = 0;
+const DOCUMENT_CHANGES: usize = 0;
+const DOCUMENT_OPS: usize = 1;
 
 fn layout(chunk: &[u8]) -> Layout {
     let mut pos = 9;
@@ -321,76 +331,103 @@ fn layout(chunk: &[u8]) -> Layout {
         let len = read_uleb(chunk, pos) as usize;
         *pos += len;
     };
-    let deps = read_uleb(chunk, &mut pos) as usize;
-    pos += 32 * deps;
-    skip_prefixed(&mut pos); // actor
-    read_uleb(chunk, &mut pos); // seq
-    read_uleb(chunk, &mut pos); // start op
-    read_uleb(chunk, &mut pos); // time, skipped as a LEB
-    skip_prefixed(&mut pos); // message
-    for _ in 0..read_uleb(chunk, &mut pos) {
-        skip_prefixed(&mut pos); // other actors
-    }
+    let skip_actors = |pos: &mut usize| {
+        for _ in 0..read_uleb(chunk, pos) {
+            skip_prefixed(pos);
+        }
+    };
+    let lists = if chunk[8] == 0 {
+        skip_actors(&mut pos);
+        let heads = read_uleb(chunk, &mut pos) as usize;
+        pos += 32 * heads;
+        2
+    } else {
+        let deps = read_uleb(chunk, &mut pos) as usize;
+        pos += 32 * deps;
+        skip_prefixed(&mut pos); // actor
+        read_uleb(chunk, &mut pos); // seq
+        read_uleb(chunk, &mut pos); // start op
+        read_uleb(chunk, &mut pos); // time, skipped as a LEB
+        skip_prefixed(&mut pos); // message
+        skip_actors(&mut pos); // other actors
+        1
+    };
     let header_fields = body_start..pos;
-    let count = read_uleb(chunk, &mut pos);
-    let lengths: Vec<(u32, usize)> = (0..count)
+    let lengths: Vec<Vec<(u32, usize)>> = (0..lists)
         .map(|_| {
-            let spec = read_uleb(chunk, &mut pos) as u32;
-            (spec, read_uleb(chunk, &mut pos) as usize)
+            (0..read_uleb(chunk, &mut pos))
+                .map(|_| {
+                    let spec = read_uleb(chunk, &mut pos) as u32;
+                    (spec, read_uleb(chunk, &mut pos) as usize)
+                })
+                .collect()
         })
         .collect();
-    let columns = lengths
+    let lists = lengths
         .into_iter()
-        .map(|(spec, len)| {
-            pos += len;
-            (spec, pos - len..pos)
+        .map(|list| {
+            list.into_iter()
+                .map(|(spec, len)| {
+                    pos += len;
+                    (spec, pos - len..pos)
+                })
+                .collect()
         })
         .collect();
     Layout {
         header_fields,
-        columns,
-        extra: pos..body_start + body_len,
+        lists,
+        rest: pos..body_start + body_len,
     }
 }
 
-/// The data of one op column of a real change chunk.
-fn column_data(chunk: &[u8], spec: u32) -> Vec<u8> {
+/// The data of one column of a real chunk.
+fn column_data(chunk: &[u8], list: usize, spec: u32) -> Vec<u8> {
     let (_, range) = layout(chunk)
-        .columns
+        .lists
+        .swap_remove(list)
         .into_iter()
         .find(|(s, _)| *s == spec)
         .expect("the column is there");
     chunk[range].to_vec()
 }
 
-/// Rewrites one op column of a real change chunk: its spec to `new_spec` and its data to
-/// `data`, fixing the column and chunk lengths (the checksum is left stale).
-fn edit_column(chunk: &[u8], spec: u32, new_spec: u32, data: &[u8]) -> Vec<u8> {
+/// Rewrites one column of a real chunk: its spec to `new_spec` and its data to `data`,
+/// fixing the column and chunk lengths (the checksum is left stale).
+fn edit_column(chunk: &[u8], list: usize, spec: u32, new_spec: u32, data: &[u8]) -> Vec<u8> {
     let parts = layout(chunk);
     assert!(
-        parts.columns.iter().any(|(s, _)| *s == spec),
+        parts.lists[list].iter().any(|(s, _)| *s == spec),
         "no column {spec:#x}"
     );
-    let mut metadata = uleb(parts.columns.len() as u64);
+    let mut metadata = Vec::new();
     let mut column_data = Vec::new();
-    for (s, range) in parts.columns {
-        let (s, bytes) = if s == spec {
-            (new_spec, data)
-        } else {
-            (s, &chunk[range])
-        };
-        metadata.extend(uleb(u64::from(s)));
-        metadata.extend(uleb(bytes.len() as u64));
-        column_data.extend(bytes);
+    for (index, columns) in parts.lists.into_iter().enumerate() {
+        metadata.extend(uleb(columns.len() as u64));
+        for (s, range) in columns {
+            let (s, bytes) = if index == list && s == spec {
+                (new_spec, data)
+            } else {
+                (s, &chunk[range])
+            };
+            metadata.extend(uleb(u64::from(s)));
+            metadata.extend(uleb(bytes.len() as u64));
+            column_data.extend(bytes);
+        }
     }
     let body = [
         &chunk[parts.header_fields],
         &metadata,
         &column_data,
-        &chunk[parts.extra],
+        &chunk[parts.rest],
     ]
     .concat();
     [&chunk[..9], &uleb(body.len() as u64), &body].concat()
+}
+
+/// Rewrites one op column of a real change chunk.
+fn edit_op_column(chunk: &[u8], spec: u32, new_spec: u32, data: &[u8]) -> Vec<u8> {
+    edit_column(chunk, CHANGE_OPS, spec, new_spec, data)
 }
 
 /// The first change chunk of a typical new record: small and real.
@@ -401,8 +438,8 @@ fn small_chunk() -> Vec<u8> {
 #[test]
 fn the_hand_edit_changes_only_what_it_is_told() {
     let chunk = small_chunk();
-    let action = column_data(&chunk, ACTION);
-    assert_eq!(edit_column(&chunk, ACTION, ACTION, &action), chunk);
+    let action = column_data(&chunk, CHANGE_OPS, ACTION);
+    assert_eq!(edit_op_column(&chunk, ACTION, ACTION, &action), chunk);
 }
 
 #[test]
@@ -446,17 +483,86 @@ fn runs_claiming_more_than_memory_are_counted_at_once_without_overflow() {
         ),
     ];
     for (name, spec, data, op_rows) in rows {
-        let bomb = edit_column(&chunk, *spec, *spec, data);
+        let bomb = edit_op_column(&chunk, *spec, *spec, data);
         assert!(bomb.len() < chunk.len() + 40, "{name}");
         assert_eq!(shape(&bomb).map(|s| s.op_rows), Ok(*op_rows), "{name}");
     }
     let two = [
-        edit_column(&chunk, ACTION, ACTION, &run(max, &[1])),
-        edit_column(&chunk, ACTION, ACTION, &run(max, &[1])),
-        edit_column(&chunk, ACTION, ACTION, &run(max, &[1])),
+        edit_op_column(&chunk, ACTION, ACTION, &run(max, &[1])),
+        edit_op_column(&chunk, ACTION, ACTION, &run(max, &[1])),
+        edit_op_column(&chunk, ACTION, ACTION, &run(max, &[1])),
     ]
     .concat();
     assert_eq!(shape(&two).map(|s| s.op_rows), Ok(u64::MAX));
+}
+
+/// A bomb's `changes` and `op_rows`, or None where it leaves the real document's.
+type Claimed = (Option<u64>, Option<u64>);
+
+#[test]
+fn a_document_claiming_more_than_memory_is_counted_at_once() {
+    let saved = record(1).save_uncompressed();
+    let actor = column_data(&saved, DOCUMENT_CHANGES, ACTOR);
+    assert_eq!(
+        edit_column(&saved, DOCUMENT_CHANGES, ACTOR, ACTOR, &actor),
+        saved
+    );
+    let huge = 1u64 << 40;
+    let run = |count: u64, value: &[u8]| [sleb(count as i64), value.to_vec()].concat();
+    let rows: &[(&str, usize, u32, Vec<u8>, Claimed)] = &[
+        (
+            "2^40 changes by one actor",
+            DOCUMENT_CHANGES,
+            ACTOR,
+            run(huge, &[0]),
+            (Some(huge), None),
+        ),
+        (
+            "one change claiming 2^40 dependencies",
+            DOCUMENT_CHANGES,
+            DEPS_GROUP,
+            run(1, &uleb(huge)),
+            (Some(huge), None),
+        ),
+        (
+            "a 2^40 run of one action",
+            DOCUMENT_OPS,
+            ACTION,
+            run(huge, &[1]),
+            (None, Some(huge)),
+        ),
+        (
+            "one op claiming 2^40 succs",
+            DOCUMENT_OPS,
+            SUCC_GROUP,
+            run(1, &uleb(huge)),
+            (None, Some(huge)),
+        ),
+    ];
+    let real = shape(&saved).unwrap();
+    for (name, list, spec, data, (changes, op_rows)) in rows {
+        let bomb = edit_column(&saved, *list, *spec, *spec, data);
+        let bomb = shape(&bomb).expect(name);
+        let expected = (
+            changes.unwrap_or(real.changes),
+            op_rows.unwrap_or(real.op_rows),
+        );
+        assert_eq!((bomb.changes, bomb.op_rows), expected, "{name}");
+    }
+    let deflated = edit_column(
+        &saved,
+        DOCUMENT_OPS,
+        ACTION,
+        ACTION | DEFLATE,
+        &column_data(&saved, DOCUMENT_OPS, ACTION),
+    );
+    assert_eq!(
+        shape(&deflated),
+        Err(ChunkError::DeflatedColumn {
+            offset: 0,
+            spec: ACTION | DEFLATE
+        })
+    );
 }
 
 #[test]
@@ -467,7 +573,7 @@ fn each_bad_input_has_its_own_error() {
         c[8] = t;
         c
     };
-    let column_fault = |spec: u32, data: &[u8]| edit_column(&chunk, spec, spec, data);
+    let column_fault = |spec: u32, data: &[u8]| edit_op_column(&chunk, spec, spec, data);
     let mut overlong_length = chunk[..9].to_vec();
     overlong_length.extend([0x80, 0x00]);
     let cases: Vec<(&str, Vec<u8>, ChunkError)> = vec![
@@ -499,11 +605,11 @@ fn each_bad_input_has_its_own_error() {
         ("bundle", with_type(3), ChunkError::Bundle { offset: 0 }),
         (
             "deflated column",
-            edit_column(
+            edit_op_column(
                 &chunk,
                 ACTION,
                 ACTION | DEFLATE,
-                &column_data(&chunk, ACTION),
+                &column_data(&chunk, CHANGE_OPS, ACTION),
             ),
             ChunkError::DeflatedColumn {
                 offset: 0,
