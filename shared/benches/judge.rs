@@ -20,12 +20,24 @@ const ISLINGTON: &str = "E09000019";
 const RUNS: usize = 200;
 
 fn main() {
-    let typical = new_record(typical_check(), 0);
-    let worst = new_record(largest_check(), MAX_NEW_CHANGES - 1);
+    let mut typical_doc = new_record(typical_check(), 0);
+    let typical = typical_doc.to_push(&[]);
+    let typical_changes = typical_doc.changes_since(&[]);
+    let worst = new_record(largest_check(), MAX_NEW_CHANGES - 1).to_push(&[]);
     let over_budget = hostile_text(3_000, false);
     let whole_doc = hostile_text(1_000_000, true);
+    let million = synthetic::run_length_bomb(1_000_000).save_after(&[]);
     let rows = [
-        ("typical new check (accepted)", &typical, true),
+        (
+            "typical new check, saved document (accepted)",
+            &typical,
+            true,
+        ),
+        (
+            "typical new check, as changes from older phones (accepted)",
+            &typical_changes,
+            true,
+        ),
         ("worst accepted: largest check, 100 changes", &worst, true),
         (
             "refused: 3,000-character text under an extra key",
@@ -37,12 +49,17 @@ fn main() {
             &whole_doc,
             false,
         ),
+        (
+            "refused: 1,000,000 list inserts run-length encoded in one change",
+            &million,
+            false,
+        ),
     ];
     let mut results = serde_json::Map::new();
     for (name, changes, accepted) in rows {
         let median = median_judge_time(changes, accepted);
         println!(
-            "judge {name:<56} {:>8.3} ms ({} bytes)",
+            "judge {name:<66} {:>8.3} ms ({} bytes)",
             ms(median),
             changes.len()
         );
@@ -101,8 +118,8 @@ fn largest_check() -> CheckPart {
     check
 }
 
-/// A new record's changes: created, then corrected `corrections` times before its first sync.
-fn new_record(check: CheckPart, corrections: usize) -> Vec<u8> {
+/// A new record: created, then corrected `corrections` times before its first sync.
+fn new_record(check: CheckPart, corrections: usize) -> RecordDoc {
     let flagged = assess(&TriageInput::from_check(&check), &Default::default()).is_flagged();
     let record = CheckRecord::new(Uuid::nil(), check.clone(), flagged);
     let mut doc = RecordDoc::create(&record, &meta(NOW_MS / 1000)).expect("create");
@@ -112,7 +129,7 @@ fn new_record(check: CheckPart, corrections: usize) -> Vec<u8> {
         doc.write_check(&corrected, &meta(NOW_MS / 1000 + i as i64))
             .expect("correct");
     }
-    doc.changes_since(&[])
+    doc
 }
 
 /// A record with a text of `chars` characters under an extra key, as plain changes or as a

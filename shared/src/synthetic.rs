@@ -136,3 +136,23 @@ impl SplitMix {
             .collect()
     }
 }
+
+/// A hostile document for tests and benchmarks: a list of `count` nulls inserted in one
+/// change, which Automerge's run-length encoding keeps to about a hundred bytes however large
+/// `count` is. The judge must refuse it without walking its operations.
+pub fn run_length_bomb(count: usize) -> automerge::AutoCommit {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::AutoCommit::new();
+    let list = doc
+        .put_object(automerge::ROOT, "x", automerge::ObjType::List)
+        .expect("a list in a new document");
+    doc.splice(
+        &list,
+        0,
+        0,
+        std::iter::repeat_n(automerge::ScalarValue::Null, count),
+    )
+    .expect("inserts into a new list");
+    doc.commit();
+    doc
+}

@@ -8,11 +8,12 @@
 
 use automerge::legacy::OpType;
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ScalarValue, ROOT};
+use automerge::{AutoCommit, ROOT};
 use proptest::prelude::*;
-use stallside_shared::crdt::{decode_changes, ActorId, ChangeMeta, RecordDoc};
+use stallside_shared::crdt::{decode_changes, ActorId, ChangeMeta, RecordDoc, Role};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::sync::chunk::{shape, ChunkError, Fault, Shape};
+use stallside_shared::sync::judge::{judge, Policy, Pusher};
 use stallside_shared::synthetic::{self, Stall};
 use std::ops::Range;
 use uuid::Uuid;
@@ -178,24 +179,9 @@ fn compressed_forms_are_refused() {
     );
 }
 
-/// A list of a million nulls, inserted by real Automerge in one change.
-fn million_inserts() -> AutoCommit {
-    let mut doc = AutoCommit::new();
-    let list = doc.put_object(ROOT, "x", ObjType::List).expect("list");
-    doc.splice(
-        &list,
-        0,
-        0,
-        std::iter::repeat_n(ScalarValue::Null, 1_000_000),
-    )
-    .expect("inserts");
-    doc.commit();
-    doc
-}
-
 #[test]
 fn a_million_inserts_in_a_hundred_bytes_are_counted() {
-    let mut doc = million_inserts();
+    let mut doc = synthetic::run_length_bomb(1_000_000);
     let changes = doc.save_after(&[]);
     let saved = doc.save_nocompress();
     assert!(
@@ -494,6 +480,52 @@ fn runs_claiming_more_than_memory_are_counted_at_once_without_overflow() {
     ]
     .concat();
     assert_eq!(shape(&two).map(|s| s.op_rows), Ok(u64::MAX));
+}
+
+/// The judge reads the shape first: a change claiming 2^40 operations, or a saved document
+/// claiming 2^40 operations in its op columns, is refused as too large at once. Before the
+/// shape was read the judge decoded every claimed operation first (105 ms for the million
+/// inserts; this one would not finish), and any saved document was merged whole.
+#[test]
+fn the_judge_refuses_a_bomb_before_decoding_it() {
+    let pusher = Pusher {
+        user_id: "volunteer-1".into(),
+        device_id: "phone-1".into(),
+        role: Role::Volunteer,
+        areas: vec!["E09000019".into()],
+    };
+    let judged = |bytes: &[u8]| {
+        judge(
+            Uuid::nil(),
+            None,
+            bytes,
+            &[],
+            &pusher,
+            &Policy::default(),
+            NOW_MS,
+        )
+        .err()
+        .map(|rejection| rejection.code())
+    };
+    let run = [sleb(1 << 40), vec![1]].concat();
+    let change = edit_op_column(&small_chunk(), ACTION, ACTION, &run);
+    assert_eq!(judged(&change), Some("too_large"), "a change");
+    let mut million = synthetic::run_length_bomb(1_000_000);
+    assert_eq!(
+        judged(&million.save_after(&[])),
+        Some("too_large"),
+        "a million inserts as changes"
+    );
+    assert_eq!(
+        judged(&million.save_nocompress()),
+        Some("too_large"),
+        "a million inserts as a document"
+    );
+    assert_eq!(
+        judged(&record(0).save()),
+        Some("undecodable"),
+        "a deflated document"
+    );
 }
 
 /// A bomb's `changes` and `op_rows`, or None where it leaves the real document's.

@@ -73,7 +73,7 @@ fn judged(
         None => (new_doc(severe_check(3_600_000)), Vec::new()),
     };
     edit(&mut doc);
-    let changes = doc.changes_since(&before);
+    let changes = doc.to_push(&before);
     let heads = heads_hex(&mut doc);
     judge(
         Uuid::nil(),
@@ -326,6 +326,80 @@ fn the_judge_applies_every_rule() {
     for (rule, stored, pusher, edit, expected) in cases {
         assert_eq!(code(judged(stored, &pusher, edit)), expected, "{rule}");
     }
+}
+
+/// Judges `bytes` pushed by the volunteer for the nil record, claiming `doc`'s heads.
+fn judge_bytes(
+    stored: Option<&RecordDoc>,
+    doc: &mut RecordDoc,
+    bytes: &[u8],
+) -> Result<Verdict, Rejection> {
+    let heads = heads_hex(doc);
+    judge(
+        Uuid::nil(),
+        stored.cloned(),
+        bytes,
+        &heads,
+        &volunteer(),
+        &Policy::default(),
+        NOW_MS,
+    )
+}
+
+#[test]
+fn a_record_travels_as_its_saved_document_or_as_its_changes() {
+    let mut doc = new_doc(severe_check(3_600_000));
+    let expected = doc.record().unwrap();
+    let as_document = doc.to_push(&[]);
+    let as_changes = doc.changes_since(&[]);
+    assert_ne!(
+        as_document, as_changes,
+        "a new record goes as its saved document"
+    );
+    for (how, bytes) in [
+        ("saved document", &as_document),
+        ("changes, as older phones send", &as_changes),
+    ] {
+        let verdict = judge_bytes(None, &mut doc, bytes).unwrap_or_else(|r| panic!("{how}: {r}"));
+        assert_eq!(verdict.record, expected, "{how}");
+    }
+
+    // The phone corrected the check before the acknowledgement of its first push arrived: it
+    // sends the whole document again, and the server judges only what is new to it.
+    let stored = doc.clone();
+    check_edit(|check| check.goal = Some("Walk to the market".into()), 1)(&mut doc);
+    let corrected = doc.to_push(&[]);
+    let verdict = judge_bytes(Some(&stored), &mut doc, &corrected).expect("a correction");
+    assert_eq!(
+        verdict.record.check.goal.as_deref(),
+        Some("Walk to the market")
+    );
+
+    // What a whole document carries is judged like changes: a volunteer's review is refused.
+    let mut reviewed = stored.clone();
+    review_edit(|review| review.reviewed_by = Some("vol".into()), 1)(&mut reviewed);
+    let whole = reviewed.to_push(&[]);
+    assert_eq!(
+        code(judge_bytes(Some(&stored), &mut reviewed, &whole)),
+        "part_not_yours"
+    );
+
+    let mut junk = as_document.clone();
+    junk.extend_from_slice(b"junk");
+    assert_eq!(
+        code(judge_bytes(None, &mut doc, &junk)),
+        "undecodable",
+        "trailing bytes"
+    );
+    assert_eq!(
+        code(judge_bytes(
+            None,
+            &mut doc,
+            &as_document[..as_document.len() - 1]
+        )),
+        "undecodable",
+        "cut short"
+    );
 }
 
 #[test]

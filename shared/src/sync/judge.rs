@@ -13,12 +13,11 @@ use std::collections::BTreeSet;
 use thiserror::Error;
 use uuid::Uuid;
 
-use automerge::Change;
-
-use crate::crdt::{decode_changes, ActorId, DocError, Part, RecordDoc, Role, Touched};
+use crate::crdt::{ActorId, DocError, Part, Pushed, RecordDoc, Role, Touched};
 use crate::follow_up::{self, FollowUpContext, FollowUpError, CLOCK_SKEW_MS};
 use crate::record::{CheckRecord, FollowUpState, ReviewPart};
 use crate::review::{self, ReviewError};
+use crate::sync::chunk;
 use crate::sync::wire::{ContactDetails, MAX_DOC_BYTES};
 use crate::triage::{assess, Assessment, ProgrammeSettings, TriageInput};
 use crate::validation::normalise_phone;
@@ -196,12 +195,13 @@ impl Rejection {
 
 /// Judges a push of `changes` to record `id`, given the stored document (if any).
 ///
-/// The changes are decoded and counted against [`MAX_OPS_PER_PUSH`] before they are merged,
-/// so a small request cannot buy seconds of CPU; then every rule a screen enforces is applied
-/// to what the changes did.
+/// The pushed changes (or saved document) are counted against [`MAX_OPS_PER_PUSH`] from their
+/// chunk and column headers ([`chunk::shape`]) before anything is decoded, so a small request
+/// cannot buy seconds of CPU with run-length-encoded operations; then every rule a screen
+/// enforces is applied to what the changes did.
 pub fn judge(
     id: Uuid,
-    stored: Option<RecordDoc>,
+    mut stored: Option<RecordDoc>,
     changes: &[u8],
     client_heads: &[String],
     pusher: &Pusher,
@@ -211,21 +211,14 @@ pub fn judge(
     if changes.len() > MAX_DOC_BYTES {
         return Err(Rejection::TooLarge);
     }
-    let decoded = decode_changes(changes)?;
-    if decoded.len() > MAX_NEW_CHANGES
-        || decoded.iter().map(Change::len).sum::<usize>() > MAX_OPS_PER_PUSH
-    {
+    let shape = chunk::shape(changes).map_err(DocError::from)?;
+    if shape.changes > MAX_NEW_CHANGES as u64 || shape.op_rows > MAX_OPS_PER_PUSH as u64 {
         return Err(Rejection::TooLarge);
     }
+    let pushed = Pushed::decode(changes, &shape)?;
     let before = stored.as_ref().map(RecordDoc::record).transpose()?;
-    let (mut doc, before_heads) = match stored {
-        Some(mut doc) => {
-            let heads = doc.heads();
-            (doc, heads)
-        }
-        None => (RecordDoc::empty(), Vec::new()),
-    };
-    doc.apply_changes(decoded)?;
+    let before_heads = stored.as_mut().map_or_else(Vec::new, RecordDoc::heads);
+    let mut doc = pushed.onto(stored)?;
     // The phone will mark the record synced at its heads: the server must really hold them.
     if doc.is_missing_changes() || !client_heads.iter().all(|h| doc.has_change(h)) {
         return Err(Rejection::MissingHistory);

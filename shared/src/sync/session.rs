@@ -255,7 +255,7 @@ impl Session {
                 .collect();
             request.push.push(PushDoc {
                 id: item.id,
-                changes: item.doc.changes_since(&server_heads),
+                changes: item.doc.to_push(&server_heads),
                 heads: heads.clone(),
                 contact: item.contact.clone(),
             });

@@ -55,7 +55,9 @@ pub const APP_VERSION_MAX: usize = 32;
 pub struct PushDoc {
     /// The record id.
     pub id: Uuid,
-    /// Automerge changes after the heads the server acknowledged, base64.
+    /// Automerge changes after the heads the server acknowledged, base64; for a record the
+    /// server has never acknowledged, its whole document saved without compression
+    /// ([`crate::crdt::RecordDoc::to_push`]). The server accepts either.
     #[serde(with = "base64_bytes")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub changes: Vec<u8>,
