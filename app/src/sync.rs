@@ -180,14 +180,13 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 session.handle_lost();
                 return Err(e);
             }
-            session.stored();
-            match fetched {
-                Some(page) => {
-                    response = page?;
-                    sent = Vec::new();
-                }
+            let page = match fetched {
+                Some(page) => page?,
                 None => break,
-            }
+            };
+            session.stored();
+            response = page;
+            sent = Vec::new();
         }
     }
     if session.phase() == Phase::Stopped {
