@@ -149,6 +149,7 @@ fn a_document_followed_by_changes_sums_its_chunks() {
             document_chunks: 1,
             changes: first.changes + second.changes,
             op_rows: first.op_rows + second.op_rows,
+            actors: first.actors + second.actors,
         }
     );
     assert_eq!(second.op_rows, decoded(&later).ops);
@@ -200,6 +201,7 @@ fn a_million_inserts_in_a_hundred_bytes_are_counted() {
             document_chunks: 0,
             changes: 1,
             op_rows: rows,
+            actors: 1,
         })
     );
     assert_eq!(
@@ -209,6 +211,7 @@ fn a_million_inserts_in_a_hundred_bytes_are_counted() {
             document_chunks: 1,
             changes: 1,
             op_rows: rows,
+            actors: 1,
         })
     );
 }
@@ -252,6 +255,52 @@ fn one_op_with_many_preds_counts_its_preds() {
     assert_eq!(changes.len(), FORKS + 2);
     assert!(deps > changes.len() as u64);
     assert_eq!(saved.changes, deps.max(changes.len() as u64));
+}
+
+/// A real document with `extra` zero-length actor ids appended to its actor list (the ops
+/// name actors by index, so the document still reads); the checksum is left stale, which
+/// `shape` does not read.
+fn with_unused_actors(document: &[u8], extra: u64) -> Vec<u8> {
+    let mut pos = 9;
+    let body_len = read_uleb(document, &mut pos) as usize;
+    let body = &document[pos..pos + body_len];
+    let mut at = 0;
+    let count = read_uleb(body, &mut at);
+    for _ in 0..count {
+        let len = read_uleb(body, &mut at) as usize;
+        at += len;
+    }
+    let padded = [
+        uleb(count + extra),
+        body[uleb(count).len()..at].to_vec(),
+        vec![0; extra as usize],
+        body[at..].to_vec(),
+    ]
+    .concat();
+    [&document[..9], &uleb(padded.len() as u64), &padded].concat()
+}
+
+#[test]
+fn every_listed_actor_is_counted() {
+    let mut doc = record(2);
+    let saved = doc.save_uncompressed();
+    let stats = automerge::ReadDoc::stats(&automerge::AutoCommit::load(&saved).unwrap());
+    assert_eq!(shape(&saved).unwrap().actors, stats.num_actors);
+    let changes = doc.changes_since(&[]);
+    assert_eq!(
+        shape(&changes).unwrap().actors,
+        decoded(&changes).changes,
+        "each change names its author and no other actor"
+    );
+    assert_eq!(
+        with_unused_actors(&saved, 0),
+        saved,
+        "the hand edit alone changes nothing"
+    );
+    assert_eq!(
+        shape(&with_unused_actors(&saved, 250_000)).unwrap().actors,
+        stats.num_actors + 250_000
+    );
 }
 
 /// Test-side LEB128, to hand-edit chunks.
@@ -510,6 +559,8 @@ fn the_judge_refuses_a_bomb_before_decoding_it() {
     let run = [sleb(1 << 40), vec![1]].concat();
     let change = edit_op_column(&small_chunk(), ACTION, ACTION, &run);
     assert_eq!(judged(&change), Some("too_large"), "a change");
+    let padded = with_unused_actors(&record(0).save_uncompressed(), 250_000);
+    assert_eq!(judged(&padded), Some("too_large"), "250,000 unused actors");
     let mut million = synthetic::run_length_bomb(1_000_000);
     assert_eq!(
         judged(&million.save_after(&[])),

@@ -45,6 +45,11 @@ pub struct Shape {
     /// total preds); for a real document, max(its ops other than deletes, its total succs),
     /// as a document stores a delete only as a succ of what it deleted.
     pub op_rows: u64,
+    /// How many actor ids its chunks list: a change's author and the other actors its ops
+    /// name, a document's actor list. Loading a document removes every listed actor no change
+    /// uses, one at a time and rescanning the list each time, so a long list of unused ids (a
+    /// byte each) costs time quadratic in its length.
+    pub actors: u64,
 }
 
 /// Why bytes are refused before Automerge sees them. `offset` is where the chunk starts in
@@ -148,14 +153,16 @@ pub fn shape(bytes: &[u8]) -> Result<Shape, ChunkError> {
             ChunkKind::Change => {
                 shape.change_chunks += 1;
                 shape.changes = shape.changes.saturating_add(1);
-                let ops = change_body(body, at)?;
+                let (ops, actors) = change_body(body, at)?;
                 shape.op_rows = shape.op_rows.saturating_add(ops);
+                shape.actors = shape.actors.saturating_add(actors);
             }
             ChunkKind::Document => {
                 shape.document_chunks += 1;
-                let (changes, ops) = document_body(body, at)?;
+                let (changes, ops, actors) = document_body(body, at)?;
                 shape.changes = shape.changes.saturating_add(changes);
                 shape.op_rows = shape.op_rows.saturating_add(ops);
+                shape.actors = shape.actors.saturating_add(actors);
             }
         }
         offset = end;
@@ -195,8 +202,9 @@ fn chunk_at(bytes: &[u8], offset: usize) -> Result<(ChunkKind, &[u8], usize), Ch
     Ok((kind, body, offset + r.pos))
 }
 
-/// The op rows of a change chunk's body.
-fn change_body(body: &[u8], at: Context) -> Result<u64, ChunkError> {
+/// The op rows and the actor ids (its author and the others it names) of a change chunk's
+/// body.
+fn change_body(body: &[u8], at: Context) -> Result<(u64, u64), ChunkError> {
     let mut r = Reader::new(body);
     let deps = r.uleb().map_err(at.fault("dependencies"))?;
     r.take_n(deps, HASH_LEN).map_err(at.fault("dependencies"))?;
@@ -205,18 +213,18 @@ fn change_body(body: &[u8], at: Context) -> Result<u64, ChunkError> {
     r.uleb().map_err(at.fault("start op"))?;
     r.sleb().map_err(at.fault("timestamp"))?;
     r.prefixed().map_err(at.fault("message"))?;
-    actors(&mut r, at)?;
+    let others = actors(&mut r, at)?;
     let columns = column_metadata(&mut r, at)?;
     let data = r
         .take(total_len(&columns, at)?)
         .map_err(at.fault("op columns"))?;
-    columns_max(&columns, data, at)
+    Ok((columns_max(&columns, data, at)?, others.saturating_add(1)))
 }
 
-/// The change rows and op rows of a document chunk's body.
-fn document_body(body: &[u8], at: Context) -> Result<(u64, u64), ChunkError> {
+/// The change rows, op rows and actor ids of a document chunk's body.
+fn document_body(body: &[u8], at: Context) -> Result<(u64, u64, u64), ChunkError> {
     let mut r = Reader::new(body);
-    actors(&mut r, at)?;
+    let actors = actors(&mut r, at)?;
     let heads = r.uleb().map_err(at.fault("heads"))?;
     r.take_n(heads, HASH_LEN).map_err(at.fault("heads"))?;
     let change_columns = column_metadata(&mut r, at)?;
@@ -230,17 +238,18 @@ fn document_body(body: &[u8], at: Context) -> Result<(u64, u64), ChunkError> {
     Ok((
         columns_max(&change_columns, change_data, at)?,
         columns_max(&op_columns, op_data, at)?,
+        actors,
     ))
 }
 
-/// Skips a length-prefixed list of actor ids.
-fn actors(r: &mut Reader<'_>, at: Context) -> Result<(), ChunkError> {
+/// Skips a length-prefixed list of actor ids and says how many it held.
+fn actors(r: &mut Reader<'_>, at: Context) -> Result<u64, ChunkError> {
     let count = r.uleb().map_err(at.fault("actors"))?;
     // Each actor takes at least its length byte, so this stops at the data's end.
     for _ in 0..count {
         r.prefixed().map_err(at.fault("actors"))?;
     }
-    Ok(())
+    Ok(count)
 }
 
 /// One column's spec and byte length, as the column metadata lists it.

@@ -212,7 +212,10 @@ pub fn judge(
         return Err(Rejection::TooLarge);
     }
     let shape = chunk::shape(changes).map_err(DocError::from)?;
-    if shape.changes > MAX_NEW_CHANGES as u64 || shape.op_rows > MAX_OPS_PER_PUSH as u64 {
+    if shape.changes > MAX_NEW_CHANGES as u64
+        || shape.op_rows > MAX_OPS_PER_PUSH as u64
+        || shape.actors > MAX_ACTORS_PER_PUSH as u64
+    {
         return Err(Rejection::TooLarge);
     }
     let pushed = Pushed::decode(changes, &shape)?;
@@ -439,6 +442,12 @@ pub const MAX_OPS_PER_PUSH: usize = 2_000;
 /// The most operations a record's whole history may hold: corrections, a review and a
 /// follow-up are a few hundred; this bounds what one record can cost every later push.
 pub const MAX_OPS_PER_RECORD: usize = 20_000;
+
+/// The most actor ids the chunks of one pushed document may list. A record is edited by a
+/// handful of devices, and a push of 100 changes names each change's author and the few
+/// others its operations build on; loading a document costs time quadratic in the unused ids
+/// its list holds (a byte each), so the list is bounded before it is loaded.
+pub const MAX_ACTORS_PER_PUSH: usize = 1_000;
 
 /// The most changes one push may add to one record: a check is written once and amended by
 /// few people, so more is a broken or hostile client, and each change costs a diff to judge.
