@@ -20,7 +20,7 @@ use crate::layout::{self, LayoutError};
 use thiserror::Error;
 
 use crate::record::{CheckPart, CheckRecord, FollowUpPart, ReviewPart, SCHEMA_VERSION};
-use crate::sync::chunk::Shape;
+use crate::sync::chunk::{self, Shape};
 
 pub use automerge::ActorId;
 
@@ -447,35 +447,12 @@ impl Pushed {
 /// without applying them, so the caller can count their operations against a budget before
 /// paying for the merge. Anything else (a whole document, a bundle, a truncated chunk) is
 /// refused.
-pub fn decode_changes(mut bytes: &[u8]) -> Result<Vec<Change>, DocError> {
-    let mut changes = Vec::new();
-    while !bytes.is_empty() {
-        let length = change_chunk_len(bytes).ok_or(DocError::NotChanges)?;
-        let (chunk, rest) = bytes.split_at(length);
-        changes.push(Change::try_from(chunk)?);
-        bytes = rest;
-    }
-    Ok(changes)
-}
-
-/// The length of the change chunk at the start of `bytes`, from its header: magic bytes, a
-/// checksum, the chunk type (1 = change), and the body's length as unsigned LEB128.
-fn change_chunk_len(bytes: &[u8]) -> Option<usize> {
-    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-    const CHANGE_CHUNK: u8 = 1;
-    const HEADER: usize = 4 + 4 + 1;
-    if bytes.get(..4)? != MAGIC || *bytes.get(8)? != CHANGE_CHUNK {
-        return None;
-    }
-    let mut body_len: usize = 0;
-    for (i, byte) in bytes.get(HEADER..)?.iter().take(5).enumerate() {
-        body_len |= usize::from(byte & 0x7f) << (7 * i);
-        if byte & 0x80 == 0 {
-            let total = HEADER + i + 1 + body_len;
-            return (total <= bytes.len()).then_some(total);
-        }
-    }
-    None
+pub fn decode_changes(bytes: &[u8]) -> Result<Vec<Change>, DocError> {
+    let chunks = chunk::change_chunks(bytes).ok_or(DocError::NotChanges)?;
+    chunks
+        .into_iter()
+        .map(|chunk| Ok(Change::try_from(chunk)?))
+        .collect()
 }
 
 /// Reads the record natively through Automerge's hydration and serde (the fast path the

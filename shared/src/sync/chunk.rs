@@ -170,6 +170,23 @@ pub fn shape(bytes: &[u8]) -> Result<Shape, ChunkError> {
     Ok(shape)
 }
 
+/// The change chunks `bytes` holds, a slice each, as `automerge::Change::try_from` takes them;
+/// `None` if anything else is there (a document, a bundle, a compressed chunk, junk). Only
+/// the chunk headers are read: the caller decodes what it has counted with [`shape`].
+pub fn change_chunks(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut chunks = Vec::new();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let (kind, _, end) = chunk_at(bytes, offset).ok()?;
+        if !matches!(kind, ChunkKind::Change) {
+            return None;
+        }
+        chunks.push(&bytes[offset..end]);
+        offset = end;
+    }
+    Some(chunks)
+}
+
 /// The chunk types [`shape`] reads.
 enum ChunkKind {
     Document,
