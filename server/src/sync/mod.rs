@@ -73,13 +73,9 @@ async fn sync(
             .db
             .read(move |conn| push::load_stored(conn, &ids))
             .await?;
-        let judge_as = pusher.clone();
         let judging = std::time::Instant::now();
-        let judged = tokio::task::spawn_blocking(move || {
-            push::judge_push(request.push, stored, &judge_as, &policy, now_ms())
-        })
-        .await
-        .map_err(|_| ApiError::Internal("judging failed"))?;
+        let judged =
+            push::judge_push(request.push, stored, pusher.clone(), policy, now_ms()).await?;
         crate::metrics::judged(judging);
         Some(judged)
     };

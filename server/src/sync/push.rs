@@ -2,6 +2,8 @@
 //! accepted ones with their projection, bind new actor ids, keep contact details apart, and
 //! commit once.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::crdt::{ActorId, RecordDoc};
@@ -30,18 +32,30 @@ pub fn load_stored(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Stored>, ApiEr
     ids.iter().map(|id| load_with_heads(conn, *id)).collect()
 }
 
-/// Judges a push on every core, holding no connection: this is the costly part (decoding and
-/// checking each Automerge document), so concurrent pushes from many phones are judged in
-/// parallel and only [`commit`] takes turns.
-pub fn judge_push(
+/// Judges a push on every core, holding no connection and no thread while it waits: this is
+/// the costly part (decoding and checking each Automerge document), so concurrent pushes from
+/// many phones are judged in parallel on the persistent pool (in the order they came) and
+/// only [`store_judged`] takes turns. A blocking thread a push, parked until the pool was
+/// free, was two hundred threads when two hundred phones synced at once.
+pub async fn judge_push(
     docs: Vec<PushDoc>,
     stored: Vec<Stored>,
-    pusher: &Pusher,
-    policy: &Policy,
+    pusher: Pusher,
+    policy: Policy,
     now_ms: i64,
-) -> Judged {
-    Judged {
-        items: judge_all(docs, stored, pusher, policy, now_ms),
+) -> Result<Judged, ApiError> {
+    let (answer, judged) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        // A panic must not reach the pool (it would abort the server); each document's own
+        // panics are already contained by the judge.
+        let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            judge_all(docs, stored, &pusher, &policy, now_ms)
+        }));
+        let _ = answer.send(items);
+    });
+    match judged.await {
+        Ok(Ok(items)) => Ok(Judged { items }),
+        _ => Err(ApiError::Internal("judging failed")),
     }
 }
 
@@ -58,11 +72,14 @@ pub fn store_judged(
 ) -> Result<Vec<PushResult>, ApiError> {
     let mut results = Vec::with_capacity(judged.items.len());
     let (mut accepted, mut rejected) = (0usize, 0usize);
+    let mut known = Known::default();
     for item in judged.items {
         let result = if stored_heads(tx, item.pushed.id)? == item.judged_against {
-            settle(tx, pusher, item.pushed, item.verdict, now_ms)?
+            settle(tx, &mut known, pusher, item.pushed, item.verdict, now_ms)?
         } else {
-            push_one(tx, pusher, item.pushed, policy, now_ms)?
+            let stored = load_with_heads(tx, item.pushed.id)?;
+            let item = judge_one(item.pushed, stored, pusher, policy, now_ms);
+            settle(tx, &mut known, pusher, item.pushed, item.verdict, now_ms)?
         };
         match &result {
             PushResult::Accepted { .. } => accepted += 1,
@@ -92,7 +109,14 @@ pub(crate) fn push_one(
 ) -> Result<PushResult, ApiError> {
     let stored = load_with_heads(conn, pushed.id)?;
     let item = judge_one(pushed, stored, pusher, policy, now_ms);
-    settle(conn, pusher, item.pushed, item.verdict, now_ms)
+    settle(
+        conn,
+        &mut Known::default(),
+        pusher,
+        item.pushed,
+        item.verdict,
+        now_ms,
+    )
 }
 
 /// One document's verdict (with its encoding) and the stored heads it was judged against.
@@ -171,6 +195,7 @@ fn judge_one(
 /// events table, and stores it, or answers why not.
 fn settle(
     conn: &Connection,
+    known: &mut Known,
     pusher: &Pusher,
     pushed: PushDoc,
     verdict: Result<(Verdict, Encoded), Rejection>,
@@ -196,7 +221,7 @@ fn settle(
     let owners = verdict
         .actors
         .iter()
-        .map(|actor| Ok((actor.clone(), actor_owner(conn, actor)?)))
+        .map(|actor| Ok((actor.clone(), known.owner(conn, actor)?)))
         .collect::<Result<Vec<_>, ApiError>>()?;
     if let Some(to) = &verdict.handed_to {
         if !supervises(conn, to, &verdict.record.check.borough)? {
@@ -205,7 +230,7 @@ fn settle(
             )));
         }
     }
-    let event_borough = event_borough(conn, &verdict.record.check.event_id)?;
+    let event_borough = known.event_borough(conn, &verdict.record.check.event_id)?;
     match settle_verdict(
         verdict,
         &owners,
@@ -213,8 +238,53 @@ fn settle(
         pusher,
         pushed.contact.as_ref(),
     ) {
-        Ok(settled) => store(conn, id, settled, encoded, pusher, now_ms),
+        Ok(settled) => {
+            for actor in &settled.bind {
+                known.owners.insert(
+                    actor.clone(),
+                    ActorOwner::Bound {
+                        user_id: pusher.user_id.clone(),
+                        device_id: pusher.device_id.clone(),
+                    },
+                );
+            }
+            store(conn, id, settled, encoded, pusher, now_ms)
+        }
         Err(rejection) => Ok(rejected(rejection)),
+    }
+}
+
+/// What a push's documents share, read once a push under the writer: a phone's batch is
+/// mostly one actor id and one or two events, and each lookup was a statement a document.
+/// Kept only for one push inside one transaction, and told of each actor it binds.
+#[derive(Default)]
+struct Known {
+    owners: HashMap<ActorId, ActorOwner>,
+    event_boroughs: HashMap<String, Option<String>>,
+}
+
+impl Known {
+    fn owner(&mut self, conn: &Connection, actor: &ActorId) -> Result<ActorOwner, ApiError> {
+        if let Some(owner) = self.owners.get(actor) {
+            return Ok(owner.clone());
+        }
+        let owner = actor_owner(conn, actor)?;
+        self.owners.insert(actor.clone(), owner.clone());
+        Ok(owner)
+    }
+
+    fn event_borough(
+        &mut self,
+        conn: &Connection,
+        event_id: &str,
+    ) -> Result<Option<String>, ApiError> {
+        if let Some(borough) = self.event_boroughs.get(event_id) {
+            return Ok(borough.clone());
+        }
+        let borough = event_borough(conn, event_id)?;
+        self.event_boroughs
+            .insert(event_id.to_owned(), borough.clone());
+        Ok(borough)
     }
 }
 
