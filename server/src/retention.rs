@@ -124,7 +124,7 @@ fn pseudonymise_old(
         let heads: Vec<String> = doc.heads().iter().map(ToString::to_string).collect();
         let seq = next_seq(tx)?;
         tx.execute(
-            "UPDATE documents SET seq = ?2, heads = ?3, doc = ?4 WHERE id = ?1",
+            "UPDATE documents SET seq = ?2, heads = ?3, doc = ?4, holder_device = NULL WHERE id = ?1",
             params![id, seq, heads.join(","), doc.save()],
         )?;
         let assessment = assess(&TriageInput::from_check(&kept.check), settings);

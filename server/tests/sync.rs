@@ -767,3 +767,67 @@ fn forged_parts_times_moves_and_claims_are_refused() {
         "{report:?}"
     );
 }
+
+#[test]
+fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pushed_it() {
+    use common::phone::post_gzip;
+    use stallside_shared::sync::session::Limits;
+
+    let server = Server::start();
+    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+    let ids: Vec<_> = checks(&phone, 4, 300)
+        .into_iter()
+        .map(|c| phone.record(c, None))
+        .collect();
+    let limits = Limits {
+        batch: 2,
+        ..phone.limits
+    };
+    let mut session = phone.replica.session(limits);
+    let first = phone.replica.poll_request(&mut session).expect("a request");
+    let ahead = phone.replica.push_ahead(&mut session).expect("ahead");
+    let send = |request| {
+        post_gzip(
+            &phone.client,
+            "/api/sync",
+            &serde_json::to_vec(request).unwrap(),
+        )
+        .expect("answered")
+        .0
+    };
+
+    // The push sent ahead reaches the server first: it is stored, and pulls nothing.
+    let answer = send(&ahead);
+    assert_eq!(answer.results.len(), 2);
+    assert!(answer.pulled.is_empty(), "a push sent ahead pulls nothing");
+    assert_eq!(answer.cursor, 0, "and leaves the cursor where it was");
+    let effects = session
+        .handle_ahead_response(&answer)
+        .expect("ahead is out");
+    phone.replica.apply(effects).unwrap();
+
+    // The request before it pulls after it committed: the phone holds those records already.
+    let answer = send(&first);
+    assert_eq!(answer.results.len(), 2);
+    assert!(
+        answer.pulled.is_empty(),
+        "the phone was sent back what it pushed ahead: {:?}",
+        answer.pulled.iter().map(|d| d.id).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        answer.cursor as i64,
+        server.count("SELECT value FROM sequence"),
+        "the cursor passes over what it held"
+    );
+    let effects = session.handle_response(&answer).expect("out");
+    phone.replica.apply(effects).unwrap();
+    assert_eq!(phone.unsynced(), 0);
+
+    // Another phone of the same volunteer has none of them: it is sent all four.
+    let mut second = Phone::new(server.demo("volunteer", "phone-b"));
+    let report = second.sync().unwrap();
+    assert_eq!(report.pulled, 4);
+    for id in ids {
+        assert!(second.records.contains_key(&id));
+    }
+}

@@ -458,3 +458,137 @@ fn a_stopped_phone_sends_what_it_holds_then_stops_without_pulling_more() {
     assert_eq!(session.phase(), Phase::Stopped);
     assert!(!replica.has_unsent(), "everything was sent before stopping");
 }
+
+#[test]
+fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
+    let mut replica = replica_with(5);
+    let mut session = replica.session(LIMITS);
+    assert!(
+        replica.push_ahead(&mut session).is_none(),
+        "nothing goes ahead of no request"
+    );
+    let first = replica.poll_request(&mut session).expect("a first request");
+    assert_eq!(first.push.len(), 2, "a full batch");
+    let ahead = replica
+        .push_ahead(&mut session)
+        .expect("the next batch goes ahead");
+    assert_eq!(ahead.page_size, Some(0), "a push sent ahead pulls nothing");
+    let ids = |r: &SyncRequest| r.push.iter().map(|p| p.id).collect::<Vec<_>>();
+    assert!(
+        ids(&ahead).iter().all(|id| !ids(&first).contains(id)),
+        "a record in flight is not sent twice"
+    );
+    assert!(
+        replica.push_ahead(&mut session).is_none(),
+        "one request ahead at a time"
+    );
+
+    // The answer to the push sent ahead comes first; its cursor, if any, is not taken.
+    let mut early = accept_all(&ahead, 99, true);
+    early.results.push(PushResult::Accepted {
+        id: first.push[0].id,
+        heads: first.push[0].heads.clone(),
+        warning: None,
+    });
+    let effects = session.handle_ahead_response(&early).expect("ahead is out");
+    assert_eq!(
+        effects.len(),
+        2,
+        "only the records it carried, and nothing else: {effects:?}"
+    );
+    assert!(effects
+        .iter()
+        .all(|e| matches!(e, Effect::Acknowledged { id, .. } if ids(&ahead).contains(id))));
+    replica.apply(effects).expect("apply");
+    assert_eq!(session.cursor(), 0, "a push sent ahead moves no cursor");
+    assert_eq!(
+        session.handle_ahead_response(&early),
+        Err(SessionError::NotWaiting),
+        "a duplicated answer is refused"
+    );
+
+    let effects = session
+        .handle_response(&accept_all(&first, 4, false))
+        .expect("the first is out");
+    replica.apply(effects).expect("apply");
+    let last = replica.poll_request(&mut session).expect("one record left");
+    assert_eq!(last.push.len(), 1);
+    assert!(
+        replica.push_ahead(&mut session).is_none(),
+        "nothing goes ahead of a batch that was not full"
+    );
+    finish(&mut replica, &mut session, &last, 5);
+}
+
+#[test]
+fn the_session_waits_for_a_push_sent_ahead_and_a_lost_one_goes_again() {
+    let mut replica = replica_with(4);
+    let mut session = replica.session(LIMITS);
+    let first = replica.poll_request(&mut session).expect("a first request");
+    let ahead = replica.push_ahead(&mut session).expect("ahead");
+    let effects = session
+        .handle_response(&accept_all(&first, 2, false))
+        .expect("out");
+    replica.apply(effects).expect("apply");
+    assert!(
+        replica.poll_request(&mut session).is_none(),
+        "nothing else to send while the push ahead is out"
+    );
+    assert!(session.ahead_out());
+    assert_eq!(
+        session.phase(),
+        Phase::Ready,
+        "not done while a push sent ahead may still be refused or lost"
+    );
+
+    session.handle_ahead_lost();
+    let again = replica
+        .poll_request(&mut session)
+        .expect("the lost batch goes again");
+    assert_eq!(
+        again.push.iter().map(|p| p.id).collect::<Vec<_>>(),
+        ahead.push.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
+    finish(&mut replica, &mut session, &again, 3);
+}
+
+#[test]
+fn a_push_sent_ahead_is_answered_even_after_the_main_request_was_lost() {
+    let mut replica = replica_with(4);
+    let mut session = replica.session(LIMITS);
+    let _first = replica.poll_request(&mut session).expect("a first request");
+    let ahead = replica.push_ahead(&mut session).expect("ahead");
+    session.handle_lost();
+    assert!(replica.push_ahead(&mut session).is_none());
+    let effects = session
+        .handle_ahead_response(&accept_all(&ahead, 0, false))
+        .expect("its answer is still true");
+    assert_eq!(effects.len(), 2);
+    replica.apply(effects).expect("apply");
+    assert_eq!(session.phase(), Phase::Interrupted);
+    let unsent = replica
+        .records
+        .values_mut()
+        .map(|held| {
+            let heads = heads_hex(&mut held.doc);
+            status(&held.state, &heads)
+        })
+        .filter(|status| *status != Status::Synced)
+        .count();
+    assert_eq!(
+        unsent, 2,
+        "only the lost request's records wait for the next session"
+    );
+}
+
+/// Takes an accepting answer to the session's last request: the session is then done, with
+/// nothing left to send.
+fn finish(replica: &mut Replica, session: &mut Session, last: &SyncRequest, cursor: u64) {
+    let effects = session
+        .handle_response(&accept_all(last, cursor, false))
+        .expect("out");
+    replica.apply(effects).expect("apply");
+    assert!(replica.poll_request(session).is_none());
+    assert_eq!(session.phase(), Phase::Done);
+    assert!(!replica.has_unsent());
+}

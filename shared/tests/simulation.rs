@@ -2,7 +2,9 @@
 //! coordinators, and a server made of the real judge over an in-memory store, run from a seed
 //! with seeded faults — dropped requests, lost answers, duplicated and late deliveries, a
 //! server crash that loses the request in progress, a page prefetched while the one before it
-//! fails to store, a phone reinstalled from scratch, phone clocks days out — then brought to quiescence and checked:
+//! fails to store, a batch pushed ahead of the answer to the request before it (reaching the
+//! server before or after that request, or lost either way), a phone reinstalled from scratch,
+//! phone clocks days out — then brought to quiescence and checked:
 //!
 //! - every record a phone holds as synced is on the server, once, with the same heads;
 //! - every record the server holds reached its volunteer's phone, at the server's heads;
@@ -20,7 +22,7 @@ use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc, Role, Touched};
 use stallside_shared::follow_up::{self, FollowUpAction, FollowUpContext};
 use stallside_shared::record::*;
 use stallside_shared::review;
-use stallside_shared::sync::client::{heads_hex, status, Status};
+use stallside_shared::sync::client::{heads_hex, same_heads, status, Status};
 use stallside_shared::sync::judge::{
     judge, settle, ActorOwner, ContactEffect, Policy, Pusher, Settled,
 };
@@ -268,9 +270,7 @@ impl World {
                 heads: heads_hex(&mut doc),
                 contact: None,
             }],
-            page_size: None,
-            device: None,
-            events: Vec::new(),
+            ..SyncRequest::default()
         };
         let response = self.server.sync(&pusher, &request, now);
         assert!(
@@ -301,6 +301,19 @@ impl World {
             .replica
             .poll_request(&mut session)
             .expect("a new session always asks");
+        // Sometimes the next batch goes ahead of the answer, and reaches the server before or
+        // after the request it followed, or not at all.
+        let ahead = if rng.below(2) == 0 {
+            phone.replica.push_ahead(&mut session)
+        } else {
+            None
+        };
+        let ahead_first = rng.below(2) == 0;
+        let ahead_fault = rng.below(5);
+        let mut ahead_answer = None;
+        if let (Some(ahead), true) = (&ahead, ahead_first) {
+            ahead_answer = self.server.deliver(&phone.user, ahead, ahead_fault, now);
+        }
         match fault {
             // Dropped on the way: the server never sees it.
             0 => session.handle_lost(),
@@ -358,6 +371,25 @@ impl World {
                 phone.take(&mut session, &response);
             }
         }
+        if let (Some(ahead), false) = (&ahead, ahead_first) {
+            ahead_answer = self.server.deliver(&phone.user, ahead, ahead_fault, now);
+        }
+        if ahead.is_some() {
+            match ahead_answer {
+                Some(response) => {
+                    let effects = session
+                        .handle_ahead_response(&response)
+                        .expect("a push was sent ahead");
+                    phone.replica.apply(effects).expect("apply");
+                    assert_eq!(
+                        session.handle_ahead_response(&response),
+                        Err(SessionError::NotWaiting),
+                        "a duplicated answer to a push sent ahead was taken"
+                    );
+                }
+                None => session.handle_ahead_lost(),
+            }
+        }
         phone.last_request = Some(request);
     }
 
@@ -368,6 +400,11 @@ impl World {
             let mut session = phone.replica.session(LIMITS);
             while let Some(request) = phone.replica.poll_request(&mut session) {
                 let mut response = self.server.sync(&phone.user, &request, now);
+                // As the app does: the next batch goes ahead while this request is out.
+                let ahead = phone
+                    .replica
+                    .push_ahead(&mut session)
+                    .map(|ahead| self.server.sync(&phone.user, &ahead, now));
                 // As the app does: the next page goes out before this one is stored.
                 loop {
                     let effects = session
@@ -382,6 +419,12 @@ impl World {
                         Some(page) => response = page,
                         None => break,
                     }
+                }
+                if let Some(answer) = ahead {
+                    let effects = session
+                        .handle_ahead_response(&answer)
+                        .expect("a push was sent ahead");
+                    phone.replica.apply(effects).expect("apply");
                 }
             }
             assert_eq!(session.phase(), Phase::Done, "sync did not settle");
@@ -535,6 +578,9 @@ struct StoredDoc {
     doc: RecordDoc,
     seq: u64,
     volunteer_id: String,
+    /// The device that pushed exactly this state, whose pulls pass it over (as the server's
+    /// `documents.holder_device`).
+    holder: Option<String>,
 }
 
 impl Server {
@@ -559,6 +605,32 @@ impl Server {
             erased: Vec::new(),
             stop: false,
             event_results: Vec::new(),
+        }
+    }
+
+    /// Delivers a push sent ahead through a faulty network: dropped on the way (0), answered
+    /// into the void (1), lost with the server's crash (2), or answered (3, 4). The answer,
+    /// if the phone hears one.
+    fn deliver(
+        &mut self,
+        pusher: &Pusher,
+        request: &SyncRequest,
+        fault: u64,
+        now_ms: i64,
+    ) -> Option<SyncResponse> {
+        match fault {
+            0 => None,
+            1 => {
+                self.sync(pusher, request, now_ms);
+                None
+            }
+            2 => {
+                let saved = self.clone();
+                self.sync(pusher, request, now_ms);
+                *self = saved;
+                None
+            }
+            _ => Some(self.sync(pusher, request, now_ms)),
         }
     }
 
@@ -596,11 +668,12 @@ impl Server {
                 code: rejection.code().into(),
                 reason: rejection.to_string(),
             },
-            Ok(settled) => self.store(pushed.id, settled, pusher),
+            Ok(settled) => self.store(pushed, settled, pusher),
         }
     }
 
-    fn store(&mut self, id: Uuid, settled: Settled, pusher: &Pusher) -> PushResult {
+    fn store(&mut self, pushed: &PushDoc, settled: Settled, pusher: &Pusher) -> PushResult {
+        let id = pushed.id;
         let Settled {
             mut verdict,
             bind,
@@ -616,6 +689,7 @@ impl Server {
                     doc: verdict.doc,
                     seq: self.seq,
                     volunteer_id: verdict.record.check.volunteer_id.clone(),
+                    holder: same_heads(&heads, &pushed.heads).then(|| pusher.device_id.clone()),
                 },
             );
             for actor in bind {
@@ -640,6 +714,10 @@ impl Server {
     /// A volunteer's records changed after the cursor, a page at a time; staff pull none.
     fn pull(&mut self, pusher: &Pusher, request: &SyncRequest) -> (Vec<PulledDoc>, u64, bool) {
         const PAGE: usize = 3;
+        if request.page_size == Some(0) {
+            // Push only: no page, the cursor stays.
+            return (Vec::new(), request.cursor, false);
+        }
         if pusher.role != Role::Volunteer {
             return (Vec::new(), self.seq.max(request.cursor), false);
         }
@@ -655,10 +733,12 @@ impl Server {
         for (id, stored) in changed.into_iter().take(PAGE) {
             last = stored.seq;
             let heads = heads_hex(&mut stored.doc);
-            let just_pushed = request.push.iter().any(|p| {
-                p.id == *id && stallside_shared::sync::client::same_heads(&p.heads, &heads)
-            });
-            if !just_pushed {
+            let held = stored.holder.as_deref() == Some(pusher.device_id.as_str())
+                || request
+                    .push
+                    .iter()
+                    .any(|p| p.id == *id && same_heads(&p.heads, &heads));
+            if !held {
                 docs.push(PulledDoc {
                     id: *id,
                     doc: stored.doc.save(),

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("007_events.sql"),
     include_str!("008_escalation.sql"),
     include_str!("009_governance.sql"),
+    include_str!("010_holder.sql"),
 ];
 const READERS: usize = 4;
 

@@ -51,10 +51,11 @@ async fn sync(
             "The cursor is not one this server gave out: sync again from 0".into(),
         ));
     }
+    // 0: the phone pushes ahead of the request it has out, and pulls nothing with it.
     let page_size = request
         .page_size
         .unwrap_or(MAX_PAGE_SIZE)
-        .clamp(1, MAX_PAGE_SIZE);
+        .min(MAX_PAGE_SIZE);
     let client_heads: HashMap<uuid::Uuid, Vec<String>> = request
         .push
         .iter()
@@ -114,10 +115,14 @@ async fn sync(
     }
     let cursor = request.cursor;
     let settings = state.policy.get().settings;
-    let page = state
-        .db
-        .read(move |conn| pull::page(conn, &session, cursor, page_size, &client_heads))
-        .await?;
+    let page = if page_size == 0 {
+        pull::Page::none(cursor)
+    } else {
+        state
+            .db
+            .read(move |conn| pull::page(conn, &session, cursor, page_size, &client_heads))
+            .await?
+    };
     tracing::debug!(pushed = push_count, pulled = page.docs.len(), "sync");
     Ok(ApiJson(SyncResponse {
         results,

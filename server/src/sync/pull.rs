@@ -28,9 +28,22 @@ pub struct Page {
     pub erased: Vec<Uuid>,
 }
 
+impl Page {
+    /// No page: the answer to a push-only request, which leaves the phone's cursor as it was.
+    pub fn none(cursor: u64) -> Self {
+        Page {
+            docs: Vec::new(),
+            cursor,
+            more: false,
+            events: Vec::new(),
+            erased: Vec::new(),
+        }
+    }
+}
+
 /// Reads one page after `cursor`. A volunteer pulls their own records; documents the client
-/// just pushed and already holds in full (its heads equal the server's) are passed over, not
-/// sent back. Coordinators and supervisors pull events and settings only: their screens read
+/// already holds in full (it pushed the server's state, in this request or an earlier one) are
+/// passed over, not sent back. Coordinators and supervisors pull events and settings only: their screens read
 /// the server's views, which leave out what they may not see (the area code, the person's
 /// goal), and a whole document would carry those fields and their history.
 pub fn page(
@@ -54,7 +67,7 @@ pub fn page(
         });
     }
     let mut statement = tx.prepare_cached(&format!(
-        "SELECT d.id, d.seq, d.heads, d.doc, {SUMMARY_COLUMNS}
+        "SELECT d.id, d.seq, d.heads, d.holder_device, d.doc, {SUMMARY_COLUMNS}
          FROM checks c JOIN documents d ON d.id = c.id
          WHERE c.seq > ?1 AND c.volunteer_id = ?3 ORDER BY c.seq LIMIT ?2"
     ))?;
@@ -74,17 +87,19 @@ pub fn page(
         let heads: String = row.get(2)?;
         let heads: Vec<String> = heads.split(',').map(str::to_owned).collect();
         let id = Uuid::parse_str(&id).map_err(|_| ApiError::Internal("stored id unreadable"))?;
-        if client_heads
-            .get(&id)
-            .is_some_and(|client| same_heads(client, &heads))
+        let holder: Option<String> = row.get(3)?;
+        if holder.as_deref() == Some(session.device_id.as_str())
+            || client_heads
+                .get(&id)
+                .is_some_and(|client| same_heads(client, &heads))
         {
             continue;
         }
         docs.push(PulledDoc {
             id,
-            doc: row.get(3)?,
+            doc: row.get(4)?,
             heads,
-            summary: Some(read_summary(row, 4)?),
+            summary: Some(read_summary(row, 5)?),
         });
     }
     drop(rows);

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension};
 use stallside_shared::crdt::{ActorId, RecordDoc};
 use stallside_shared::follow_up::FollowUpError;
-use stallside_shared::sync::client::heads_hex;
+use stallside_shared::sync::client::{heads_hex, same_heads};
 use stallside_shared::sync::judge::{
     judge_contained, settle as settle_verdict, ActorOwner, ContactEffect, Policy, Pusher,
     Rejection, Settled, Verdict,
@@ -239,6 +239,7 @@ fn settle(
         pushed.contact.as_ref(),
     ) {
         Ok(settled) => {
+            let holder = same_heads(&encoded.heads, &pushed.heads).then_some(&pusher.device_id);
             for actor in &settled.bind {
                 known.owners.insert(
                     actor.clone(),
@@ -248,7 +249,7 @@ fn settle(
                     },
                 );
             }
-            store(conn, id, settled, encoded, pusher, now_ms)
+            store(conn, id, settled, encoded, holder, pusher, now_ms)
         }
         Err(rejection) => Ok(rejected(rejection)),
     }
@@ -288,11 +289,14 @@ impl Known {
     }
 }
 
+/// Writes an accepted document. `holder` is the pushing device when the stored state is
+/// exactly what it pushed, so that its pulls need not send it back.
 fn store(
     conn: &Connection,
     id: Uuid,
     settled: Settled,
     encoded: Encoded,
+    holder: Option<&String>,
     pusher: &Pusher,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
@@ -315,10 +319,11 @@ fn store(
     if let Some(bytes) = bytes {
         let seq = next_seq(conn)?;
         conn.prepare_cached(
-            "INSERT INTO documents (id, seq, heads, doc) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads, doc = excluded.doc",
+            "INSERT INTO documents (id, seq, heads, doc, holder_device) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads,
+                 doc = excluded.doc, holder_device = excluded.holder_device",
         )?
-        .execute(params![id.to_string(), seq, heads.join(","), bytes])?;
+        .execute(params![id.to_string(), seq, heads.join(","), bytes, holder])?;
         project(conn, seq, &record, &assessment, now_ms)?;
         for actor in &bind {
             conn.prepare_cached(

@@ -2,6 +2,7 @@
 //! client, with records as real Automerge documents. Tests and benchmarks drive it.
 
 use std::io::{Read, Write};
+use std::sync::mpsc;
 
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -12,7 +13,7 @@ use stallside_shared::sync::client::{heads_hex, status, Status};
 use stallside_shared::sync::replica::Replica;
 use stallside_shared::sync::session::{Limits, Phase};
 use stallside_shared::sync::wire::{
-    ContactDetails, DeviceReport, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
+    ContactDetails, DeviceReport, SyncRequest, SyncResponse, MAX_PAGE_SIZE, MAX_PUSH_DOCS,
 };
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
@@ -32,6 +33,13 @@ pub struct SyncReport {
     pub stopped: bool,
     pub bytes_sent: usize,
     pub bytes_received: usize,
+}
+
+/// Which of a session's two requests an answer belongs to.
+#[derive(Clone, Copy)]
+enum Lane {
+    Main,
+    Ahead,
 }
 
 /// Why a sync did not finish.
@@ -163,34 +171,83 @@ impl Phone {
             .count()
     }
 
-    /// Runs a sync session until nothing is left to push and no page is left to pull.
+    /// Runs a sync session until nothing is left to push and no page is left to pull. While
+    /// a request is out, the next batch goes ahead of its answer (as the app does), each on
+    /// its own thread.
     pub fn sync(&mut self) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         let mut session = self.replica.session(self.limits);
-        while let Some(mut request) = self.replica.poll_request(&mut session) {
-            request.device = Some(DeviceReport {
-                unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
-                app_version: "test-phone".into(),
-            });
-            let body = serde_json::to_vec(&request).expect("encode");
-            let (response, sent, received) = match post_gzip(&self.client, "/api/sync", &body) {
-                Ok(answer) => answer,
-                Err(e) => {
-                    session.handle_lost();
-                    return Err(e);
-                }
+        let client = &self.client.clone();
+        let mut lost = None;
+        std::thread::scope(|scope| {
+            let (answers, answered) = mpsc::channel();
+            let send = |lane: Lane, request: &SyncRequest| {
+                let body = serde_json::to_vec(request).expect("encode");
+                let answers = answers.clone();
+                scope.spawn(move || {
+                    let _ = answers.send((lane, post_gzip(client, "/api/sync", &body)));
+                });
             };
-            report.requests += 1;
-            report.bytes_sent += sent;
-            report.bytes_received += received;
-            let effects = session
-                .handle_response(&response)
+            let mut main_out = false;
+            loop {
+                if !main_out {
+                    match self.replica.poll_request(&mut session) {
+                        Some(mut request) => {
+                            request.device = Some(DeviceReport {
+                                unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
+                                app_version: "test-phone".into(),
+                            });
+                            send(Lane::Main, &request);
+                            main_out = true;
+                        }
+                        None if session.ahead_out() => {}
+                        None => break,
+                    }
+                }
+                if !session.ahead_out() {
+                    if let Some(request) = self.replica.push_ahead(&mut session) {
+                        send(Lane::Ahead, &request);
+                    }
+                }
+                let (lane, answer) = answered.recv().expect("a request is out");
+                let response = match answer {
+                    Ok((response, sent, received)) => {
+                        report.requests += 1;
+                        report.bytes_sent += sent;
+                        report.bytes_received += received;
+                        response
+                    }
+                    Err(e) => {
+                        match lane {
+                            Lane::Main => {
+                                main_out = false;
+                                session.handle_lost();
+                            }
+                            Lane::Ahead => session.handle_ahead_lost(),
+                        }
+                        lost.get_or_insert(e);
+                        continue;
+                    }
+                };
+                let effects = match lane {
+                    Lane::Main => {
+                        main_out = false;
+                        session.handle_response(&response)
+                    }
+                    Lane::Ahead => session.handle_ahead_response(&response),
+                }
                 .expect("the request is out");
-            let applied = self.replica.apply(effects).expect("merge pulled doc");
-            report.accepted += applied.accepted;
-            report.pulled += applied.pulled;
-            report.erased += applied.erased;
-            report.rejected.extend(applied.rejected);
+                let applied = self.replica.apply(effects).expect("merge pulled doc");
+                report.accepted += applied.accepted;
+                report.pulled += applied.pulled;
+                report.erased += applied.erased;
+                report.rejected.extend(applied.rejected);
+            }
+        });
+        if let Some(e) = lost {
+            if session.phase() == Phase::Interrupted {
+                return Err(e);
+            }
         }
         if session.phase() == Phase::Stopped {
             self.replica = Replica::default();

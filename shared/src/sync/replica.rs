@@ -83,13 +83,13 @@ impl Replica {
     /// The session's next request over the records with changes the server lacks, or `None`
     /// when the session is over.
     pub fn poll_request(&mut self, session: &mut Session) -> Option<SyncRequest> {
-        let outgoing = self.records.iter_mut().map(|(id, held)| Outgoing {
-            id: *id,
-            doc: &mut held.doc,
-            state: &held.state,
-            contact: held.contact.clone(),
-        });
-        session.poll_request(outgoing)
+        session.poll_request(self.outgoing())
+    }
+
+    /// The session's push-only request to send while its request out is answered, if it
+    /// allows one ([`Session::push_ahead`]).
+    pub fn push_ahead(&mut self, session: &mut Session) -> Option<SyncRequest> {
+        session.push_ahead(self.outgoing())
     }
 
     /// Stores one response's effects, in order.
@@ -146,6 +146,15 @@ impl Replica {
         self.records.values_mut().any(|held| {
             let heads = heads_hex(&mut held.doc);
             needs_push(&held.state, &heads)
+        })
+    }
+
+    fn outgoing(&mut self) -> impl Iterator<Item = Outgoing<'_>> {
+        self.records.iter_mut().map(|(id, held)| Outgoing {
+            id: *id,
+            doc: &mut held.doc,
+            state: &held.state,
+            contact: held.contact.clone(),
         })
     }
 

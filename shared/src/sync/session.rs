@@ -177,6 +177,9 @@ pub struct Session {
     phase: Phase,
     page_size: u32,
     in_flight: InFlight,
+    /// The records of a push-only request sent while the main one was out
+    /// ([`Session::push_ahead`]), until its answer is taken or it is lost.
+    ahead: Option<InFlight>,
     page_waiting: bool,
     /// The last request's push was a full batch, so more records may be waiting to go: they
     /// go before any prefetched page.
@@ -215,6 +218,7 @@ impl Session {
             page_size,
             phase: Phase::Ready,
             in_flight: InFlight::default(),
+            ahead: None,
             page_waiting: true,
             batch_full: false,
             unstored: false,
@@ -238,13 +242,101 @@ impl Session {
             return None;
         }
         let mut request = self.pull_request();
+        let in_flight = self.collect_push(&mut request, outgoing);
+        if request.push.is_empty() && !self.page_waiting {
+            if self.ahead.is_some() {
+                // The push sent ahead may still come back refused or lost: wait for it.
+                return None;
+            }
+            self.phase = if self.stopping {
+                Phase::Stopped
+            } else {
+                Phase::Done
+            };
+            return None;
+        }
+        self.batch_full = request.push.len() >= self.limits.batch;
+        self.in_flight = in_flight;
+        self.rounds += 1;
+        self.phase = Phase::Waiting;
+        Some(request)
+    }
+
+    /// A push-only request to send while the request out is answered, so the phone builds and
+    /// the server judges one batch while the other is stored: a phone with more records than
+    /// a batch otherwise leaves a core idle in every round trip. It carries the next batch of
+    /// records not already in flight and asks for no page (a page size of 0; an older server
+    /// that still sends one is not listened to: its cursor is not taken). `None` unless a
+    /// request is out, nothing was sent ahead already, the last push filled its batch, the
+    /// phone is not being stopped, rounds are left and something is left to push.
+    ///
+    /// Its answer goes to [`handle_ahead_response`](Self::handle_ahead_response), in either
+    /// order with the other; a lost one to [`handle_ahead_lost`](Self::handle_ahead_lost).
+    pub fn push_ahead<'a>(
+        &mut self,
+        outgoing: impl IntoIterator<Item = Outgoing<'a>>,
+    ) -> Option<SyncRequest> {
+        if self.phase != Phase::Waiting
+            || self.ahead.is_some()
+            || !self.batch_full
+            || self.stopping
+            || self.rounds >= self.limits.max_rounds
+        {
+            return None;
+        }
+        let mut request = self.pull_request();
+        request.page_size = Some(0);
+        let ahead = self.collect_push(&mut request, outgoing);
+        if request.push.is_empty() {
+            return None;
+        }
+        self.ahead = Some(ahead);
+        self.rounds += 1;
+        Some(request)
+    }
+
+    /// Takes the answer to the request sent [ahead](Self::push_ahead): what the server
+    /// decided of each record it carried. Nothing else in it is taken (the cursor and pages
+    /// belong to the main requests), so it may come before or after the other answer.
+    pub fn handle_ahead_response(
+        &mut self,
+        response: &SyncResponse,
+    ) -> Result<Vec<Effect>, SessionError> {
+        let ahead = self.ahead.take().ok_or(SessionError::NotWaiting)?;
+        self.stopping |= response.stop;
+        Ok(push_effects(&ahead, response))
+    }
+
+    /// The request sent ahead, or its answer, was lost: its records are not acknowledged and
+    /// go again in a later request. The session goes on.
+    pub fn handle_ahead_lost(&mut self) {
+        self.ahead = None;
+    }
+
+    /// Moves the records that need pushing into `request`, up to a batch, leaving out those
+    /// already in flight, and returns what went.
+    fn collect_push<'a>(
+        &self,
+        request: &mut SyncRequest,
+        outgoing: impl IntoIterator<Item = Outgoing<'a>>,
+    ) -> InFlight {
         let mut in_flight = InFlight::default();
+        let out = |id: &Uuid| {
+            self.in_flight.pushed.contains_key(id)
+                || self
+                    .ahead
+                    .as_ref()
+                    .is_some_and(|a| a.pushed.contains_key(id))
+        };
         for item in outgoing {
             if request.push.len() >= self.limits.batch {
                 break;
             }
             let heads = heads_hex(item.doc);
-            if !needs_push(item.state, &heads) || in_flight.pushed.contains_key(&item.id) {
+            if !needs_push(item.state, &heads)
+                || in_flight.pushed.contains_key(&item.id)
+                || out(&item.id)
+            {
                 continue;
             }
             let server_heads: Vec<automerge::ChangeHash> = item
@@ -267,19 +359,7 @@ impl Session {
                 },
             );
         }
-        if request.push.is_empty() && !self.page_waiting {
-            self.phase = if self.stopping {
-                Phase::Stopped
-            } else {
-                Phase::Done
-            };
-            return None;
-        }
-        self.batch_full = request.push.len() >= self.limits.batch;
-        self.in_flight = in_flight;
-        self.rounds += 1;
-        self.phase = Phase::Waiting;
-        Some(request)
+        in_flight
     }
 
     /// The next page's request, to send while the driver is still storing the effects of the
@@ -339,30 +419,8 @@ impl Session {
             return Err(SessionError::NotStored);
         }
         let in_flight = std::mem::take(&mut self.in_flight);
-        let mut effects = Vec::with_capacity(response.results.len() + response.pulled.len() + 3);
-        for result in &response.results {
-            match result {
-                PushResult::Accepted { id, .. } => {
-                    if let Some(pushed) = in_flight.pushed.get(id) {
-                        effects.push(Effect::Acknowledged {
-                            id: *id,
-                            server_heads: pushed.heads.clone(),
-                            sent_contact: pushed.contact.clone(),
-                        });
-                    }
-                }
-                PushResult::Rejected { id, code, reason } => {
-                    if let Some(pushed) = in_flight.pushed.get(id) {
-                        effects.push(Effect::Rejected {
-                            id: *id,
-                            code: code.clone(),
-                            reason: reason.clone(),
-                            pushed_heads: pushed.heads.clone(),
-                        });
-                    }
-                }
-            }
-        }
+        let mut effects = push_effects(&in_flight, response);
+        effects.reserve(response.pulled.len() + 3);
         effects.extend(response.pulled.iter().map(|pulled| Effect::Merge {
             id: pulled.id,
             doc: pulled.doc.clone(),
@@ -394,6 +452,12 @@ impl Session {
         self.phase = Phase::Interrupted;
     }
 
+    /// Whether a request sent [ahead](Self::push_ahead) is still out: its answer (or its
+    /// loss) is to be taken before the session can end.
+    pub fn ahead_out(&self) -> bool {
+        self.ahead.is_some()
+    }
+
     /// Where the session stands.
     pub fn phase(&self) -> Phase {
         self.phase
@@ -411,4 +475,30 @@ impl Session {
     pub fn cursor(&self) -> u64 {
         self.cursor
     }
+}
+
+/// What an answer says of the records one request carried: an answer about a record that
+/// request did not carry (a late or duplicated delivery of another) acknowledges nothing.
+fn push_effects(in_flight: &InFlight, response: &SyncResponse) -> Vec<Effect> {
+    response
+        .results
+        .iter()
+        .filter_map(|result| match result {
+            PushResult::Accepted { id, .. } => {
+                in_flight.pushed.get(id).map(|pushed| Effect::Acknowledged {
+                    id: *id,
+                    server_heads: pushed.heads.clone(),
+                    sent_contact: pushed.contact.clone(),
+                })
+            }
+            PushResult::Rejected { id, code, reason } => {
+                in_flight.pushed.get(id).map(|pushed| Effect::Rejected {
+                    id: *id,
+                    code: code.clone(),
+                    reason: reason.clone(),
+                    pushed_heads: pushed.heads.clone(),
+                })
+            }
+        })
+        .collect()
 }

@@ -25,7 +25,8 @@ pub struct SyncRequest {
     pub cursor: u64,
     /// Documents with changes the server has not acknowledged.
     pub push: Vec<PushDoc>,
-    /// How many changed documents to pull at most (default and maximum [`MAX_PAGE_SIZE`]).
+    /// How many changed documents to pull at most (default and maximum [`MAX_PAGE_SIZE`]);
+    /// 0 pushes only: the answer carries no page and leaves the cursor where it was.
     pub page_size: Option<u32>,
     /// What the phone holds, so coordinators can see which phones still have checks waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
