@@ -129,33 +129,37 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
     }
     // Stalls started and debriefs filed here ride on the first request of the sync.
     let mut event_push = state.phone_events.with_untracked(|e| e.outgoing());
+    // A push sent ahead of the answer to the request out: its records and its answer to come.
+    let mut ahead: Option<(HashSet<Uuid>, Answer)> = None;
     loop {
-        let pending: Vec<LocalRecord> = state.records.with_untracked(|all| {
-            all.iter()
-                .filter(|r| r.summary.volunteer_id == user_id && needs_push(&r.sync, &r.heads))
-                .take(limits.batch)
-                .cloned()
-                .collect()
-        });
-        let ids: Vec<Uuid> = pending.iter().map(|r| r.id).collect();
-        let mut docs = store.docs(&ids).await?;
-        let by_id: HashMap<Uuid, &LocalRecord> = pending.iter().map(|r| (r.id, r)).collect();
-        let outgoing = docs.iter_mut().filter_map(|(id, doc)| {
-            let r = by_id.get(id)?;
-            Some(Outgoing {
-                id: *id,
-                doc,
-                state: &r.sync,
-                contact: r.contact.clone(),
-            })
-        });
-        let Some(mut request) = session.poll_request(outgoing) else {
-            break;
+        let sending_ahead = ahead.as_ref().map(|(ids, _)| ids.clone()).unwrap_or_default();
+        let mut batch = Batch::load(state, &store, user_id, limits.batch, &sending_ahead).await?;
+        let Some(mut request) = session.poll_request(batch.outgoing()) else {
+            match ahead.take() {
+                // Nothing else to send until the push ahead is answered (or lost).
+                Some((_, answer)) => {
+                    take_ahead(state, &store, &mut session, answer).await?;
+                    continue;
+                }
+                None => break,
+            }
         };
         request.device = Some(device_report(&state));
         request.events = std::mem::take(&mut event_push);
         let mut sent = request.events.clone();
-        let mut response = send(&mut session, token, &request).await?;
+        let in_flight: HashSet<Uuid> = request.push.iter().map(|p| p.id).collect();
+        let answer = send_early(token, &request).await;
+        // While this request is out, the push sent ahead of the last one is taken, and the
+        // next batch goes ahead of this one's answer.
+        if let Some((_, earlier)) = ahead.take() {
+            take_ahead(state, &store, &mut session, earlier).await?;
+        }
+        let mut next = Batch::load(state, &store, user_id, limits.batch, &in_flight).await?;
+        if let Some(request) = session.push_ahead(next.outgoing()) {
+            let ids = request.push.iter().map(|p| p.id).collect();
+            ahead = Some((ids, send_early(token, &request).await));
+        }
+        let mut response = answer.await.inspect_err(|_| session.handle_lost())?;
         // Each further page is fetched while the one before it is committed: a new phone's
         // first pull is otherwise round trips and IndexedDB commits in series.
         loop {
@@ -193,6 +197,91 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         erase_phone(state, &store).await?;
     }
     Ok(())
+}
+
+/// A sync request's answer to come.
+type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Result<SyncResponse, ApiError>>>>;
+
+/// Sends a sync request and returns its answer to await later. The fetch is started before
+/// this returns (the browser completes it whether or not the answer is being awaited), so the
+/// phone can build the next batch meanwhile.
+async fn send_early(token: &str, request: &SyncRequest) -> Answer {
+    let token = token.to_owned();
+    let body = request.clone();
+    let mut answer: Answer =
+        Box::pin(async move { api::post("/api/sync", Some(&token), &body).await });
+    match futures::poll!(answer.as_mut()) {
+        std::task::Poll::Ready(result) => Box::pin(futures::future::ready(result)),
+        std::task::Poll::Pending => answer,
+    }
+}
+
+/// Takes the answer to a push sent ahead and stores what it says; a lost one leaves its
+/// records to go again.
+async fn take_ahead(
+    state: AppState,
+    store: &store::Store,
+    session: &mut Session,
+    answer: Answer,
+) -> Result<(), SyncFailure> {
+    match answer.await {
+        Ok(response) => {
+            let effects = session.handle_ahead_response(&response)?;
+            apply(state, store, effects).await
+        }
+        Err(_) => {
+            session.handle_ahead_lost();
+            Ok(())
+        }
+    }
+}
+
+/// The next records that may need pushing, with their documents read from the store: the
+/// session's candidates for one request.
+struct Batch {
+    records: HashMap<Uuid, LocalRecord>,
+    docs: HashMap<Uuid, RecordDoc>,
+}
+
+impl Batch {
+    /// Up to `batch` of this user's records with changes the server lacks, leaving out those
+    /// in a request still out.
+    async fn load(
+        state: AppState,
+        store: &store::Store,
+        user_id: &str,
+        batch: usize,
+        in_flight: &HashSet<Uuid>,
+    ) -> Result<Batch, SyncFailure> {
+        let records: HashMap<Uuid, LocalRecord> = state.records.with_untracked(|all| {
+            all.iter()
+                .filter(|r| {
+                    r.summary.volunteer_id == user_id
+                        && !in_flight.contains(&r.id)
+                        && needs_push(&r.sync, &r.heads)
+                })
+                .take(batch)
+                .map(|r| (r.id, r.clone()))
+                .collect()
+        });
+        let ids: Vec<Uuid> = records.keys().copied().collect();
+        let docs = store.docs(&ids).await?;
+        Ok(Batch { records, docs })
+    }
+
+    /// The batch as the session takes it.
+    fn outgoing(&mut self) -> impl Iterator<Item = Outgoing<'_>> {
+        let records = &self.records;
+        self.docs.iter_mut().filter_map(move |(id, doc)| {
+            let r = records.get(id)?;
+            Some(Outgoing {
+                id: *id,
+                doc,
+                state: &r.sync,
+                contact: r.contact.clone(),
+            })
+        })
+    }
 }
 
 /// Sends one request; a lost one ends the session.
