@@ -185,10 +185,19 @@ impl<'de> de::Deserializer<'de> for Hydrated<'de, '_> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
         match self.value {
-            Value::Scalar(ScalarValue::Null | ScalarValue::Counter(_))
-            | Value::Scalar(ScalarValue::Unknown { .. }) => visitor.visit_none(),
+            Value::Scalar(
+                ScalarValue::Null | ScalarValue::Counter(_) | ScalarValue::Unknown { .. },
+            ) => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        visitor.visit_newtype_struct(self)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -231,7 +240,7 @@ impl<'de> de::Deserializer<'de> for Hydrated<'de, '_> {
 
     forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        bytes byte_buf unit unit_struct seq tuple
         tuple_struct map identifier
     }
 }
