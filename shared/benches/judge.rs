@@ -68,6 +68,18 @@ fn main() {
             serde_json::json!({ "median_ms": ms(median), "bytes": changes.len() }),
         );
     }
+    let median = median_time(|| {
+        typical_doc.record().expect("reads");
+    });
+    println!(
+        "read  {:<66} {:>8.3} ms",
+        "typical check record from its document",
+        ms(median)
+    );
+    results.insert(
+        "read: typical check record from its document".into(),
+        serde_json::json!({ "median_ms": ms(median) }),
+    );
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).expect("bench dir");
     std::fs::write(
@@ -153,21 +165,27 @@ fn hostile_text(chars: usize, whole: bool) -> Vec<u8> {
 }
 
 fn median_judge_time(changes: &[u8], accepted: bool) -> Duration {
+    median_time(|| {
+        let verdict = judge(
+            Uuid::nil(),
+            None,
+            changes,
+            &[],
+            &pusher(),
+            &Policy::default(),
+            NOW_MS,
+        );
+        assert_eq!(verdict.is_ok(), accepted, "{:?}", verdict.err());
+    })
+}
+
+/// The median of [`RUNS`] timings of `run`.
+fn median_time(mut run: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
             let started = Instant::now();
-            let verdict = judge(
-                Uuid::nil(),
-                None,
-                changes,
-                &[],
-                &pusher(),
-                &Policy::default(),
-                NOW_MS,
-            );
-            let took = started.elapsed();
-            assert_eq!(verdict.is_ok(), accepted, "{:?}", verdict.err());
-            took
+            run();
+            started.elapsed()
         })
         .collect();
     times.sort();

@@ -24,6 +24,9 @@ use crate::sync::chunk::{self, Shape};
 
 pub use automerge::ActorId;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod hydrated;
+
 vocab! {
     /// The roles of people who use Stallside.
     Role {
@@ -72,9 +75,11 @@ pub enum DocError {
     /// The document does not have the shape of a check record.
     #[error("the record does not have the shape of a check: {0}")]
     Shape(#[from] autosurgeon::HydrateError),
-    /// The document's values do not make a check record.
+    /// The document's values do not make a check record (read natively; the phone's
+    /// autosurgeon reports [`DocError::Shape`]).
+    #[cfg(not(target_arch = "wasm32"))]
     #[error("the record does not have the shape of a check: {0}")]
-    Layout(#[from] serde_json::Error),
+    Layout(#[from] hydrated::ReadError),
     /// Writing the record into the document failed.
     #[error("the record could not be written: {0}")]
     Write(#[from] LayoutError),
@@ -455,68 +460,32 @@ pub fn decode_changes(bytes: &[u8]) -> Result<Vec<Change>, DocError> {
         .collect()
 }
 
-/// Reads the record natively through Automerge's hydration and serde (the fast path the
-/// server needs), and refuses any key the layout does not have: serde would skip it silently,
-/// so the record is written back to JSON and compared with what the document holds.
+/// Reads the record natively straight from Automerge's hydrated tree (the fast path the
+/// server needs), refusing any key the layout does not have (see [`hydrated`]).
 #[cfg(not(target_arch = "wasm32"))]
 fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
-    let tree = to_json(&automerge::ReadDoc::hydrate(doc, ROOT, None)?);
+    let tree = automerge::ReadDoc::hydrate(doc, ROOT, None)?;
     if let Some(code) = unknown_language(&tree) {
         return Err(DocError::UnknownLanguage(code));
     }
-    let record = <CheckRecord as serde::Deserialize>::deserialize(&tree)?;
-    match first_difference(&tree, &serde_json::to_value(&record)?, "") {
-        None => Ok(record),
-        Some(path) => Err(DocError::UnknownField(path)),
-    }
+    hydrated::read(&tree)
 }
 
 /// The main language the document holds, when it is not a code of [`Language`] (a value of
-/// another type is left to serde, which refuses it as the wrong shape).
+/// another type is left to the reader, which refuses it as the wrong shape).
+///
+/// [`Language`]: crate::record::Language
 #[cfg(not(target_arch = "wasm32"))]
-fn unknown_language(tree: &serde_json::Value) -> Option<String> {
-    let code = tree.get("check")?.get("main_language")?.as_str()?;
-    crate::record::Language::from_code(code)
+fn unknown_language(tree: &automerge::hydrate::Value) -> Option<String> {
+    use automerge::hydrate::Value;
+    let Value::Map(root) = tree else { return None };
+    let Some(Value::Map(check)) = root.get("check") else {
+        return None;
+    };
+    let code = hydrated::text_of(check.get("main_language")?)?;
+    crate::record::Language::from_code(&code)
         .is_none()
         .then(|| code.chars().take(40).collect())
-}
-
-/// The path of the first place where the document (`held`) has something the record it reads
-/// as (`read`) does not.
-#[cfg(not(target_arch = "wasm32"))]
-fn first_difference(
-    held: &serde_json::Value,
-    read: &serde_json::Value,
-    path: &str,
-) -> Option<String> {
-    use serde_json::Value as Json;
-    let here = |key: &dyn std::fmt::Display| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    match (held, read) {
-        (Json::Object(held), Json::Object(read)) => held.iter().find_map(|(key, value)| {
-            let path = here(key);
-            match read.get(key) {
-                Some(expected) => first_difference(value, expected, &path),
-                None => Some(path.chars().take(80).collect()),
-            }
-        }),
-        (Json::Array(held), Json::Array(read)) if held.len() == read.len() => held
-            .iter()
-            .zip(read)
-            .enumerate()
-            .find_map(|(i, (value, expected))| first_difference(value, expected, &here(&i))),
-        (held, read) if held == read => None,
-        _ => Some(if path.is_empty() {
-            "(root)".into()
-        } else {
-            path.into()
-        }),
-    }
 }
 
 /// Reads the record on the phone through autosurgeon: the phone reads one record at a time,
@@ -524,37 +493,6 @@ fn first_difference(
 #[cfg(target_arch = "wasm32")]
 fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
     Ok(autosurgeon::hydrate(doc)?)
-}
-
-/// A hydrated document as JSON, in the layout [`crate::layout`] writes: 16-byte values are
-/// UUIDs.
-#[cfg(not(target_arch = "wasm32"))]
-fn to_json(value: &automerge::hydrate::Value) -> serde_json::Value {
-    use automerge::{hydrate, ScalarValue};
-    use serde_json::Value as Json;
-    match value {
-        hydrate::Value::Map(map) => Json::Object(
-            map.iter()
-                .map(|(key, entry)| (key.clone(), to_json(&entry.value)))
-                .collect(),
-        ),
-        hydrate::Value::List(list) => {
-            Json::Array(list.iter().map(|entry| to_json(&entry.value)).collect())
-        }
-        hydrate::Value::Text(text) => Json::String(text.to_string()),
-        hydrate::Value::Scalar(scalar) => match scalar {
-            ScalarValue::Bytes(bytes) => match uuid::Uuid::from_slice(bytes) {
-                Ok(id) => Json::String(id.to_string()),
-                Err(_) => Json::Array(bytes.iter().map(|b| Json::from(*b)).collect()),
-            },
-            ScalarValue::Str(s) => Json::String(s.to_string()),
-            ScalarValue::Int(n) | ScalarValue::Timestamp(n) => Json::from(*n),
-            ScalarValue::Uint(n) => Json::from(*n),
-            ScalarValue::F64(f) => Json::from(*f),
-            ScalarValue::Boolean(b) => Json::Bool(*b),
-            ScalarValue::Counter(_) | ScalarValue::Unknown { .. } | ScalarValue::Null => Json::Null,
-        },
-    }
 }
 
 /// "part.field" for a patch: the record's part and the field in it the patch changed.

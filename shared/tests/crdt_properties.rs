@@ -3,8 +3,12 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+use automerge::transaction::Transactable;
+use automerge::ReadDoc;
 use proptest::prelude::*;
-use stallside_shared::crdt::{decode_changes, ActorId, ChangeMeta, Part, RecordDoc, Touched};
+use stallside_shared::crdt::{
+    decode_changes, ActorId, ChangeMeta, DocError, Part, RecordDoc, Touched,
+};
 use stallside_shared::readings::recorded_reading;
 use stallside_shared::record::*;
 use stallside_shared::synthetic::{self, Stall};
@@ -222,6 +226,47 @@ proptest! {
         x.merge(&mut y.clone()).unwrap();
         y.merge(&mut x.clone()).unwrap();
         prop_assert_eq!(x.record().unwrap(), y.record().unwrap());
+    }
+
+    #[test]
+    fn an_extra_key_in_any_map_is_named_by_its_path(
+        record in record_strategy(),
+        at in any::<prop::sample::Index>(),
+        key in "x_[a-z0-9_]{0,100}",
+        value in any::<i64>(),
+    ) {
+        let mut doc = RecordDoc::create(&record, &meta(1, 1_700_000_000)).unwrap();
+        let mut raw = automerge::AutoCommit::load(&doc.save()).unwrap();
+        let mut maps = vec![vec![], vec!["check".to_owned()], vec!["review".to_owned()], vec!["follow_up".to_owned()]];
+        for i in 0..record.check.readings.len() {
+            maps.push(vec!["check".into(), "readings".into(), i.to_string()]);
+        }
+        for i in 0..record.follow_up.attempts.len() {
+            maps.push(vec!["follow_up".into(), "attempts".into(), i.to_string()]);
+        }
+        let path = at.get(&maps);
+        let obj = path.iter().fold(automerge::ROOT, |obj, step| {
+            let got = match step.parse::<usize>() {
+                Ok(index) => raw.get(&obj, index),
+                Err(_) => raw.get(&obj, step.as_str()),
+            };
+            got.unwrap().unwrap().1
+        });
+        raw.put(&obj, key.as_str(), value).unwrap();
+        raw.commit();
+        let expected: String = path
+            .iter()
+            .chain([&key])
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(".")
+            .chars()
+            .take(80)
+            .collect();
+        match RecordDoc::load(&raw.save()).unwrap().record() {
+            Err(DocError::UnknownField(named)) => prop_assert_eq!(named, expected),
+            other => prop_assert!(false, "expected an unknown field, got {:?}", other),
+        }
     }
 
     #[test]
