@@ -132,7 +132,10 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
     // A push sent ahead of the answer to the request out: its records and its answer to come.
     let mut ahead: Option<(HashSet<Uuid>, Answer)> = None;
     loop {
-        let sending_ahead = ahead.as_ref().map(|(ids, _)| ids.clone()).unwrap_or_default();
+        let sending_ahead = ahead
+            .as_ref()
+            .map(|(ids, _)| ids.clone())
+            .unwrap_or_default();
         let mut batch = Batch::load(state, &store, user_id, limits.batch, &sending_ahead).await?;
         let Some(mut request) = session.poll_request(batch.outgoing()) else {
             match ahead.take() {
