@@ -131,6 +131,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
     let mut event_push = state.phone_events.with_untracked(|e| e.outgoing());
     // A push sent ahead of the answer to the request out: its records and its answer to come.
     let mut ahead: Option<(HashSet<Uuid>, Answer)> = None;
+    let mut first = true;
     loop {
         let sending_ahead = ahead
             .as_ref()
@@ -147,7 +148,12 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 None => break,
             }
         };
-        request.device = Some(device_report(&state));
+        // What the phone holds rides on the session's first request only: the server counts
+        // it down with every request after.
+        if first {
+            request.device = Some(device_report(&state));
+            first = false;
+        }
         request.events = std::mem::take(&mut event_push);
         let mut sent = request.events.clone();
         let in_flight: HashSet<Uuid> = request.push.iter().map(|p| p.id).collect();
@@ -167,10 +173,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         // first pull is otherwise round trips and IndexedDB commits in series.
         loop {
             let effects = session.handle_response(&response)?;
-            let next = session.prefetch().map(|mut request| {
-                request.device = Some(device_report(&state));
-                request
-            });
+            let next = session.prefetch();
             let storing = async {
                 apply(state, &store, effects).await?;
                 settle_events(state, &store, &sent, &response).await

@@ -769,10 +769,11 @@ fn forged_parts_times_moves_and_claims_are_refused() {
 fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pushed_it() {
     use common::phone::post_gzip;
     use stallside_shared::sync::session::Limits;
+    use stallside_shared::sync::wire::DeviceReport;
 
     let server = Server::start();
     let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
-    let ids: Vec<_> = checks(&phone, 4, 300)
+    let ids: Vec<_> = checks(&phone, 6, 300)
         .into_iter()
         .map(|c| phone.record(c, None))
         .collect();
@@ -781,8 +782,6 @@ fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pus
         ..phone.limits
     };
     let mut session = phone.replica.session(limits);
-    let first = phone.replica.poll_request(&mut session).expect("a request");
-    let ahead = phone.replica.push_ahead(&mut session).expect("ahead");
     let send = |request| {
         post_gzip(
             &phone.client,
@@ -792,16 +791,32 @@ fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pus
         .expect("answered")
         .0
     };
+    let mut opening = phone.replica.poll_request(&mut session).expect("a request");
+    opening.device = Some(DeviceReport {
+        unsynced: 6,
+        app_version: "test-phone".into(),
+    });
+    let effects = session.handle_response(&send(&opening)).expect("out");
+    phone.replica.apply(effects).unwrap();
+    let first = phone.replica.poll_request(&mut session).expect("a request");
+    let ahead = phone.replica.push_ahead(&mut session).expect("ahead");
+    let cursor = session.cursor();
 
     // The push sent ahead reaches the server first: it is stored, and pulls nothing.
     let answer = send(&ahead);
     assert_eq!(answer.results.len(), 2);
     assert!(answer.pulled.is_empty(), "a push sent ahead pulls nothing");
-    assert_eq!(answer.cursor, 0, "and leaves the cursor where it was");
+    assert_eq!(answer.cursor, cursor, "and leaves the cursor where it was");
     let effects = session
         .handle_ahead_response(&answer)
         .expect("ahead is out");
     phone.replica.apply(effects).unwrap();
+    let waiting = "SELECT unsynced FROM devices WHERE device_id = 'phone-a'";
+    assert_eq!(
+        server.count(waiting),
+        2,
+        "the coordinator sees what the phone still holds: 6 reported, 2 and 2 stored"
+    );
 
     // The request before it pulls after it committed: the phone holds those records already.
     let answer = send(&first);
@@ -819,11 +834,12 @@ fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pus
     let effects = session.handle_response(&answer).expect("out");
     phone.replica.apply(effects).unwrap();
     assert_eq!(phone.unsynced(), 0);
+    assert_eq!(server.count(waiting), 0);
 
-    // Another phone of the same volunteer has none of them: it is sent all four.
+    // Another phone of the same volunteer has none of them: it is sent all six.
     let mut second = Phone::new(server.demo("volunteer", "phone-b"));
     let report = second.sync().unwrap();
-    assert_eq!(report.pulled, 4);
+    assert_eq!(report.pulled, 6);
     for id in ids {
         assert!(second.records.contains_key(&id));
     }

@@ -461,13 +461,16 @@ fn a_stopped_phone_sends_what_it_holds_then_stops_without_pulling_more() {
 
 #[test]
 fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
-    let mut replica = replica_with(5);
+    let mut replica = replica_with(7);
     let mut session = replica.session(LIMITS);
     assert!(
         replica.push_ahead(&mut session).is_none(),
         "nothing goes ahead of no request"
     );
-    let first = replica.poll_request(&mut session).expect("a first request");
+    first_round(&mut replica, &mut session);
+    let first = replica
+        .poll_request(&mut session)
+        .expect("a second request");
     assert_eq!(first.push.len(), 2, "a full batch");
     let ahead = replica
         .push_ahead(&mut session)
@@ -500,7 +503,7 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
         .iter()
         .all(|e| matches!(e, Effect::Acknowledged { id, .. } if ids(&ahead).contains(id))));
     replica.apply(effects).expect("apply");
-    assert_eq!(session.cursor(), 0, "a push sent ahead moves no cursor");
+    assert_eq!(session.cursor(), 1, "a push sent ahead moves no cursor");
     assert_eq!(
         session.handle_ahead_response(&early),
         Err(SessionError::NotWaiting),
@@ -509,7 +512,7 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
 
     let effects = session
         .handle_response(&accept_all(&first, 4, false))
-        .expect("the first is out");
+        .expect("the second is out");
     replica.apply(effects).expect("apply");
     let last = replica.poll_request(&mut session).expect("one record left");
     assert_eq!(last.push.len(), 1);
@@ -522,9 +525,12 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
 
 #[test]
 fn the_session_waits_for_a_push_sent_ahead_and_a_lost_one_goes_again() {
-    let mut replica = replica_with(4);
+    let mut replica = replica_with(6);
     let mut session = replica.session(LIMITS);
-    let first = replica.poll_request(&mut session).expect("a first request");
+    first_round(&mut replica, &mut session);
+    let first = replica
+        .poll_request(&mut session)
+        .expect("a second request");
     let ahead = replica.push_ahead(&mut session).expect("ahead");
     let effects = session
         .handle_response(&accept_all(&first, 2, false))
@@ -554,9 +560,12 @@ fn the_session_waits_for_a_push_sent_ahead_and_a_lost_one_goes_again() {
 
 #[test]
 fn a_push_sent_ahead_is_answered_even_after_the_main_request_was_lost() {
-    let mut replica = replica_with(4);
+    let mut replica = replica_with(6);
     let mut session = replica.session(LIMITS);
-    let _first = replica.poll_request(&mut session).expect("a first request");
+    first_round(&mut replica, &mut session);
+    let _second = replica
+        .poll_request(&mut session)
+        .expect("a second request");
     let ahead = replica.push_ahead(&mut session).expect("ahead");
     session.handle_lost();
     assert!(replica.push_ahead(&mut session).is_none());
@@ -591,4 +600,19 @@ fn finish(replica: &mut Replica, session: &mut Session, last: &SyncRequest, curs
     assert!(replica.poll_request(session).is_none());
     assert_eq!(session.phase(), Phase::Done);
     assert!(!replica.has_unsent());
+}
+
+/// The session's first round: nothing goes ahead of it (the server counts down from the
+/// report it carries), then it is answered.
+fn first_round(replica: &mut Replica, session: &mut Session) {
+    let first = replica.poll_request(session).expect("a first request");
+    assert_eq!(first.push.len(), 2, "a full batch");
+    assert!(
+        replica.push_ahead(session).is_none(),
+        "nothing goes ahead of the session's first request"
+    );
+    let effects = session
+        .handle_response(&accept_all(&first, 1, false))
+        .expect("out");
+    replica.apply(effects).expect("apply");
 }

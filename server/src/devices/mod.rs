@@ -46,7 +46,9 @@ async fn report(
 }
 
 /// Notes a volunteer's phone's contact, inside the sync's write: when, what it still holds
-/// after this request (`accepted` of its `unsynced` were stored), its version. Returns
+/// after this request (`accepted` of its `unsynced` were stored; a request without a report,
+/// a session's later ones, takes its `accepted` off the figure the session's first request
+/// left, in whatever order they commit), its version. Returns
 /// whether a coordinator has stopped it, and (`telling`: a sync, whose answer says so) marks
 /// when it was first told: the phone sends what it still holds in the same session, then
 /// erases itself.
@@ -61,7 +63,7 @@ pub fn note_sync(
         return Ok(false);
     }
     let now = now_ms();
-    let unsynced = report.map_or(0, |r| u64::from(r.unsynced).saturating_sub(accepted as u64));
+    let unsynced = report.map(|r| u64::from(r.unsynced).saturating_sub(accepted as u64));
     let version = report
         .map(|r| r.app_version.as_str())
         .filter(|v| TextRule::name(APP_VERSION_MAX).check(v).is_ok());
@@ -69,8 +71,9 @@ pub fn note_sync(
     let stop_requested = conn
         .prepare_cached(
             "INSERT INTO devices (user_id, device_id, last_sync_ms, unsynced, app_version)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (user_id, device_id) DO UPDATE SET last_sync_ms = ?3, unsynced = ?4,
+             VALUES (?1, ?2, ?3, COALESCE(?4, 0), ?5)
+             ON CONFLICT (user_id, device_id) DO UPDATE SET last_sync_ms = ?3,
+               unsynced = COALESCE(?4, MAX(unsynced - ?7, 0)),
                app_version = COALESCE(?5, app_version),
                stopped_at_ms = CASE WHEN ?6 = 0 OR stop_requested_at_ms IS NULL THEN stopped_at_ms
                                     ELSE COALESCE(stopped_at_ms, ?3) END
@@ -83,7 +86,8 @@ pub fn note_sync(
                 now,
                 unsynced,
                 version,
-                telling
+                telling,
+                accepted as u64
             ],
             |r| r.get(0),
         )?;

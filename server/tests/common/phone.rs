@@ -193,10 +193,13 @@ impl Phone {
                 if !main_out {
                     match self.replica.poll_request(&mut session) {
                         Some(mut request) => {
-                            request.device = Some(DeviceReport {
-                                unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
-                                app_version: "test-phone".into(),
-                            });
+                            // What the phone holds, in the session's first request.
+                            if report.requests == 0 {
+                                request.device = Some(DeviceReport {
+                                    unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
+                                    app_version: "test-phone".into(),
+                                });
+                            }
                             send(Lane::Main, &request);
                             main_out = true;
                         }

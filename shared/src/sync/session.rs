@@ -180,6 +180,9 @@ pub struct Session {
     /// The records of a push-only request sent while the main one was out
     /// ([`Session::push_ahead`]), until its answer is taken or it is lost.
     ahead: Option<InFlight>,
+    /// An answer was taken: the session's first request (the one that carries the phone's
+    /// report of what it holds) is committed, so later requests may be out at once.
+    answered: bool,
     page_waiting: bool,
     /// The last request's push was a full batch, so more records may be waiting to go: they
     /// go before any prefetched page.
@@ -219,6 +222,7 @@ impl Session {
             phase: Phase::Ready,
             in_flight: InFlight::default(),
             ahead: None,
+            answered: false,
             page_waiting: true,
             batch_full: false,
             unstored: false,
@@ -268,7 +272,9 @@ impl Session {
     /// records not already in flight and asks for no page (a page size of 0; an older server
     /// that still sends one is not listened to: its cursor is not taken). `None` unless a
     /// request is out, nothing was sent ahead already, the last push filled its batch, the
-    /// phone is not being stopped, rounds are left and something is left to push.
+    /// phone is not being stopped, rounds are left and something is left to push; and not
+    /// while the session's first request is out, whose report of what the phone holds the
+    /// server then counts down from.
     ///
     /// Its answer goes to [`handle_ahead_response`](Self::handle_ahead_response), in either
     /// order with the other; a lost one to [`handle_ahead_lost`](Self::handle_ahead_lost).
@@ -277,6 +283,7 @@ impl Session {
         outgoing: impl IntoIterator<Item = Outgoing<'a>>,
     ) -> Option<SyncRequest> {
         if self.phase != Phase::Waiting
+            || !self.answered
             || self.ahead.is_some()
             || !self.batch_full
             || self.stopping
@@ -438,6 +445,7 @@ impl Session {
         // erase what it has.
         self.stopping |= response.stop;
         self.page_waiting = response.more && !self.stopping;
+        self.answered = true;
         self.phase = Phase::Ready;
         Ok(effects)
     }

@@ -28,7 +28,9 @@ pub struct SyncRequest {
     /// How many changed documents to pull at most (default and maximum [`MAX_PAGE_SIZE`]);
     /// 0 pushes only: the answer carries no page and leaves the cursor where it was.
     pub page_size: Option<u32>,
-    /// What the phone holds, so coordinators can see which phones still have checks waiting.
+    /// What the phone holds, so coordinators can see which phones still have checks waiting:
+    /// sent in a session's first request only; the server takes each later request's
+    /// acknowledged records off it, so requests out at once cannot overwrite each other's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceReport>,
     /// Stalls started on the phone and debriefs filed on it that the server has not
