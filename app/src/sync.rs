@@ -157,7 +157,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         request.events = std::mem::take(&mut event_push);
         let mut sent = request.events.clone();
         let in_flight: HashSet<Uuid> = request.push.iter().map(|p| p.id).collect();
-        let answer = send_early(token, &request).await;
+        let answer = send_early(token, request).await;
         // While this request is out, the push sent ahead of the last one is taken, and the
         // next batch goes ahead of this one's answer.
         if let Some((_, earlier)) = ahead.take() {
@@ -166,7 +166,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         let mut next = Batch::load(state, &store, user_id, limits.batch, &in_flight).await?;
         if let Some(request) = session.push_ahead(next.outgoing()) {
             let ids = request.push.iter().map(|p| p.id).collect();
-            ahead = Some((ids, send_early(token, &request).await));
+            ahead = Some((ids, send_early(token, request).await));
         }
         let mut response = answer.await.inspect_err(|_| session.handle_lost())?;
         // Each further page is fetched while the one before it is committed: a new phone's
@@ -179,8 +179,8 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 settle_events(state, &store, &sent, &response).await
             };
             let fetching = async {
-                match &next {
-                    Some(request) => Some(send(&mut session, token, request).await),
+                match next {
+                    Some(request) => Some(send_early(token, request).await.await),
                     None => None,
                 }
             };
@@ -191,7 +191,7 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 return Err(e);
             }
             let page = match fetched {
-                Some(page) => page?,
+                Some(page) => page.inspect_err(|_| session.handle_lost())?,
                 None => break,
             };
             session.stored();
@@ -211,11 +211,10 @@ type Answer = std::pin::Pin<Box<dyn std::future::Future<Output = Result<SyncResp
 /// Sends a sync request and returns its answer to await later. The fetch is started before
 /// this returns (the browser completes it whether or not the answer is being awaited), so the
 /// phone can build the next batch meanwhile.
-async fn send_early(token: &str, request: &SyncRequest) -> Answer {
+async fn send_early(token: &str, request: SyncRequest) -> Answer {
     let token = token.to_owned();
-    let body = request.clone();
     let mut answer: Answer =
-        Box::pin(async move { api::post("/api/sync", Some(&token), &body).await });
+        Box::pin(async move { api::post("/api/sync", Some(&token), &request).await });
     match futures::poll!(answer.as_mut()) {
         std::task::Poll::Ready(result) => Box::pin(futures::future::ready(result)),
         std::task::Poll::Pending => answer,
@@ -288,20 +287,6 @@ impl Batch {
             })
         })
     }
-}
-
-/// Sends one request; a lost one ends the session.
-async fn send(
-    session: &mut Session,
-    token: &str,
-    request: &SyncRequest,
-) -> Result<SyncResponse, SyncFailure> {
-    api::post("/api/sync", Some(token), request)
-        .await
-        .map_err(|e| {
-            session.handle_lost();
-            e.into()
-        })
 }
 
 /// A coordinator stopped this phone (lost or stolen) and it has sent what it held: erase its
