@@ -20,6 +20,7 @@ const rows = [
   ['Open the app with 5,000 records', ms(phone.cold_start_5000_ms), '< 1 s', phone.cold_start_5000_ms < 1000],
   ['Pull 5,000 records onto a fresh phone (browser), from its first sync request', ms(phone.pull_5000_ms), '≤ 1 s', phone.pull_5000_ms <= 1000],
   ['Sign in and pull 5,000 records (browser)', ms(phone.sign_in_and_pull_5000_ms), '', null],
+  ['The browser phone sends its 5,000 again (requests; most out at once)', `${ms(phone.push_again_5000_ms)} (${phone.push_again_5000_requests}; ${phone.push_again_most_requests_out})`, '', null],
   ['JS heap after 5,000 records and 20 saves', kb(phone.js_heap_used_bytes), '', null],
   ['1 phone × 1,000 new checks', `${ms(server.ingest_1000.wall_ms)}, ${server.ingest_1000.checks_per_second.toFixed(0)}/s`, '', null],
   ['1 phone × 5,000 new checks', `${ms(server.ingest_5000.wall_ms)}, ${server.ingest_5000.checks_per_second.toFixed(0)}/s`, '< 5 s', server.ingest_5000.wall_ms < 5000],
