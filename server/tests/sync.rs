@@ -766,60 +766,49 @@ fn forged_parts_times_moves_and_claims_are_refused() {
 }
 
 #[test]
-fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pushed_it() {
-    use common::phone::post_gzip;
-    use stallside_shared::sync::session::Limits;
-    use stallside_shared::sync::wire::DeviceReport;
-
+fn a_staff_edit_made_on_the_volunteers_device_still_reaches_the_volunteer() {
     let server = Server::start();
-    let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
-    let ids: Vec<_> = checks(&phone, 6, 300)
-        .into_iter()
-        .map(|c| phone.record(c, None))
-        .collect();
-    let limits = Limits {
-        batch: 2,
-        ..phone.limits
-    };
-    let mut session = phone.replica.session(limits);
-    let send = |request| {
-        post_gzip(
-            &phone.client,
-            "/api/sync",
-            &serde_json::to_vec(request).unwrap(),
-        )
-        .expect("answered")
-        .0
-    };
-    let mut opening = phone.replica.poll_request(&mut session).expect("a request");
-    opening.device = Some(DeviceReport {
-        unsynced: 6,
-        app_version: "test-phone".into(),
-    });
-    let effects = session.handle_response(&send(&opening)).expect("out");
-    phone.replica.apply(effects).unwrap();
-    let first = phone.replica.poll_request(&mut session).expect("a request");
-    let ahead = phone.replica.push_ahead(&mut session).expect("ahead");
-    let cursor = session.cursor();
+    let mut volunteer = Phone::new(server.demo("volunteer", "stall-phone"));
+    let id = volunteer.record(severe(&volunteer), None);
+    volunteer.sync().unwrap();
+
+    // A supervisor signs in on the same phone (the same device id) and claims the flag.
+    let supervisor = server.demo("supervisor", "stall-phone");
+    let _: serde_json::Value = supervisor.post(&format!("/api/flags/{id}/claim"), &json!({}));
+
+    let report = volunteer.sync().unwrap();
+    assert_eq!(report.pulled, 1, "the supervisor's claim was passed over");
+    assert_eq!(
+        volunteer.record_of(id).follow_up.claimed_by.as_deref(),
+        Some(supervisor.user_id.as_str())
+    );
+}
+
+#[test]
+fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pushed_it() {
+    let mut hand = ByHand::start(6);
+    let first = hand.next();
+    let ahead = hand.ahead();
+    let cursor = hand.session.cursor();
 
     // The push sent ahead reaches the server first: it is stored, and pulls nothing.
-    let answer = send(&ahead);
+    let answer = hand.send(&ahead);
     assert_eq!(answer.results.len(), 2);
     assert!(answer.pulled.is_empty(), "a push sent ahead pulls nothing");
     assert_eq!(answer.cursor, cursor, "and leaves the cursor where it was");
-    let effects = session
+    let effects = hand
+        .session
         .handle_ahead_response(&answer)
         .expect("ahead is out");
-    phone.replica.apply(effects).unwrap();
-    let waiting = "SELECT unsynced FROM devices WHERE device_id = 'phone-a'";
+    hand.phone.replica.apply(effects).unwrap();
     assert_eq!(
-        server.count(waiting),
+        hand.waiting(),
         2,
         "the coordinator sees what the phone still holds: 6 reported, 2 and 2 stored"
     );
 
     // The request before it pulls after it committed: the phone holds those records already.
-    let answer = send(&first);
+    let answer = hand.send(&first);
     assert_eq!(answer.results.len(), 2);
     assert!(
         answer.pulled.is_empty(),
@@ -828,19 +817,123 @@ fn a_batch_pushed_ahead_pulls_nothing_and_is_not_sent_back_to_the_phone_that_pus
     );
     assert_eq!(
         answer.cursor as i64,
-        server.count("SELECT value FROM sequence"),
+        hand.server.count("SELECT value FROM sequence"),
         "the cursor passes over what it held"
     );
-    let effects = session.handle_response(&answer).expect("out");
-    phone.replica.apply(effects).unwrap();
-    assert_eq!(phone.unsynced(), 0);
-    assert_eq!(server.count(waiting), 0);
+    hand.take(&answer);
+    assert_eq!(hand.phone.unsynced(), 0);
+    assert_eq!(hand.waiting(), 0);
 
     // Another phone of the same volunteer has none of them: it is sent all six.
-    let mut second = Phone::new(server.demo("volunteer", "phone-b"));
+    let mut second = Phone::new(hand.server.demo("volunteer", "phone-b"));
     let report = second.sync().unwrap();
     assert_eq!(report.pulled, 6);
-    for id in ids {
-        assert!(second.records.contains_key(&id));
+    for id in hand.phone.records.keys() {
+        assert!(second.records.contains_key(id));
+    }
+}
+
+#[test]
+fn a_push_repeated_after_its_answer_was_lost_is_not_counted_twice_off_what_the_phone_holds() {
+    let mut hand = ByHand::start(8);
+    assert_eq!(hand.waiting(), 6);
+
+    // The push ahead is stored, but its answer never reaches the phone.
+    let second = hand.next();
+    let ahead = hand.ahead();
+    hand.send(&ahead);
+    hand.session.handle_ahead_lost();
+    let answer = hand.send(&second);
+    hand.take(&answer);
+    assert_eq!(hand.waiting(), 2, "two checks the server lacks");
+
+    // The lost batch goes again: the server already has it, and the phone still holds two
+    // checks the server lacks.
+    let again = hand.next();
+    assert_eq!(
+        again.push.iter().map(|p| p.id).collect::<Vec<_>>(),
+        ahead.push.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
+    let answer = hand.send(&again);
+    hand.take(&answer);
+    assert_eq!(hand.waiting(), 2, "a repeat was counted off twice");
+
+    let last = hand.next();
+    let answer = hand.send(&last);
+    hand.take(&answer);
+    assert_eq!(hand.waiting(), 0);
+    assert_eq!(hand.phone.unsynced(), 0);
+}
+
+/// A volunteer's phone driven a request at a time, in batches of two, for tests that deliver,
+/// lose or reorder requests by hand. Its session's first request (two checks, and the report
+/// of all `n` waiting) has been answered.
+struct ByHand {
+    server: Server,
+    phone: Phone,
+    session: stallside_shared::sync::session::Session,
+}
+
+impl ByHand {
+    fn start(n: u64) -> Self {
+        let server = Server::start();
+        let mut phone = Phone::new(server.demo("volunteer", "phone-a"));
+        for c in checks(&phone, n, 300) {
+            phone.record(c, None);
+        }
+        let session = phone
+            .replica
+            .session(stallside_shared::sync::session::Limits {
+                batch: 2,
+                ..phone.limits
+            });
+        let mut hand = ByHand {
+            server,
+            phone,
+            session,
+        };
+        let mut opening = hand.next();
+        opening.device = Some(stallside_shared::sync::wire::DeviceReport {
+            unsynced: u32::try_from(n).unwrap(),
+            app_version: "test-phone".into(),
+        });
+        let answer = hand.send(&opening);
+        hand.take(&answer);
+        hand
+    }
+
+    /// The session's next request.
+    fn next(&mut self) -> stallside_shared::sync::wire::SyncRequest {
+        self.phone
+            .replica
+            .poll_request(&mut self.session)
+            .expect("a request")
+    }
+
+    /// The session's next push sent ahead.
+    fn ahead(&mut self) -> stallside_shared::sync::wire::SyncRequest {
+        self.phone
+            .replica
+            .push_ahead(&mut self.session)
+            .expect("a push ahead")
+    }
+
+    fn send(&self, request: &stallside_shared::sync::wire::SyncRequest) -> SyncResponse {
+        let body = serde_json::to_vec(request).unwrap();
+        common::phone::post_gzip(&self.phone.client, "/api/sync", &body)
+            .expect("answered")
+            .0
+    }
+
+    /// Takes the answer to the main request out and stores what it says.
+    fn take(&mut self, answer: &SyncResponse) {
+        let effects = self.session.handle_response(answer).expect("out");
+        self.phone.replica.apply(effects).unwrap();
+    }
+
+    /// What the coordinator sees as still on the phone.
+    fn waiting(&self) -> i64 {
+        self.server
+            .count("SELECT unsynced FROM devices WHERE device_id = 'phone-a'")
     }
 }

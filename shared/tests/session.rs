@@ -525,13 +525,7 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
 
 #[test]
 fn the_session_waits_for_a_push_sent_ahead_and_a_lost_one_goes_again() {
-    let mut replica = replica_with(6);
-    let mut session = replica.session(LIMITS);
-    first_round(&mut replica, &mut session);
-    let first = replica
-        .poll_request(&mut session)
-        .expect("a second request");
-    let ahead = replica.push_ahead(&mut session).expect("ahead");
+    let (mut replica, mut session, first, ahead) = pipelined();
     let effects = session
         .handle_response(&accept_all(&first, 2, false))
         .expect("out");
@@ -560,13 +554,7 @@ fn the_session_waits_for_a_push_sent_ahead_and_a_lost_one_goes_again() {
 
 #[test]
 fn a_push_sent_ahead_is_answered_even_after_the_main_request_was_lost() {
-    let mut replica = replica_with(6);
-    let mut session = replica.session(LIMITS);
-    first_round(&mut replica, &mut session);
-    let _second = replica
-        .poll_request(&mut session)
-        .expect("a second request");
-    let ahead = replica.push_ahead(&mut session).expect("ahead");
+    let (mut replica, mut session, _second, ahead) = pipelined();
     session.handle_lost();
     assert!(replica.push_ahead(&mut session).is_none());
     let effects = session
@@ -588,6 +576,24 @@ fn a_push_sent_ahead_is_answered_even_after_the_main_request_was_lost() {
         unsent, 2,
         "only the lost request's records wait for the next session"
     );
+}
+
+#[test]
+fn a_stop_heard_in_the_answer_to_a_push_sent_ahead_pulls_nothing_more() {
+    let (mut replica, mut session, second, ahead) = pipelined();
+    let effects = session
+        .handle_response(&accept_all(&second, 2, true))
+        .expect("out");
+    replica.apply(effects).expect("apply");
+    let mut stop = accept_all(&ahead, 2, false);
+    stop.stop = true;
+    let effects = session.handle_ahead_response(&stop).expect("ahead is out");
+    replica.apply(effects).expect("apply");
+    assert!(
+        replica.poll_request(&mut session).is_none(),
+        "a stopped phone asked for another page"
+    );
+    assert_eq!(session.phase(), Phase::Stopped);
 }
 
 /// Takes an accepting answer to the session's last request: the session is then done, with
@@ -615,4 +621,17 @@ fn first_round(replica: &mut Replica, session: &mut Session) {
         .handle_response(&accept_all(&first, 1, false))
         .expect("out");
     replica.apply(effects).expect("apply");
+}
+
+/// Six records past the session's first round, with the second request and a push sent ahead
+/// out (two records each).
+fn pipelined() -> (Replica, Session, SyncRequest, SyncRequest) {
+    let mut replica = replica_with(6);
+    let mut session = replica.session(LIMITS);
+    first_round(&mut replica, &mut session);
+    let second = replica
+        .poll_request(&mut session)
+        .expect("a second request");
+    let ahead = replica.push_ahead(&mut session).expect("ahead");
+    (replica, session, second, ahead)
 }

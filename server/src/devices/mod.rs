@@ -40,25 +40,47 @@ async fn report(
     session.require(Role::Volunteer)?;
     state
         .db
-        .write(move |conn| note_sync(conn, &session, Some(&report), 0, false))
+        .write(move |conn| {
+            let held = Held {
+                report: Some(&report),
+                accepted: 0,
+                changed: 0,
+            };
+            note_sync(conn, &session, held, false)
+        })
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
+/// What one request says of what the phone holds.
+pub struct Held<'a> {
+    /// The phone's report, on a session's first request.
+    pub report: Option<&'a DeviceReport>,
+    /// Records the request pushed that the server acknowledged.
+    pub accepted: usize,
+    /// Of those, the ones that changed what the server holds (not repeats of a push whose
+    /// answer was lost).
+    pub changed: usize,
+}
+
 /// Notes a volunteer's phone's contact, inside the sync's write: when, what it still holds
-/// after this request (`accepted` of its `unsynced` were stored; a request without a report,
-/// a session's later ones, takes its `accepted` off the figure the session's first request
-/// left, in whatever order they commit), its version. Returns
+/// after this request (with a report: its `unsynced` less what this request had accepted;
+/// without, a session's later requests: the figure left less what this request stored new,
+/// in whatever order they commit), its version. Returns
 /// whether a coordinator has stopped it, and (`telling`: a sync, whose answer says so) marks
 /// when it was first told: the phone sends what it still holds in the same session, then
 /// erases itself.
 pub fn note_sync(
     conn: &Connection,
     session: &Session,
-    report: Option<&DeviceReport>,
-    accepted: usize,
+    held: Held<'_>,
     telling: bool,
 ) -> Result<bool, ApiError> {
+    let Held {
+        report,
+        accepted,
+        changed,
+    } = held;
     if session.role != Role::Volunteer {
         return Ok(false);
     }
@@ -87,7 +109,7 @@ pub fn note_sync(
                 unsynced,
                 version,
                 telling,
-                accepted as u64
+                changed as u64
             ],
             |r| r.get(0),
         )?;

@@ -91,16 +91,25 @@ async fn sync(
             } else {
                 crate::events::apply_pushes(conn, &pusher, &event_pushes)?
             };
-            let results = match judged {
+            let stored = match judged {
                 Some(judged) => push::store_judged(conn, &pusher, judged, &policy, now_ms())?,
-                None => Vec::new(),
+                None => push::StoredPush {
+                    results: Vec::new(),
+                    changed: 0,
+                },
             };
-            let accepted = results
+            let accepted = stored
+                .results
                 .iter()
                 .filter(|r| matches!(r, PushResult::Accepted { .. }))
                 .count();
-            let stop = crate::devices::note_sync(conn, &noted, report.as_ref(), accepted, true)?;
-            Ok((event_results, results, stop))
+            let held = crate::devices::Held {
+                report: report.as_ref(),
+                accepted,
+                changed: stored.changed,
+            };
+            let stop = crate::devices::note_sync(conn, &noted, held, true)?;
+            Ok((event_results, stored.results, stop))
         })
         .await?;
     if !results.is_empty() {

@@ -42,10 +42,11 @@ impl Page {
 }
 
 /// Reads one page after `cursor`. A volunteer pulls their own records; documents the client
-/// already holds in full (it pushed the server's state, in this request or an earlier one) are
-/// passed over, not sent back. Coordinators and supervisors pull events and settings only: their screens read
-/// the server's views, which leave out what they may not see (the area code, the person's
-/// goal), and a whole document would carry those fields and their history.
+/// already holds in full (it pushed the server's state, in this request or an earlier one)
+/// are passed over, not sent back. Coordinators and supervisors pull events and settings
+/// only: their screens read the server's views, which leave out what they may not see (the
+/// area code, the person's goal), and a whole document would carry those fields and their
+/// history.
 pub fn page(
     conn: &Connection,
     session: &Session,

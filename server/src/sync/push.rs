@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension};
-use stallside_shared::crdt::{ActorId, RecordDoc};
+use stallside_shared::crdt::{ActorId, RecordDoc, Role};
 use stallside_shared::follow_up::FollowUpError;
 use stallside_shared::sync::client::{heads_hex, same_heads};
 use stallside_shared::sync::judge::{
@@ -59,6 +59,16 @@ pub async fn judge_push(
     }
 }
 
+/// What storing a push did.
+pub struct StoredPush {
+    /// Each document's answer.
+    pub results: Vec<PushResult>,
+    /// How many accepted documents changed what the server holds: a repeat of a push whose
+    /// answer was lost is accepted again but changes nothing, and must not be counted twice
+    /// off what the phone still holds.
+    pub changed: usize,
+}
+
 /// Stores a judged push inside the caller's write (a savepoint of a grouped commit) and
 /// answers per document. A document changed by someone else since it was judged is judged
 /// again here, against what is stored now. The caller commits, so the phone's note rides in
@@ -69,17 +79,17 @@ pub fn store_judged(
     judged: Judged,
     policy: &Policy,
     now_ms: i64,
-) -> Result<Vec<PushResult>, ApiError> {
+) -> Result<StoredPush, ApiError> {
     let mut results = Vec::with_capacity(judged.items.len());
     let (mut accepted, mut rejected) = (0usize, 0usize);
-    let mut known = Known::default();
+    let mut write = PushWrite::default();
     for item in judged.items {
         let result = if stored_heads(tx, item.pushed.id)? == item.judged_against {
-            settle(tx, &mut known, pusher, item.pushed, item.verdict, now_ms)?
+            settle(tx, &mut write, pusher, item.pushed, item.verdict, now_ms)?
         } else {
             let stored = load_with_heads(tx, item.pushed.id)?;
             let item = judge_one(item.pushed, stored, pusher, policy, now_ms);
-            settle(tx, &mut known, pusher, item.pushed, item.verdict, now_ms)?
+            settle(tx, &mut write, pusher, item.pushed, item.verdict, now_ms)?
         };
         match &result {
             PushResult::Accepted { .. } => accepted += 1,
@@ -96,7 +106,10 @@ pub fn store_judged(
             pusher.device_id
         ),
     )?;
-    Ok(results)
+    Ok(StoredPush {
+        results,
+        changed: write.changed,
+    })
 }
 
 /// Judges and stores one document (inside the caller's transaction).
@@ -111,7 +124,7 @@ pub(crate) fn push_one(
     let item = judge_one(pushed, stored, pusher, policy, now_ms);
     settle(
         conn,
-        &mut Known::default(),
+        &mut PushWrite::default(),
         pusher,
         item.pushed,
         item.verdict,
@@ -195,7 +208,7 @@ fn judge_one(
 /// events table, and stores it, or answers why not.
 fn settle(
     conn: &Connection,
-    known: &mut Known,
+    write: &mut PushWrite,
     pusher: &Pusher,
     pushed: PushDoc,
     verdict: Result<(Verdict, Encoded), Rejection>,
@@ -221,7 +234,7 @@ fn settle(
     let owners = verdict
         .actors
         .iter()
-        .map(|actor| Ok((actor.clone(), known.owner(conn, actor)?)))
+        .map(|actor| Ok((actor.clone(), write.owner(conn, actor)?)))
         .collect::<Result<Vec<_>, ApiError>>()?;
     if let Some(to) = &verdict.handed_to {
         if !supervises(conn, to, &verdict.record.check.borough)? {
@@ -230,7 +243,7 @@ fn settle(
             )));
         }
     }
-    let event_borough = known.event_borough(conn, &verdict.record.check.event_id)?;
+    let event_borough = write.event_borough(conn, &verdict.record.check.event_id)?;
     match settle_verdict(
         verdict,
         &owners,
@@ -239,32 +252,29 @@ fn settle(
         pushed.contact.as_ref(),
     ) {
         Ok(settled) => {
-            let holder = same_heads(&encoded.heads, &pushed.heads).then_some(&pusher.device_id);
-            for actor in &settled.bind {
-                known.owners.insert(
-                    actor.clone(),
-                    ActorOwner::Bound {
-                        user_id: pusher.user_id.clone(),
-                        device_id: pusher.device_id.clone(),
-                    },
-                );
-            }
-            store(conn, id, settled, encoded, holder, pusher, now_ms)
+            // Only volunteers pull documents; a staff edit leaves no holder, so the record's
+            // volunteer is sent it even on the same device.
+            let holder = (pusher.role == Role::Volunteer
+                && same_heads(&encoded.heads, &pushed.heads))
+            .then_some(pusher.device_id.as_str());
+            store(conn, write, id, settled, encoded, holder, pusher, now_ms)
         }
         Err(rejection) => Ok(rejected(rejection)),
     }
 }
 
-/// What a push's documents share, read once a push under the writer: a phone's batch is
-/// mostly one actor id and one or two events, and each lookup was a statement a document.
-/// Kept only for one push inside one transaction, and told of each actor it binds.
+/// What the writer keeps across one push's documents, inside one transaction: the rows they
+/// share, read once a push (a phone's batch is mostly one actor id and one or two events, and
+/// each lookup was a statement a document) and told of each actor it binds; and how many
+/// documents it changed.
 #[derive(Default)]
-struct Known {
+struct PushWrite {
     owners: HashMap<ActorId, ActorOwner>,
     event_boroughs: HashMap<String, Option<String>>,
+    changed: usize,
 }
 
-impl Known {
+impl PushWrite {
     fn owner(&mut self, conn: &Connection, actor: &ActorId) -> Result<ActorOwner, ApiError> {
         if let Some(owner) = self.owners.get(actor) {
             return Ok(owner.clone());
@@ -289,14 +299,16 @@ impl Known {
     }
 }
 
-/// Writes an accepted document. `holder` is the pushing device when the stored state is
-/// exactly what it pushed, so that its pulls need not send it back.
+/// Writes an accepted document. `holder` is the pushing volunteer's device when the stored
+/// state is exactly what it pushed, so that its pulls need not send it back.
+#[allow(clippy::too_many_arguments)]
 fn store(
     conn: &Connection,
+    write: &mut PushWrite,
     id: Uuid,
     settled: Settled,
     encoded: Encoded,
-    holder: Option<&String>,
+    holder: Option<&str>,
     pusher: &Pusher,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
@@ -325,12 +337,18 @@ fn store(
         )?
         .execute(params![id.to_string(), seq, heads.join(","), bytes, holder])?;
         project(conn, seq, &record, &assessment, now_ms)?;
-        for actor in &bind {
+        for actor in bind {
             conn.prepare_cached(
                 "INSERT INTO actors (actor_id, user_id, device_id, first_seen_ms) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![actor.to_hex_string(), pusher.user_id, pusher.device_id, now_ms])?;
+            let owner = ActorOwner::Bound {
+                user_id: pusher.user_id.clone(),
+                device_id: pusher.device_id.clone(),
+            };
+            write.owners.insert(actor, owner);
         }
+        write.changed += 1;
     }
     match contact {
         ContactEffect::Keep(phone) => {

@@ -189,12 +189,13 @@ impl Phone {
                 });
             };
             let mut main_out = false;
+            let mut reported = false;
             loop {
                 if !main_out {
                     match self.replica.poll_request(&mut session) {
                         Some(mut request) => {
                             // What the phone holds, in the session's first request.
-                            if report.requests == 0 {
+                            if !std::mem::replace(&mut reported, true) {
                                 request.device = Some(DeviceReport {
                                     unsynced: u32::try_from(self.unsynced()).unwrap_or(u32::MAX),
                                     app_version: "test-phone".into(),

@@ -53,6 +53,7 @@ pub enum Phase {
     /// The next request may be taken with [`Session::poll_request`].
     Ready,
     /// A request is out: feed its answer to [`Session::handle_response`], or report it lost.
+    /// A push sent ahead ([`Session::push_ahead`]) may be out beside it, answered on its own.
     /// After [`Session::prefetch`], the answer is taken only once [`Session::stored`] says the
     /// answer before it is stored.
     Waiting,
@@ -310,7 +311,9 @@ impl Session {
         response: &SyncResponse,
     ) -> Result<Vec<Effect>, SessionError> {
         let ahead = self.ahead.take().ok_or(SessionError::NotWaiting)?;
+        // A stopped phone pulls nothing more, whichever answer told it.
         self.stopping |= response.stop;
+        self.page_waiting &= !self.stopping;
         Ok(push_effects(&ahead, response))
     }
 
@@ -461,7 +464,8 @@ impl Session {
     }
 
     /// Whether a request sent [ahead](Self::push_ahead) is still out: its answer (or its
-    /// loss) is to be taken before the session can end.
+    /// loss) is to be taken before the session is done or stopped (a lost request or the
+    /// round limit ends it sooner, and the answer may still be taken then).
     pub fn ahead_out(&self) -> bool {
         self.ahead.is_some()
     }
