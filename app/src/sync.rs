@@ -12,7 +12,7 @@ use stallside_shared::events::Plan;
 use stallside_shared::sync::backoff::retry_delay_ms;
 use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
-use stallside_shared::sync::wire::{DeviceReport, Event, SyncRequest, SyncResponse};
+use stallside_shared::sync::wire::{DeviceReport, Event, EventPush, SyncRequest, SyncResponse};
 use uuid::Uuid;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -118,7 +118,17 @@ fn device_report(state: &AppState) -> DeviceReport {
 /// volunteer's records that may need pushing, sends what it asks, stores what it returns.
 async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), SyncFailure> {
     let store = store::get().await?;
-    let cursor: u64 = store.meta("cursor").await?.unwrap_or(0);
+    // Each volunteer's pulls have a cursor of their own: on a phone shared at a stall, one
+    // volunteer's pull moves past changes to another's records (a supervisor's outcome),
+    // which that volunteer's next pull must still ask for.
+    let phone = Phone {
+        state,
+        store: &store,
+        token,
+        user_id,
+        cursor_key: format!("cursor:{user_id}"),
+    };
+    let cursor: u64 = store.meta(&phone.cursor_key).await?.unwrap_or(0);
     let limits = Limits::default();
     let mut session = Session::new(cursor, limits);
     let report = device_report(&state);
@@ -137,12 +147,12 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
             .as_ref()
             .map(|(ids, _)| ids.clone())
             .unwrap_or_default();
-        let mut batch = Batch::load(state, &store, user_id, limits.batch, &sending_ahead).await?;
+        let mut batch = phone.batch(limits.batch, &sending_ahead).await?;
         let Some(mut request) = session.poll_request(batch.outgoing()) else {
             match ahead.take() {
                 // Nothing else to send until the push ahead is answered (or lost).
                 Some((_, answer)) => {
-                    take_ahead(state, &store, &mut session, answer).await?;
+                    phone.take_ahead(&mut session, answer).await?;
                     continue;
                 }
                 None => break,
@@ -155,32 +165,60 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
             first = false;
         }
         request.events = std::mem::take(&mut event_push);
-        let mut sent = request.events.clone();
+        let sent = request.events.clone();
         let in_flight: HashSet<Uuid> = request.push.iter().map(|p| p.id).collect();
         let answer = send_early(token, request).await;
         // While this request is out, the push sent ahead of the last one is taken, and the
-        // next batch goes ahead of this one's answer.
+        // next batch goes ahead of this one's answer (read only when it may go).
         if let Some((_, earlier)) = ahead.take() {
-            take_ahead(state, &store, &mut session, earlier).await?;
+            phone.take_ahead(&mut session, earlier).await?;
         }
-        let mut next = Batch::load(state, &store, user_id, limits.batch, &in_flight).await?;
-        if let Some(request) = session.push_ahead(next.outgoing()) {
-            let ids = request.push.iter().map(|p| p.id).collect();
-            ahead = Some((ids, send_early(token, request).await));
+        if session.may_push_ahead() {
+            let mut next = phone.batch(limits.batch, &in_flight).await?;
+            if let Some(request) = session.push_ahead(next.outgoing()) {
+                let ids = request.push.iter().map(|p| p.id).collect();
+                ahead = Some((ids, send_early(token, request).await));
+            }
         }
-        let mut response = answer.await.inspect_err(|_| session.handle_lost())?;
-        // Each further page is fetched while the one before it is committed: a new phone's
-        // first pull is otherwise round trips and IndexedDB commits in series.
+        let response = answer.await.inspect_err(|_| session.handle_lost())?;
+        phone.take_pages(&mut session, response, sent).await?;
+    }
+    if session.phase() == Phase::Stopped {
+        erase_phone(state, &store).await?;
+    }
+    Ok(())
+}
+
+/// What one sync works with: the app, its store, who is signed in and where their cursor is
+/// kept.
+struct Phone<'a> {
+    state: AppState,
+    store: &'a store::Store,
+    token: &'a str,
+    user_id: &'a str,
+    cursor_key: String,
+}
+
+impl Phone<'_> {
+    /// Takes the answer to a main request and every page the session asks for after it. Each
+    /// further page is fetched while the one before it is committed: a new phone's first pull
+    /// is otherwise round trips and IndexedDB commits in series.
+    async fn take_pages(
+        &self,
+        session: &mut Session,
+        mut response: SyncResponse,
+        mut sent: Vec<EventPush>,
+    ) -> Result<(), SyncFailure> {
         loop {
             let effects = session.handle_response(&response)?;
             let next = session.prefetch();
             let storing = async {
-                apply(state, &store, effects).await?;
-                settle_events(state, &store, &sent, &response).await
+                self.apply(effects).await?;
+                settle_events(self.state, self.store, &sent, &response).await
             };
             let fetching = async {
                 match next {
-                    Some(request) => Some(send_early(token, request).await.await),
+                    Some(request) => Some(send_early(self.token, request).await.await),
                     None => None,
                 }
             };
@@ -190,19 +228,39 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
                 session.handle_lost();
                 return Err(e);
             }
-            let page = match fetched {
-                Some(page) => page.inspect_err(|_| session.handle_lost())?,
-                None => break,
+            let Some(page) = fetched else {
+                return Ok(());
             };
+            response = page.inspect_err(|_| session.handle_lost())?;
             session.stored();
-            response = page;
             sent = Vec::new();
         }
     }
-    if session.phase() == Phase::Stopped {
-        erase_phone(state, &store).await?;
+
+    /// Takes the answer to a push sent ahead and stores what it says; a lost one leaves its
+    /// records to go again.
+    async fn take_ahead(&self, session: &mut Session, answer: Answer) -> Result<(), SyncFailure> {
+        match answer.await {
+            Ok(response) => {
+                let effects = session.handle_ahead_response(&response)?;
+                self.apply(effects).await
+            }
+            Err(_) => {
+                session.handle_ahead_lost();
+                Ok(())
+            }
+        }
     }
-    Ok(())
+
+    /// The signed-in volunteer's next batch, leaving out the records in a request still out.
+    async fn batch(&self, size: usize, in_flight: &HashSet<Uuid>) -> Result<Batch, SyncFailure> {
+        Batch::load(self.state, self.store, self.user_id, size, in_flight).await
+    }
+
+    /// Stores one answer's effects, the cursor under this volunteer's key.
+    async fn apply(&self, effects: Vec<Effect>) -> Result<(), SyncFailure> {
+        apply(self.state, self.store, &self.cursor_key, effects).await
+    }
 }
 
 /// A sync request's answer to come.
@@ -218,26 +276,6 @@ async fn send_early(token: &str, request: SyncRequest) -> Answer {
     match futures::poll!(answer.as_mut()) {
         std::task::Poll::Ready(result) => Box::pin(futures::future::ready(result)),
         std::task::Poll::Pending => answer,
-    }
-}
-
-/// Takes the answer to a push sent ahead and stores what it says; a lost one leaves its
-/// records to go again.
-async fn take_ahead(
-    state: AppState,
-    store: &store::Store,
-    session: &mut Session,
-    answer: Answer,
-) -> Result<(), SyncFailure> {
-    match answer.await {
-        Ok(response) => {
-            let effects = session.handle_ahead_response(&response)?;
-            apply(state, store, effects).await
-        }
-        Err(_) => {
-            session.handle_ahead_lost();
-            Ok(())
-        }
     }
 }
 
@@ -312,6 +350,7 @@ async fn erase_phone(state: AppState, store: &store::Store) -> Result<(), SyncFa
 async fn apply(
     state: AppState,
     store: &store::Store,
+    cursor_key: &str,
     effects: Vec<Effect>,
 ) -> Result<(), SyncFailure> {
     let _guard = store::write_lock().await;
@@ -390,7 +429,7 @@ async fn apply(
                 }
             }
             Effect::Settings(new) => settings = Some(*new),
-            Effect::Cursor(cursor) => meta.push(("cursor", cursor.to_string())),
+            Effect::Cursor(cursor) => meta.push((cursor_key, cursor.to_string())),
         }
     }
     meta.push(("events", serde_json::to_string(&events).unwrap_or_default()));
@@ -416,7 +455,7 @@ async fn apply(
 async fn settle_events(
     state: AppState,
     store: &store::Store,
-    sent: &[stallside_shared::sync::wire::EventPush],
+    sent: &[EventPush],
     response: &SyncResponse,
 ) -> Result<(), SyncFailure> {
     if sent.is_empty() && response.events.is_empty() {

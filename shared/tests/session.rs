@@ -463,6 +463,7 @@ fn a_stopped_phone_sends_what_it_holds_then_stops_without_pulling_more() {
 fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
     let mut replica = replica_with(7);
     let mut session = replica.session(LIMITS);
+    assert!(!session.may_push_ahead());
     assert!(
         replica.push_ahead(&mut session).is_none(),
         "nothing goes ahead of no request"
@@ -472,6 +473,7 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
         .poll_request(&mut session)
         .expect("a second request");
     assert_eq!(first.push.len(), 2, "a full batch");
+    assert!(session.may_push_ahead(), "a driver reads the next batch");
     let ahead = replica
         .push_ahead(&mut session)
         .expect("the next batch goes ahead");
@@ -481,6 +483,7 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
         ids(&ahead).iter().all(|id| !ids(&first).contains(id)),
         "a record in flight is not sent twice"
     );
+    assert!(!session.may_push_ahead());
     assert!(
         replica.push_ahead(&mut session).is_none(),
         "one request ahead at a time"
@@ -516,6 +519,10 @@ fn the_next_batch_goes_ahead_while_a_full_one_is_answered() {
     replica.apply(effects).expect("apply");
     let last = replica.poll_request(&mut session).expect("one record left");
     assert_eq!(last.push.len(), 1);
+    assert!(
+        !session.may_push_ahead(),
+        "a driver does not read a batch that cannot go"
+    );
     assert!(
         replica.push_ahead(&mut session).is_none(),
         "nothing goes ahead of a batch that was not full"
@@ -613,6 +620,7 @@ fn finish(replica: &mut Replica, session: &mut Session, last: &SyncRequest, curs
 fn first_round(replica: &mut Replica, session: &mut Session) {
     let first = replica.poll_request(session).expect("a first request");
     assert_eq!(first.push.len(), 2, "a full batch");
+    assert!(!session.may_push_ahead());
     assert!(
         replica.push_ahead(session).is_none(),
         "nothing goes ahead of the session's first request"

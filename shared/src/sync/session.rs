@@ -283,13 +283,7 @@ impl Session {
         &mut self,
         outgoing: impl IntoIterator<Item = Outgoing<'a>>,
     ) -> Option<SyncRequest> {
-        if self.phase != Phase::Waiting
-            || !self.answered
-            || self.ahead.is_some()
-            || !self.batch_full
-            || self.stopping
-            || self.rounds >= self.limits.max_rounds
-        {
+        if !self.may_push_ahead() {
             return None;
         }
         let mut request = self.pull_request();
@@ -301,6 +295,18 @@ impl Session {
         self.ahead = Some(ahead);
         self.rounds += 1;
         Some(request)
+    }
+
+    /// Whether [`push_ahead`](Self::push_ahead) could send anything now, so a driver reads
+    /// the next batch from its storage only when it may go: most syncs carry less than a
+    /// batch and never send ahead.
+    pub fn may_push_ahead(&self) -> bool {
+        self.phase == Phase::Waiting
+            && self.answered
+            && self.ahead.is_none()
+            && self.batch_full
+            && !self.stopping
+            && self.rounds < self.limits.max_rounds
     }
 
     /// Takes the answer to the request sent [ahead](Self::push_ahead): what the server
