@@ -132,10 +132,10 @@ pub(crate) fn push_one(
     )
 }
 
-/// One document's verdict (with its encoding) and the stored heads it was judged against.
+/// One document's verdict (carrying its encoding) and the stored heads it was judged against.
 struct JudgedDoc {
     pushed: PushDoc,
-    verdict: Result<(Verdict, Encoded), Rejection>,
+    verdict: Result<Verdict<Encoded>, Rejection>,
     judged_against: Option<String>,
 }
 
@@ -148,12 +148,15 @@ struct Encoded {
     bytes: Option<Vec<u8>>,
 }
 
-/// Saves an accepted document and takes its heads, on the judging thread.
-fn encode(verdict: &mut Verdict) -> Encoded {
-    Encoded {
-        heads: heads_hex(&mut verdict.doc),
-        bytes: verdict.changed.then(|| verdict.doc.save_uncompressed()),
-    }
+/// Saves an accepted document and takes its heads, then drops the Automerge document, all on
+/// the judging thread: a push's documents are not held (a thousand of them, fresh pages for
+/// the allocator) until the writer reaches them, and the writer does not free them.
+fn encode(verdict: Verdict) -> Verdict<Encoded> {
+    let changed = verdict.changed;
+    verdict.map_doc(|mut doc| Encoded {
+        heads: heads_hex(&mut doc),
+        bytes: changed.then(|| doc.save_uncompressed()),
+    })
 }
 
 /// A stored document and its heads as stored (neither, for a new record).
@@ -193,10 +196,7 @@ fn judge_one(
         policy,
         now_ms,
     )
-    .map(|mut verdict| {
-        let encoded = encode(&mut verdict);
-        (verdict, encoded)
-    });
+    .map(encode);
     JudgedDoc {
         pushed,
         verdict,
@@ -211,7 +211,7 @@ fn settle(
     write: &mut PushWrite,
     pusher: &Pusher,
     pushed: PushDoc,
-    verdict: Result<(Verdict, Encoded), Rejection>,
+    verdict: Result<Verdict<Encoded>, Rejection>,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
     let id = pushed.id;
@@ -227,7 +227,7 @@ fn settle(
             reason: reason.into(),
         });
     }
-    let (verdict, encoded) = match verdict {
+    let verdict = match verdict {
         Ok(judged) => judged,
         Err(rejection) => return Ok(rejected(rejection)),
     };
@@ -255,9 +255,9 @@ fn settle(
             // Only volunteers pull documents; a staff edit leaves no holder, so the record's
             // volunteer is sent it even on the same device.
             let holder = (pusher.role == Role::Volunteer
-                && same_heads(&encoded.heads, &pushed.heads))
+                && same_heads(&settled.verdict.doc.heads, &pushed.heads))
             .then_some(pusher.device_id.as_str());
-            store(conn, write, id, settled, encoded, holder, pusher, now_ms)
+            store(conn, write, id, settled, holder, pusher, now_ms)
         }
         Err(rejection) => Ok(rejected(rejection)),
     }
@@ -301,13 +301,11 @@ impl PushWrite {
 
 /// Writes an accepted document. `holder` is the pushing volunteer's device when the stored
 /// state is exactly what it pushed, so that its pulls need not send it back.
-#[allow(clippy::too_many_arguments)]
 fn store(
     conn: &Connection,
     write: &mut PushWrite,
     id: Uuid,
-    settled: Settled,
-    encoded: Encoded,
+    settled: Settled<Encoded>,
     holder: Option<&str>,
     pusher: &Pusher,
     now_ms: i64,
@@ -319,15 +317,11 @@ fn store(
         warning,
     } = settled;
     let Verdict {
-        doc,
+        doc: Encoded { heads, bytes },
         record,
         assessment,
         ..
     } = verdict;
-    // Freeing the merged Automerge document was two thirds of the writer's time on a new
-    // check: the judging pool frees it while the single writer goes on.
-    rayon::spawn(move || drop(doc));
-    let Encoded { heads, bytes } = encoded;
     if let Some(bytes) = bytes {
         let seq = next_seq(conn)?;
         conn.prepare_cached(

@@ -57,11 +57,14 @@ pub struct Policy {
     pub settings: ProgrammeSettings,
 }
 
-/// An accepted document, ready to store.
+/// An accepted document, ready to store. `D` is what it carries of the merged document: the
+/// judge hands out the Automerge document itself; a store that keeps only its saved bytes
+/// [maps](Verdict::map_doc) it to them where it judges, so the whole document is not held
+/// until the write.
 #[derive(Debug)]
-pub struct Verdict {
+pub struct Verdict<D = RecordDoc> {
     /// The merged document.
-    pub doc: RecordDoc,
+    pub doc: D,
     /// The record it holds.
     pub record: CheckRecord,
     /// The server's own triage.
@@ -77,6 +80,22 @@ pub struct Verdict {
     /// they are an active supervisor of the record's borough
     /// ([`FollowUpError::NotASupervisorHere`] if not).
     pub handed_to: Option<String>,
+}
+
+impl<D> Verdict<D> {
+    /// The same verdict carrying `f` of its document (its saved bytes, say); the document is
+    /// dropped here.
+    pub fn map_doc<E>(self, f: impl FnOnce(D) -> E) -> Verdict<E> {
+        Verdict {
+            doc: f(self.doc),
+            record: self.record,
+            assessment: self.assessment,
+            actors: self.actors,
+            check_written: self.check_written,
+            changed: self.changed,
+            handed_to: self.handed_to,
+        }
+    }
 }
 
 /// Why a document was refused. The message is for the volunteer's records list.
@@ -289,9 +308,9 @@ pub fn judge(
 
 /// What to store for an accepted document, decided from what the store holds.
 #[derive(Debug)]
-pub struct Settled {
+pub struct Settled<D = RecordDoc> {
     /// The verdict to store.
-    pub verdict: Verdict,
+    pub verdict: Verdict<D>,
     /// Actor ids to bind to the pusher's device now.
     pub bind: Vec<ActorId>,
     /// What becomes of the contact number.
@@ -305,13 +324,13 @@ pub struct Settled {
 /// the server knows it), refuses a foreign actor or another borough's event, and says what to
 /// bind and what becomes of the contact number. Sans-IO: the store looks these up and applies
 /// the result.
-pub fn settle(
-    verdict: Verdict,
+pub fn settle<D>(
+    verdict: Verdict<D>,
     owners: &[(ActorId, ActorOwner)],
     event_borough: Option<&str>,
     pusher: &Pusher,
     contact: Option<&ContactDetails>,
-) -> Result<Settled, Rejection> {
+) -> Result<Settled<D>, Rejection> {
     let mut bind = Vec::new();
     for actor in &verdict.actors {
         // An actor the store did not look up is treated as foreign: fail closed.
@@ -372,7 +391,7 @@ pub fn check_actor(owner: &ActorOwner, pusher: &Pusher) -> Result<bool, Rejectio
 /// Whether a written check may name its event: an event the server knows must be in the
 /// check's borough (`event_borough` is `None` for a stall started on a phone), so a check
 /// cannot put itself into another borough's event and its reports.
-pub fn check_event(verdict: &Verdict, event_borough: Option<&str>) -> Result<(), Rejection> {
+pub fn check_event<D>(verdict: &Verdict<D>, event_borough: Option<&str>) -> Result<(), Rejection> {
     match event_borough {
         Some(borough) if verdict.check_written && borough != verdict.record.check.borough => {
             Err(Rejection::EventOutsideArea)
@@ -396,8 +415,8 @@ pub enum ContactEffect {
 /// person agreed to be contacted, while the follow-up is not closed, and only as sent by the
 /// volunteer who took the check. Returns the effect and, when a sent number was not kept, why
 /// (for the volunteer's records list).
-pub fn contact_effect(
-    verdict: &Verdict,
+pub fn contact_effect<D>(
+    verdict: &Verdict<D>,
     pusher: &Pusher,
     sent: Option<&ContactDetails>,
 ) -> (ContactEffect, Option<String>) {
