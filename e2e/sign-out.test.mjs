@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { apiLogin, phonePage, useServerAndBrowser } from './harness.mjs';
 import {
-  AccessibilityLog, chooseStall, recordCheck, recordsOnServer, signIn, syncNow, waitAllSynced,
+  AccessibilityLog, chooseStall, recordCheck, recordsOnServer, signIn, storedOnPhone, syncNow,
+  waitAllSynced,
 } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
@@ -60,6 +61,19 @@ test('a volunteer sharing a phone is sent the outcome of their check after anoth
     '--display-name', 'Bo (volunteer)', '--role', 'volunteer', '--areas', 'E09000003,E09000019',
   ], { env: { ...process.env, STALLSIDE_PASSWORD: 'second-volunteer-pass' } });
   const { page } = await phonePage(ctx.browser);
+  // The phone ran a version that kept one cursor for everyone.
+  await page.goto(`${ctx.server.url}/manifest.webmanifest`);
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('stallside', 1);
+    open.onupgradeneeded = () => ['docs', 'records', 'meta'].forEach((name) => open.result.createObjectStore(name));
+    open.onsuccess = () => {
+      const tx = open.result.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put('987654', 'cursor');
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+  }));
   await page.goto(ctx.server.url);
   await signIn(page, 'volunteer', 'volunteer-demo');
   await chooseStall(page);
@@ -97,6 +111,9 @@ test('a volunteer sharing a phone is sent the outcome of their check after anoth
   await syncNow(page);
   await page.getByRole('button', { name: 'Checks' }).click();
   await page.getByTestId('outcome').filter({ hasText: 'Sent to urgent care' }).waitFor({ timeout: 20_000 });
+  const cursors = (await storedOnPhone(page)).meta.filter((key) => key.startsWith('cursor'));
+  assert.equal(cursors.length, 2, `a cursor a volunteer, the shared one gone: ${cursors}`);
+  assert.ok(cursors.every((key) => key.startsWith('cursor:')), `${cursors}`);
 });
 
 test('staff sign out of their app too', async () => {

@@ -128,7 +128,15 @@ async fn sync_all(state: AppState, token: &str, user_id: &str) -> Result<(), Syn
         user_id,
         cursor_key: format!("cursor:{user_id}"),
     };
-    let cursor: u64 = store.meta(&phone.cursor_key).await?.unwrap_or(0);
+    let cursor: u64 = match store.meta(&phone.cursor_key).await? {
+        Some(cursor) => cursor,
+        None => {
+            // The cursor a phone from before kept for everyone goes with this volunteer's
+            // first pull, which starts from 0.
+            store.delete_meta("cursor").await?;
+            0
+        }
+    };
     let limits = Limits::default();
     let mut session = Session::new(cursor, limits);
     let report = device_report(&state);

@@ -19,6 +19,7 @@ use uuid::Uuid;
 const NOW_MS: i64 = 1_800_000_000_000;
 const LIMITS: Limits = Limits {
     batch: 2,
+    first_batch: 2,
     page_size: 10,
     first_pull_page_size: 25,
     max_rounds: 50,
@@ -642,4 +643,44 @@ fn pipelined() -> (Replica, Session, SyncRequest, SyncRequest) {
         .expect("a second request");
     let ahead = replica.push_ahead(&mut session).expect("ahead");
     (replica, session, second, ahead)
+}
+
+#[test]
+fn a_sessions_first_request_carries_its_smaller_first_batch_and_the_pipeline_starts_after_it() {
+    let mut replica = replica_with(7);
+    let mut session = replica.session(Limits {
+        batch: 3,
+        first_batch: 1,
+        ..LIMITS
+    });
+    let first = replica.poll_request(&mut session).expect("a first request");
+    assert_eq!(first.push.len(), 1, "the first batch");
+    assert!(!session.may_push_ahead(), "nothing goes ahead of the first");
+    let effects = session
+        .handle_response(&accept_all(&first, 1, false))
+        .expect("out");
+    replica.apply(effects).expect("apply");
+
+    let second = replica
+        .poll_request(&mut session)
+        .expect("a second request");
+    assert_eq!(second.push.len(), 3, "full batches after the first");
+    let ahead = replica
+        .push_ahead(&mut session)
+        .expect("the first batch was full, so the next goes ahead");
+    assert_eq!(ahead.push.len(), 3);
+    let effects = session
+        .handle_ahead_response(&accept_all(&ahead, 0, false))
+        .expect("ahead is out");
+    replica.apply(effects).expect("apply");
+    let effects = session
+        .handle_response(&accept_all(&second, 2, false))
+        .expect("the second is out");
+    replica.apply(effects).expect("apply");
+    assert_eq!(replica.poll_request(&mut session), None);
+    assert_eq!(session.phase(), Phase::Done);
+    assert!(
+        !replica.has_unsent(),
+        "all seven went in two requests and one ahead"
+    );
 }

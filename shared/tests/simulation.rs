@@ -39,9 +39,11 @@ const START_MS: i64 = 1_800_000_000_000;
 const DAY_MS: i64 = 24 * 3_600_000;
 const ISLINGTON: &str = "E09000019";
 const CAMDEN: &str = "E09000007";
-/// Small batches and pages, so a session takes several rounds and faults land between them.
+/// Small batches and pages, so a session takes several rounds and faults land between them;
+/// a smaller first batch, as phones with large batches use.
 const LIMITS: Limits = Limits {
     batch: 3,
+    first_batch: 2,
     page_size: 4,
     first_pull_page_size: 6,
     max_rounds: 200,

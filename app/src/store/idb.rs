@@ -21,7 +21,7 @@ pub const DB_VERSION: u32 = 1;
 pub const DOCS: &str = "docs";
 /// Each record's summary and sync state (JSON text), by record id: the list reads only this.
 pub const RECORDS: &str = "records";
-/// Small values (session, cursor, events, device), by name (JSON text).
+/// Small values (session, each volunteer's cursor, events, device), by name (JSON text).
 pub const META: &str = "meta";
 
 /// Why a storage operation failed.

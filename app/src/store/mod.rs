@@ -194,7 +194,7 @@ impl Store {
         committed(&tx).await
     }
 
-    /// Erases every record, document and named value (session, drafts, cursor) at once:
+    /// Erases every record, document and named value (session, drafts, cursors) at once:
     /// what a phone a coordinator stopped does once it has sent what it held.
     pub async fn erase_all(&self) -> Result<(), StoreError> {
         let tx = transaction(

@@ -18,6 +18,10 @@ use stallside_shared::sync::wire::{
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
 
+/// The test phone's first batch of a session: nothing goes ahead of it, so a small one starts
+/// the pipelined rounds (batches of [`MAX_PUSH_DOCS`]) sooner.
+const FIRST_BATCH: usize = 200;
+
 use super::Client;
 
 pub use stallside_shared::sync::replica::Held as Stored;
@@ -80,6 +84,7 @@ impl Phone {
             replica: Replica::default(),
             limits: Limits {
                 batch: MAX_PUSH_DOCS,
+                first_batch: FIRST_BATCH,
                 page_size: MAX_PAGE_SIZE,
                 first_pull_page_size: MAX_PAGE_SIZE,
                 max_rounds: 10_000,

@@ -25,6 +25,10 @@ use crate::triage::ProgrammeSettings;
 pub struct Limits {
     /// Records pushed per request at most.
     pub batch: usize,
+    /// Records pushed by a session's first request at most. Nothing goes ahead of that
+    /// request (see [`Session::push_ahead`]), so its batch is judged and stored while the
+    /// phone waits; a small one starts the pipelined rounds sooner.
+    pub first_batch: usize,
     /// Documents pulled per request at most.
     pub page_size: u32,
     /// Documents pulled per request at most by a session starting from cursor 0 (a new
@@ -40,6 +44,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             batch: 200,
+            first_batch: 200,
             page_size: 500,
             first_pull_page_size: MAX_PAGE_SIZE,
             max_rounds: 10_000,
@@ -260,7 +265,7 @@ impl Session {
             };
             return None;
         }
-        self.batch_full = request.push.len() >= self.limits.batch;
+        self.batch_full = request.push.len() >= self.batch_size();
         self.in_flight = in_flight;
         self.rounds += 1;
         self.phase = Phase::Waiting;
@@ -331,6 +336,15 @@ impl Session {
 
     /// Moves the records that need pushing into `request`, up to a batch, leaving out those
     /// already in flight, and returns what went.
+    /// Records the next request may push: fewer in a session's first.
+    fn batch_size(&self) -> usize {
+        if self.answered {
+            self.limits.batch
+        } else {
+            self.limits.first_batch.min(self.limits.batch)
+        }
+    }
+
     fn collect_push<'a>(
         &self,
         request: &mut SyncRequest,
@@ -344,8 +358,9 @@ impl Session {
                     .as_ref()
                     .is_some_and(|a| a.pushed.contains_key(id))
         };
+        let batch = self.batch_size();
         for item in outgoing {
-            if request.push.len() >= self.limits.batch {
+            if request.push.len() >= batch {
                 break;
             }
             let heads = heads_hex(item.doc);
