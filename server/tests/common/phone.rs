@@ -18,13 +18,13 @@ use stallside_shared::sync::wire::{
 use stallside_shared::triage::{assess, ProgrammeSettings, TriageInput};
 use uuid::Uuid;
 
-/// The test phone's first batch of a session: nothing goes ahead of it, so a small one starts
-/// the pipelined rounds (batches of [`MAX_PUSH_DOCS`]) sooner.
-const FIRST_BATCH: usize = 200;
-
 use super::Client;
 
 pub use stallside_shared::sync::replica::Held as Stored;
+
+/// The test phone's first batch of a session: nothing goes ahead of it, so a small one starts
+/// the pipelined rounds (batches of [`MAX_PUSH_DOCS`]) sooner.
+const FIRST_BATCH: usize = 200;
 
 /// What a sync did.
 #[derive(Debug, Default, Clone)]

@@ -334,8 +334,6 @@ impl Session {
         self.ahead = None;
     }
 
-    /// Moves the records that need pushing into `request`, up to a batch, leaving out those
-    /// already in flight, and returns what went.
     /// Records the next request may push: fewer in a session's first.
     fn batch_size(&self) -> usize {
         if self.answered {
@@ -345,6 +343,8 @@ impl Session {
         }
     }
 
+    /// Moves the records that need pushing into `request`, up to a batch, leaving out those
+    /// already in flight, and returns what went.
     fn collect_push<'a>(
         &self,
         request: &mut SyncRequest,
