@@ -95,17 +95,13 @@ async fn sync(
                 Some(judged) => push::store_judged(conn, &pusher, judged, &policy, now_ms())?,
                 None => push::StoredPush {
                     results: Vec::new(),
+                    accepted: 0,
                     changed: 0,
                 },
             };
-            let accepted = stored
-                .results
-                .iter()
-                .filter(|r| matches!(r, PushResult::Accepted { .. }))
-                .count();
             let held = crate::devices::Held {
                 report: report.as_ref(),
-                accepted,
+                accepted: stored.accepted,
                 changed: stored.changed,
             };
             let stop = crate::devices::note_sync(conn, &noted, held, true)?;

@@ -63,6 +63,8 @@ pub async fn judge_push(
 pub struct StoredPush {
     /// Each document's answer.
     pub results: Vec<PushResult>,
+    /// How many of them were accepted.
+    pub accepted: usize,
     /// How many accepted documents changed what the server holds: a repeat of a push whose
     /// answer was lost is accepted again but changes nothing, and must not be counted twice
     /// off what the phone still holds.
@@ -108,6 +110,7 @@ pub fn store_judged(
     )?;
     Ok(StoredPush {
         results,
+        accepted,
         changed: write.changed,
     })
 }
