@@ -25,7 +25,7 @@ use crate::sync::chunk::{self, Shape};
 pub use automerge::ActorId;
 
 #[cfg(not(target_arch = "wasm32"))]
-mod hydrated;
+mod reader;
 
 vocab! {
     /// The roles of people who use Stallside.
@@ -79,7 +79,7 @@ pub enum DocError {
     /// autosurgeon reports [`DocError::Shape`]).
     #[cfg(not(target_arch = "wasm32"))]
     #[error("the record does not have the shape of a check: {0}")]
-    Layout(#[from] hydrated::ReadError),
+    Layout(#[from] reader::ReadError),
     /// Writing the record into the document failed.
     #[error("the record could not be written: {0}")]
     Write(#[from] LayoutError),
@@ -460,15 +460,14 @@ pub fn decode_changes(bytes: &[u8]) -> Result<Vec<Change>, DocError> {
         .collect()
 }
 
-/// Reads the record natively straight from Automerge's hydrated tree (the fast path the
-/// server needs), refusing any key the layout does not have (see [`hydrated`]).
+/// Reads the record natively straight from the document (the fast path the server needs),
+/// refusing any key the layout does not have (see [`reader`]).
 #[cfg(not(target_arch = "wasm32"))]
 fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
-    let tree = automerge::ReadDoc::hydrate(doc, ROOT, None)?;
-    if let Some(code) = unknown_language(&tree) {
+    if let Some(code) = unknown_language(doc) {
         return Err(DocError::UnknownLanguage(code));
     }
-    hydrated::read(&tree)
+    reader::read(doc)
 }
 
 /// The main language the document holds, when it is not a code of [`Language`] (a value of
@@ -476,13 +475,8 @@ fn read_record(doc: &AutoCommit) -> Result<CheckRecord, DocError> {
 ///
 /// [`Language`]: crate::record::Language
 #[cfg(not(target_arch = "wasm32"))]
-fn unknown_language(tree: &automerge::hydrate::Value) -> Option<String> {
-    use automerge::hydrate::Value;
-    let Value::Map(root) = tree else { return None };
-    let Some(Value::Map(check)) = root.get("check") else {
-        return None;
-    };
-    let code = hydrated::text_of(check.get("main_language")?)?;
+fn unknown_language(doc: &AutoCommit) -> Option<String> {
+    let code = reader::text_at(doc, &["check"], "main_language")?;
     crate::record::Language::from_code(&code)
         .is_none()
         .then(|| code.chars().take(40).collect())

@@ -1,4 +1,4 @@
-//! The server's reader of a record document (straight from Automerge's hydrated tree into the
+//! The server's reader of a record document (straight from the Automerge document into the
 //! record's types): documents edited by hand, as a crafted push would be, are read as the
 //! layout says or refused with the error and path the judge reports.
 
