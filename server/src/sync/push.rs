@@ -153,12 +153,21 @@ struct Encoded {
 
 /// Saves an accepted document and takes its heads, then drops the Automerge document, all on
 /// the judging thread: a push's documents are not held (a thousand of them, fresh pages for
-/// the allocator) until the writer reaches them, and the writer does not free them.
-fn encode(verdict: Verdict) -> Verdict<Encoded> {
+/// the allocator) until the writer reaches them, and the writer does not free them. A new
+/// record pushed whole is kept as it came: Automerge loaded all of it, and saving it again
+/// was a tenth of judging it.
+fn encode(verdict: Verdict, pushed: &[u8]) -> Verdict<Encoded> {
     let changed = verdict.changed;
+    let as_pushed = verdict.as_pushed;
     verdict.map_doc(|mut doc| Encoded {
         heads: heads_hex(&mut doc),
-        bytes: changed.then(|| doc.save_uncompressed()),
+        bytes: changed.then(|| {
+            if as_pushed {
+                pushed.to_vec()
+            } else {
+                doc.save_uncompressed()
+            }
+        }),
     })
 }
 
@@ -199,7 +208,7 @@ fn judge_one(
         policy,
         now_ms,
     )
-    .map(encode);
+    .map(|verdict| encode(verdict, &pushed.changes));
     JudgedDoc {
         pushed,
         verdict,

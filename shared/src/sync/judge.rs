@@ -76,6 +76,10 @@ pub struct Verdict<D = RecordDoc> {
     pub check_written: bool,
     /// Whether the push changed anything (a repeated push changes nothing).
     pub changed: bool,
+    /// Whether the merged document is the pushed one as it came (a new record pushed whole):
+    /// its pushed bytes are then a saved form of it, and a store may keep them rather than
+    /// save it again.
+    pub as_pushed: bool,
     /// The supervisor a coordinator handed the flag to, if this push did: the caller checks
     /// they are an active supervisor of the record's borough
     /// ([`FollowUpError::NotASupervisorHere`] if not).
@@ -93,6 +97,7 @@ impl<D> Verdict<D> {
             actors: self.actors,
             check_written: self.check_written,
             changed: self.changed,
+            as_pushed: self.as_pushed,
             handed_to: self.handed_to,
         }
     }
@@ -238,6 +243,7 @@ pub fn judge(
         return Err(Rejection::TooLarge);
     }
     let pushed = Pushed::decode(changes, &shape)?;
+    let as_pushed = stored.is_none() && matches!(pushed, Pushed::Document(_));
     let before = stored.as_ref().map(RecordDoc::record).transpose()?;
     let before_heads = stored.as_mut().map_or_else(Vec::new, RecordDoc::heads);
     let mut doc = pushed.onto(stored)?;
@@ -302,6 +308,7 @@ pub fn judge(
         actors: actors.into_iter().collect(),
         check_written,
         changed: !edits.is_empty(),
+        as_pushed,
         handed_to,
     })
 }
