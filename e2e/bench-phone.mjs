@@ -56,13 +56,14 @@ try {
   for (let i = 0; i < 2; i += 1) {
     const fresh = await phonePage(browser);
     await fresh.page.goto(server.url);
+    await fresh.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await fresh.page.evaluate(async () => navigator.serviceWorker.ready);
     pulls.push(await pullOnto(fresh.page));
     await fresh.context.close();
   }
-  const middle = [...pulls].sort((a, b) => a.pull - b.pull)[1];
-  results.pull_5000_ms = middle.pull;
+  results.pull_5000_ms = percentile(pulls.map((p) => p.pull), 0.5);
   results.pull_5000_runs_ms = pulls.map((p) => p.pull);
-  results.sign_in_and_pull_5000_ms = middle.signInAndPull;
+  results.sign_in_and_pull_5000_ms = percentile(pulls.map((p) => p.signInAndPull), 0.5);
 
   const cold = [];
   for (let i = 0; i < 3; i += 1) {
@@ -148,6 +149,7 @@ async function pullOnto(page) {
   );
   const finished = Date.now();
   page.off('request', onRequest);
+  if (firstSync === null) throw new Error('the phone pulled without a sync request');
   return { pull: finished - firstSync, signInAndPull: finished - started };
 }
 

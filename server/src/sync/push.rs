@@ -154,8 +154,8 @@ struct Encoded {
 /// Saves an accepted document and takes its heads, then drops the Automerge document, all on
 /// the judging thread: a push's documents are not held (a thousand of them, fresh pages for
 /// the allocator) until the writer reaches them, and the writer does not free them. A new
-/// record pushed whole is kept as it came: Automerge loaded all of it, and saving it again
-/// was a tenth of judging it.
+/// record pushed as one saved document is kept as it came ([`Verdict::as_pushed`]): saving it
+/// again was a tenth of judging it.
 fn encode(verdict: Verdict, pushed: &[u8]) -> Verdict<Encoded> {
     let changed = verdict.changed;
     let as_pushed = verdict.as_pushed;

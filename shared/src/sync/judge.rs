@@ -76,9 +76,12 @@ pub struct Verdict<D = RecordDoc> {
     pub check_written: bool,
     /// Whether the push changed anything (a repeated push changes nothing).
     pub changed: bool,
-    /// Whether the merged document is the pushed one as it came (a new record pushed whole):
-    /// its pushed bytes are then a saved form of it, and a store may keep them rather than
-    /// save it again.
+    /// Whether the merged document is the pushed bytes as they came: a new record pushed as
+    /// one saved document and nothing else, which Automerge rebuilt in full and checked
+    /// against its heads, so a store may keep those bytes rather than save it again. Not so
+    /// for anything after a saved document: Automerge passes over a second document whose
+    /// heads it has and a change it holds without reading them, and another reader could
+    /// take them differently.
     pub as_pushed: bool,
     /// The supervisor a coordinator handed the flag to, if this push did: the caller checks
     /// they are an active supervisor of the record's borough
@@ -243,7 +246,7 @@ pub fn judge(
         return Err(Rejection::TooLarge);
     }
     let pushed = Pushed::decode(changes, &shape)?;
-    let as_pushed = stored.is_none() && matches!(pushed, Pushed::Document(_));
+    let as_pushed = stored.is_none() && shape.document_chunks == 1 && shape.change_chunks == 0;
     let before = stored.as_ref().map(RecordDoc::record).transpose()?;
     let before_heads = stored.as_mut().map_or_else(Vec::new, RecordDoc::heads);
     let mut doc = pushed.onto(stored)?;
