@@ -7,9 +7,9 @@
 //! `list_range` took 21 µs a check, hydrating the whole tree 42 µs, and hydrating it and
 //! reading the record from it 45 µs (`cargo bench -p stallside-shared --bench judge`, one
 //! record read over and over: 0.042 ms through the tree, 0.028 ms here). Here each object is
-//! read as serde asks for it. A struct's unknown key is seen
-//! where serde meets it (derived structs hand the value of a key they do not know to
-//! `deserialize_ignored_any`), so the closed schema costs nothing on a record that keeps to it.
+//! read as serde asks for it. A struct's unknown key is seen where serde meets it (derived
+//! structs hand the value of a key they do not know to `deserialize_ignored_any`), so the
+//! closed schema costs nothing on a record that keeps to it.
 //!
 //! Values read as the layout [`crate::layout`] writes them: a 16-byte value is a UUID (read as
 //! its hyphenated string, which `uuid` and a `String` both take), other bytes a list of
