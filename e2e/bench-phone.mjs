@@ -82,13 +82,13 @@ try {
     const opening = indexedDB.open('stallside');
     opening.onerror = () => reject(opening.error);
     opening.onsuccess = () => {
-      const tx = opening.result.transaction('records', 'readwrite');
-      tx.objectStore('records').openCursor().onsuccess = (e) => {
+      const tx = opening.result.transaction('checks', 'readwrite');
+      tx.objectStore('checks').openCursor().onsuccess = (e) => {
         const cursor = e.target.result;
         if (!cursor) return;
-        const entry = JSON.parse(cursor.value);
+        const entry = JSON.parse(cursor.value.entry);
         entry.sync.server_heads = [];
-        cursor.update(JSON.stringify(entry));
+        cursor.update({ ...cursor.value, entry: JSON.stringify(entry) });
         cursor.continue();
       };
       tx.oncomplete = () => { opening.result.close(); resolve(); };

@@ -23,7 +23,7 @@ test('a record erased on request in the staff app leaves the phone at its next s
   const coordinatorToken = (await apiLogin(ctx.server.url, 'coordinator', 'coordinator-demo')).token;
   const [id] = await recordsOnServer(ctx.server.url, coordinatorToken);
   assert.ok(id, 'the check reached the server');
-  assert.ok((await storedOnPhone(page)).docs.includes(id), 'the phone holds the record');
+  assert.ok((await storedOnPhone(page)).checks.includes(id), 'the phone holds the record');
   assert.equal((await recordsOnPhone(page)).length, 1);
 
   const laptop = await (await ctx.browser.newContext({ viewport: LAPTOP })).newPage();
@@ -41,15 +41,14 @@ test('a record erased on request in the staff app leaves the phone at its next s
   await laptop.getByText('Record erased. Phones drop their copy at their next sync.').waitFor();
   await axe.check(laptop, 'review (erased)');
   assert.deepEqual(await recordsOnServer(ctx.server.url, coordinatorToken), []);
-  assert.ok((await storedOnPhone(page)).docs.includes(id), 'the phone still has it until it syncs');
+  assert.ok((await storedOnPhone(page)).checks.includes(id), 'the phone still has it until it syncs');
 
   await syncNow(page);
-  for (let i = 0; i < 150 && (await storedOnPhone(page)).docs.includes(id); i += 1) {
+  for (let i = 0; i < 150 && (await storedOnPhone(page)).checks.includes(id); i += 1) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const stored = await storedOnPhone(page);
-  assert.ok(!stored.docs.includes(id), 'its document is gone from IndexedDB');
-  assert.ok(!stored.records.includes(id), 'its entry is gone from IndexedDB');
+  assert.ok(!stored.checks.includes(id), 'its document and entry are gone from IndexedDB');
   assert.deepEqual(await recordsOnPhone(page), [], 'and from the list');
   await axe.check(page, 'checks after erasure');
   assert.deepEqual(axe.found, []);

@@ -182,6 +182,13 @@ async fn send(
 }
 
 async fn read<R: DeserializeOwned>(response: Response) -> Result<R, ApiError> {
+    let text = answer_text(response).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::Garbled)
+}
+
+/// A successful answer's text, or the server's refusal as an error: compiled once, not once
+/// for every type [`read`] is asked for (the phone's download pays for each copy).
+async fn answer_text(response: Response) -> Result<String, ApiError> {
     let status = response.status();
     let text = JsFuture::from(response.text().map_err(|_| ApiError::Garbled)?)
         .await
@@ -189,7 +196,7 @@ async fn read<R: DeserializeOwned>(response: Response) -> Result<R, ApiError> {
         .as_string()
         .unwrap_or_default();
     match status {
-        200..=299 => serde_json::from_str(&text).map_err(|_| ApiError::Garbled),
+        200..=299 => Ok(text),
         401 => Err(ApiError::SignedOut),
         _ => Err(ApiError::Refused(
             serde_json::from_str::<ErrorBody>(&text)

@@ -22,7 +22,7 @@ pub fn RecordsList() -> impl IntoView {
     let shown = RwSignal::new(PAGE);
     let sorted = Memo::new(move |_| {
         let mut all = state.records.get();
-        all.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
+        crate::store::newest_first(&mut all);
         all
     });
     let today = date(now_ms());

@@ -23,13 +23,12 @@ pub fn StallPicker() -> impl IntoView {
         let today = today.clone();
         Memo::new(move |_| {
             state.events.with(|all| {
-                let mut list: Vec<Event> = all
-                    .iter()
-                    .filter(|e| e.date == today && !e.cancelled)
-                    .cloned()
-                    .collect();
-                list.sort_by(|a, b| a.name.cmp(&b.name));
-                list
+                crate::components::in_order_by(
+                    all.iter()
+                        .filter(|e| e.date == today && !e.cancelled)
+                        .cloned(),
+                    |a, b| a.name.cmp(&b.name),
+                )
             })
         })
     };

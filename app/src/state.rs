@@ -254,7 +254,7 @@ pub async fn start(state: AppState, with_records: bool) -> Result<(), StoreError
     state.device.set(Some(device));
     if with_records {
         let mut records = store.records().await?;
-        records.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
+        store::newest_first(&mut records);
         state.records.set(records);
     }
     state.events.set(

@@ -3,12 +3,11 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::new_check;
 use stallside_app::store::{self, LocalRecord};
-use stallside_shared::clock::{now_ms, now_secs};
-use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
-use stallside_shared::record::{CheckRecord, VenueType};
 use stallside_shared::sync::client::{status, Status, SyncState};
-use stallside_shared::synthetic::{self, Stall};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
@@ -17,22 +16,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn checks_are_committed_and_read_back() {
     let store = store::get().await.unwrap();
-    let stall = Stall {
-        event_id: "event".into(),
-        volunteer_id: "volunteer".into(),
-        borough: "E09000019".into(),
-        venue_type: VenueType::Market,
-    };
-    let meta = ChangeMeta {
-        actor: ActorId::random(),
-        time_secs: now_secs(),
-    };
     let mut written = Vec::new();
     for seed in 0..20 {
-        let id = Uuid::new_v4();
-        let record = CheckRecord::new(id, synthetic::check(seed, &stall, now_ms()), false);
-        let mut doc = RecordDoc::create(&record, &meta).unwrap();
-        let entry = LocalRecord::describe(id, &mut doc, SyncState::default(), None).unwrap();
+        let (entry, mut doc, record) = new_check(seed);
         store
             .write(&[(entry.clone(), Some(doc.save()))], &[], &[])
             .await
@@ -65,4 +51,38 @@ async fn a_named_value_can_be_removed() {
     );
     store.delete_meta("draft-test").await.unwrap();
     assert_eq!(store.meta::<String>("draft-test").await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn an_entry_written_alone_keeps_its_document() {
+    let store = store::get().await.unwrap();
+    let (entry, mut doc, record) = new_check(3);
+    let id = entry.id;
+    store
+        .write(&[(entry.clone(), Some(doc.save()))], &[], &[])
+        .await
+        .unwrap();
+
+    // What an acknowledgement writes: the entry with the server's heads, and no document.
+    let acknowledged = LocalRecord {
+        sync: SyncState {
+            server_heads: entry.heads.clone(),
+            ..SyncState::default()
+        },
+        ..entry
+    };
+    store
+        .write(&[(acknowledged.clone(), None)], &[], &[])
+        .await
+        .unwrap();
+    let listed = store.records().await.unwrap();
+    let found = listed.iter().find(|r| r.id == id).expect("entry kept");
+    assert_eq!(found, &acknowledged);
+    assert_eq!(status(&found.sync, &found.heads), Status::Synced);
+    let kept = store
+        .doc(id)
+        .await
+        .unwrap()
+        .expect("document kept beside it");
+    assert_eq!(kept.record().unwrap(), record);
 }

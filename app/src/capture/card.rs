@@ -215,24 +215,28 @@ fn EarlierVisits(draft: RwSignal<Draft>, state: Lookup) -> impl IntoView {
 /// Systolic and diastolic over the visits as two lines, with the 140/90 lines for reference:
 /// plain SVG, no chart library. The table beside it carries the same numbers for screen
 /// readers, so the chart is hidden from them.
+///
+/// Drawn in tenths of a pixel with whole numbers: no float is formatted, which keeps Rust's
+/// float printing (about 5 KB) out of the phone's download.
 #[component]
 fn TrendChart(visits: Vec<CardVisit>) -> impl IntoView {
-    const WIDTH: f64 = 320.0;
-    const HEIGHT: f64 = 160.0;
-    const PAD: f64 = 24.0;
-    let (low, high) = (40.0, 220.0);
-    let y = |mmhg: f64| PAD + (high - mmhg.clamp(low, high)) / (high - low) * (HEIGHT - 2.0 * PAD);
-    let step = if visits.len() > 1 {
-        (WIDTH - 2.0 * PAD) / (visits.len() - 1) as f64
-    } else {
-        0.0
+    const WIDTH: u32 = 3200;
+    const HEIGHT: u32 = 1600;
+    const PAD: u32 = 240;
+    const LOW: u32 = 40;
+    const HIGH: u32 = 220;
+    let y = |mmhg: u16| {
+        PAD + (HIGH - u32::from(mmhg).clamp(LOW, HIGH)) * (HEIGHT - 2 * PAD) / (HIGH - LOW)
     };
-    let x = |i: usize| PAD + step * i as f64;
+    let last = u32::try_from(visits.len().saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let x = |i: usize| PAD + (WIDTH - 2 * PAD) * u32::try_from(i).unwrap_or(0) / last;
     let line = |value: fn(&CardVisit) -> u16| {
         visits
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(f64::from(value(v)))))
+            .map(|(i, v)| format!("{},{}", x(i), y(value(v))))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -240,21 +244,21 @@ fn TrendChart(visits: Vec<CardVisit>) -> impl IntoView {
         visits
             .iter()
             .enumerate()
-            .map(|(i, v)| view! { <circle cx=format!("{:.1}", x(i)) cy=format!("{:.1}", y(f64::from(value(v)))) r="3" fill=colour /> })
+            .map(|(i, v)| view! { <circle cx=x(i) cy=y(value(v)) r="30" fill=colour /> })
             .collect_view()
     };
-    let guide = |mmhg: f64, label: &'static str| {
+    let guide = |mmhg: u16, label: &'static str| {
         view! {
-            <line x1=PAD x2=WIDTH - PAD y1=y(mmhg) y2=y(mmhg) stroke="#768692" stroke-dasharray="4 3" />
-            <text x="0" y=y(mmhg) + 4.0 font-size="10" fill="#4c6272">{label}</text>
+            <line x1=PAD x2=WIDTH - PAD y1=y(mmhg) y2=y(mmhg) stroke="#768692" stroke-width="10" stroke-dasharray="40 30" />
+            <text x="0" y=y(mmhg) + 40 font-size="100" fill="#4c6272">{label}</text>
         }
     };
     view! {
         <svg class="stallside-visits__chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" data-testid="visits-chart">
-            {guide(140.0, "140")}
-            {guide(90.0, "90")}
-            <polyline points=line(|v| v.systolic) fill="none" stroke="#005eb8" stroke-width="2" />
-            <polyline points=line(|v| v.diastolic) fill="none" stroke="#007f3b" stroke-width="2" />
+            {guide(140, "140")}
+            {guide(90, "90")}
+            <polyline points=line(|v| v.systolic) fill="none" stroke="#005eb8" stroke-width="20" />
+            <polyline points=line(|v| v.diastolic) fill="none" stroke="#007f3b" stroke-width="20" />
             {dots(|v| v.systolic, "#005eb8")}
             {dots(|v| v.diastolic, "#007f3b")}
         </svg>
@@ -307,6 +311,8 @@ async fn earlier_visits(code: CardCode, token: Option<String>) -> (Vec<CardVisit
         }
         Err(e) => format!("{e} Showing the {on_phone} earlier checks this phone holds."),
     };
-    visits.sort_by_key(|v| v.recorded_at_ms);
-    (visits, note)
+    (
+        crate::components::in_order_by(visits, |a, b| a.recorded_at_ms.cmp(&b.recorded_at_ms)),
+        note,
+    )
 }

@@ -10,19 +10,27 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+    IdbCursor, IdbDatabase, IdbIndex, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbTransactionMode,
 };
 
 /// The database name.
 pub const DB_NAME: &str = "stallside";
-/// Bumped whenever the stores below change.
-pub const DB_VERSION: u32 = 1;
-/// Each record's Automerge document (bytes), by record id.
-pub const DOCS: &str = "docs";
-/// Each record's summary and sync state (JSON text), by record id: the list reads only this.
-pub const RECORDS: &str = "records";
+/// Bumped whenever the stores below change; [`open`] moves what an older version left.
+pub const DB_VERSION: u32 = 2;
+/// Each check by record id, as one value: its entry ([`ENTRY`]) beside its Automerge
+/// document ([`DOC`]), so that storing a pulled record is one `put`, not two.
+pub const CHECKS: &str = "checks";
+/// The field of a check's value holding its entry (summary and sync state, JSON text), and
+/// the index over it: the list reads the entries as that index's keys, never the documents.
+pub const ENTRY: &str = "entry";
+/// The field of a check's value holding its document (bytes).
+pub const DOC: &str = "doc";
 /// Small values (session, each volunteer's cursor, events, device), by name (JSON text).
 pub const META: &str = "meta";
+/// Version 1 kept each document and each entry in a store of its own, both by record id.
+const V1_DOCS: &str = "docs";
+const V1_RECORDS: &str = "records";
 
 /// Why a storage operation failed.
 #[derive(Debug, Clone, Error)]
@@ -33,6 +41,11 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("a stored value could not be read: {0}")]
     Corrupt(String),
+    /// Another tab still has the store open at an older version, which must close first.
+    #[error(
+        "Stallside is open in another tab of this browser: close that tab, then reload this page"
+    )]
+    Blocked,
 }
 
 impl From<JsValue> for StoreError {
@@ -46,34 +59,146 @@ impl From<JsValue> for StoreError {
     }
 }
 
-/// Opens (creating or upgrading) the app's database.
-pub async fn open() -> Result<IdbDatabase, StoreError> {
+/// Opens (creating or upgrading) the app's database, [`DB_NAME`].
+///
+/// A phone that held version 1 has its checks moved into [`CHECKS`] inside the upgrade's own
+/// transaction: if any step fails the browser rolls all of it back and the old stores stay as
+/// they were, so an upgrade can stop the app opening but never lose a check.
+pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
     let window = web_sys::window().ok_or_else(|| StoreError::Browser("no window".into()))?;
     let factory = window
         .indexed_db()?
         .ok_or_else(|| StoreError::Browser("IndexedDB is not available".into()))?;
-    let request: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, DB_VERSION)?;
-    let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
-        move |event: web_sys::IdbVersionChangeEvent| {
-            let Some(db) = event
-                .target()
-                .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
-                .and_then(|r| r.result().ok())
-                .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
-            else {
-                return;
-            };
-            for store in [DOCS, RECORDS, META] {
-                if !db.object_store_names().contains(store) {
-                    let _ = db.create_object_store(store);
+    let request: IdbOpenDbRequest = factory.open_with_u32(name, DB_VERSION)?;
+    let on_upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new({
+        let request = request.clone();
+        move |_: web_sys::IdbVersionChangeEvent| {
+            if let Err(e) = upgrade(&request) {
+                web_sys::console::error_1(&JsValue::from_str(&e.to_string()));
+                if let Some(tx) = request.transaction() {
+                    let _ = tx.abort();
                 }
             }
-        },
-    );
-    request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let result = request_done(&request).await;
-    drop(upgrade);
-    Ok(result?.dyn_into::<IdbDatabase>()?)
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    // Kept for the page's life: an open blocked by another tab still upgrades once that tab
+    // closes, and this page's next load finds the database ready.
+    on_upgrade.forget();
+    // Another tab holding the old version open blocks the upgrade until it closes: say so
+    // rather than wait with nothing on the screen.
+    let opened = JsFuture::from(Promise::new(&mut |resolve, reject| {
+        let result = request.clone();
+        let success = Closure::once_into_js(move || {
+            let _ = resolve.call1(&JsValue::NULL, &result.result().unwrap_or(JsValue::NULL));
+        });
+        let failed = request.clone();
+        let failure = Closure::once_into_js(move || {
+            let error = failed.error().ok().flatten().map(JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
+        });
+        request.set_onsuccess(Some(success.unchecked_ref()));
+        request.set_onerror(Some(failure.unchecked_ref()));
+        request.set_onblocked(Some(failure.unchecked_ref()));
+    }))
+    .await
+    .map_err(|e| {
+        if e.is_null() {
+            StoreError::Blocked
+        } else {
+            e.into()
+        }
+    })?;
+    let db = opened.dyn_into::<IdbDatabase>()?;
+    // A newer version opened in another tab: let it upgrade, and load that version here.
+    let closing = db.clone();
+    let newer = Closure::once_into_js(move || {
+        closing.close();
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    db.set_onversionchange(Some(newer.unchecked_ref()));
+    Ok(db)
+}
+
+/// Creates what this version's database lacks and starts moving version 1's checks.
+fn upgrade(request: &IdbOpenDbRequest) -> Result<(), StoreError> {
+    let db: IdbDatabase = request.result()?.dyn_into()?;
+    let tx = request
+        .transaction()
+        .ok_or_else(|| StoreError::Browser("no upgrade transaction".into()))?;
+    let names = db.object_store_names();
+    if !names.contains(META) {
+        db.create_object_store(META)?;
+    }
+    if !names.contains(CHECKS) {
+        db.create_object_store(CHECKS)?
+            .create_index_with_str(ENTRY, ENTRY)?;
+    }
+    if names.contains(V1_DOCS) && names.contains(V1_RECORDS) {
+        // Read now, while the upgrade's transaction is certainly active; the rest runs as
+        // each read lands, which keeps the transaction open until it is done.
+        let docs = tx.object_store(V1_DOCS)?;
+        let records = tx.object_store(V1_RECORDS)?;
+        let reads = [
+            pending(&docs.get_all_keys()?),
+            pending(&docs.get_all()?),
+            pending(&records.get_all_keys()?),
+            pending(&records.get_all()?),
+        ];
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = move_v1(&db, &tx, reads).await {
+                web_sys::console::error_1(&JsValue::from_str(&e.to_string()));
+                let _ = tx.abort();
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Puts each version 1 check, entry and document, into [`CHECKS`] as one value, then drops
+/// the old stores. A document with no entry is kept too (and still counts as held).
+async fn move_v1(
+    db: &IdbDatabase,
+    tx: &IdbTransaction,
+    reads: [JsFuture; 4],
+) -> Result<(), StoreError> {
+    let [doc_keys, docs, entry_keys, entries] = reads;
+    let doc_keys = Array::from(&doc_keys.await?);
+    let docs = Array::from(&docs.await?);
+    let entry_keys = Array::from(&entry_keys.await?);
+    let entries = Array::from(&entries.await?);
+    let values = js_sys::Map::new();
+    for (field, (keys, items)) in [(DOC, (&doc_keys, &docs)), (ENTRY, (&entry_keys, &entries))] {
+        for (key, item) in keys.iter().zip(items.iter()) {
+            if !key.is_string() {
+                return Err(StoreError::Corrupt("a record id is not text".into()));
+            }
+            let value = values.get(&key);
+            let value = if value.is_undefined() {
+                let value = js_sys::Object::new().into();
+                values.set(&key, &value);
+                value
+            } else {
+                value
+            };
+            js_sys::Reflect::set(&value, &field.into(), &item)?;
+        }
+    }
+    let checks = tx.object_store(CHECKS)?;
+    let mut failed = None;
+    values.for_each(&mut |value, key| {
+        if let Err(e) = checks.put_with_key(&value, &key) {
+            failed.get_or_insert(e);
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    db.delete_object_store(V1_DOCS)?;
+    db.delete_object_store(V1_RECORDS)?;
+    Ok(())
 }
 
 /// A transaction over `stores`. Writes are "strict": `complete` fires only once the data is
@@ -139,6 +264,12 @@ pub async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
 
 /// Resolves with a request's result.
 pub async fn request_done(request: &IdbRequest) -> Result<JsValue, StoreError> {
+    Ok(pending(request).await?)
+}
+
+/// A request's result to await later: its handlers are set before this returns, so no
+/// event can fire unheard however long the caller takes to await it.
+pub fn pending(request: &IdbRequest) -> JsFuture {
     let request = request.clone();
     let promise = Promise::new(&mut |resolve, reject| {
         let ok_request = request.clone();
@@ -161,7 +292,47 @@ pub async fn request_done(request: &IdbRequest) -> Result<JsValue, StoreError> {
         request.set_onsuccess(Some(success.unchecked_ref()));
         request.set_onerror(Some(failure.unchecked_ref()));
     });
-    Ok(JsFuture::from(promise).await?)
+    JsFuture::from(promise)
+}
+
+/// Every key of an index, read with one key cursor: the values (the documents, for the
+/// entry index) are never read or copied.
+pub async fn index_keys(index: &IdbIndex) -> Result<Array, StoreError> {
+    let request = index.open_key_cursor()?;
+    let keys = Array::new();
+    let mut settle = None;
+    let done = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let (resolve, reject) =
+        settle.ok_or_else(|| StoreError::Browser("a promise did not start".into()))?;
+    let step = Closure::<dyn FnMut()>::new({
+        let request = request.clone();
+        let keys = keys.clone();
+        let reject = reject.clone();
+        move || match request.result().map(|r| r.dyn_into::<IdbCursor>()) {
+            Ok(Ok(cursor)) => {
+                keys.push(&cursor.key().unwrap_or(JsValue::UNDEFINED));
+                if let Err(e) = cursor.continue_() {
+                    let _ = reject.call1(&JsValue::NULL, &e);
+                }
+            }
+            _ => {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+    });
+    let failed = Closure::once_into_js({
+        let request = request.clone();
+        move || {
+            let error = request.error().ok().flatten().map(JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
+        }
+    });
+    request.set_onsuccess(Some(step.as_ref().unchecked_ref()));
+    request.set_onerror(Some(failed.unchecked_ref()));
+    let result = JsFuture::from(done).await;
+    drop(step);
+    result?;
+    Ok(keys)
 }
 
 /// Bytes as a JS value to store.

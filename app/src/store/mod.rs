@@ -1,5 +1,5 @@
-//! The phone's local store: every check's Automerge document, a small summary and sync state
-//! per check for the lists, and a few named values (session, cursor, events).
+//! The phone's local store: every check's Automerge document with a small summary and sync
+//! state beside it for the lists, and a few named values (session, cursor, events).
 //!
 //! Writers take [`write_lock`] so that a save at the stall and a sync applying the server's
 //! answer never overwrite each other's view of a record.
@@ -19,12 +19,13 @@ use stallside_shared::sync::client::{heads_hex, SyncState};
 use stallside_shared::sync::wire::ContactDetails;
 pub use stallside_shared::sync::wire::Summary;
 use uuid::Uuid;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransactionMode};
 
 pub use idb::StoreError;
 use idb::{
-    bytes_value, committed, request_done, store, transaction, value_bytes, DOCS, META, RECORDS,
+    bytes_value, committed, index_keys, pending, request_done, store, transaction, value_bytes,
+    CHECKS, DOC, ENTRY, META,
 };
 
 /// One check on the phone, without its document.
@@ -63,6 +64,11 @@ impl LocalRecord {
     }
 }
 
+/// Puts the newest check first, as every list shows them: one sort, compiled once.
+pub fn newest_first(records: &mut [LocalRecord]) {
+    records.sort_by_key(|r| std::cmp::Reverse(r.summary.recorded_at_ms));
+}
+
 /// A document to write, or none.
 pub type DocWrite = Option<Vec<u8>>;
 
@@ -84,7 +90,7 @@ pub async fn get() -> Result<Store, StoreError> {
         return Ok(store);
     }
     let store = Store {
-        db: idb::open().await?,
+        db: idb::open(idb::DB_NAME).await?,
     };
     STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
     Ok(store)
@@ -96,13 +102,14 @@ pub async fn write_lock() -> MutexGuard<'static, ()> {
 }
 
 impl Store {
-    /// Every check's entry, for the lists and the sync.
+    /// Every check's entry, for the lists and the sync: the entry index's keys, so that no
+    /// document is read.
     pub async fn records(&self) -> Result<Vec<LocalRecord>, StoreError> {
-        let tx = transaction(&self.db, &[RECORDS], IdbTransactionMode::Readonly)?;
-        let all = request_done(&store(&tx, RECORDS)?.get_all()?).await?;
+        let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
+        let entries = index_keys(&store(&tx, CHECKS)?.index(ENTRY)?).await?;
         // An entry this version cannot read is left in place (a newer version may) rather than
         // stopping the phone from opening at all.
-        Ok(Array::from(&all)
+        Ok(entries
             .iter()
             .filter_map(|v| v.as_string())
             .filter_map(|text| serde_json::from_str(&text).ok())
@@ -111,22 +118,14 @@ impl Store {
 
     /// One check's document.
     pub async fn doc(&self, id: Uuid) -> Result<Option<RecordDoc>, StoreError> {
-        let tx = transaction(&self.db, &[DOCS], IdbTransactionMode::Readonly)?;
-        let value =
-            request_done(&store(&tx, DOCS)?.get(&JsValue::from_str(&id.to_string()))?).await?;
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
-        }
-        RecordDoc::load(&value_bytes(&value)?)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))
+        Ok(self.docs(&[id]).await?.remove(&id))
     }
 
     /// The ids of every document the phone holds, read or not: a pulled record whose id is
     /// not among them can be stored as it came, with nothing to merge.
     pub async fn doc_ids(&self) -> Result<HashSet<Uuid>, StoreError> {
-        let tx = transaction(&self.db, &[DOCS], IdbTransactionMode::Readonly)?;
-        let keys = request_done(&store(&tx, DOCS)?.get_all_keys()?).await?;
+        let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
+        let keys = request_done(&store(&tx, CHECKS)?.get_all_keys()?).await?;
         Ok(Array::from(&keys)
             .iter()
             .filter_map(|k| k.as_string())
@@ -136,20 +135,22 @@ impl Store {
 
     /// Several documents at once (for a sync batch).
     pub async fn docs(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, RecordDoc>, StoreError> {
-        let tx = transaction(&self.db, &[DOCS], IdbTransactionMode::Readonly)?;
-        let docs = store(&tx, DOCS)?;
-        let requests = ids
+        let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
+        let checks = store(&tx, CHECKS)?;
+        let reads = ids
             .iter()
             .map(|id| {
-                docs.get(&JsValue::from_str(&id.to_string()))
-                    .map(|r| (*id, r))
+                Ok((
+                    *id,
+                    pending(&checks.get(&JsValue::from_str(&id.to_string()))?),
+                ))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let mut out = HashMap::new();
-        for (id, request) in requests {
-            let value = request_done(&request).await?;
-            if !value.is_undefined() {
-                let doc = RecordDoc::load(&value_bytes(&value)?)
+        for (id, read) in reads {
+            let doc = field(&read.await?, DOC);
+            if !doc.is_undefined() {
+                let doc = RecordDoc::load(&value_bytes(&doc)?)
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 out.insert(id, doc);
             }
@@ -159,34 +160,53 @@ impl Store {
 
     /// Writes entries (and documents, where given) and removes erased records in one
     /// transaction, with named values alongside; resolves only once the browser has committed
-    /// all of it.
+    /// all of it. An entry given without a document keeps the document stored beside it: it
+    /// is read and written back whole in the same transaction.
     pub async fn write(
         &self,
         entries: &[(LocalRecord, DocWrite)],
         removed: &[Uuid],
         meta: &[(&str, String)],
     ) -> Result<(), StoreError> {
-        let tx = transaction(
-            &self.db,
-            &[DOCS, RECORDS, META],
-            IdbTransactionMode::Readwrite,
-        )?;
-        let docs = store(&tx, DOCS)?;
-        let records = store(&tx, RECORDS)?;
+        let tx = transaction(&self.db, &[CHECKS, META], IdbTransactionMode::Readwrite)?;
+        let checks = store(&tx, CHECKS)?;
         let named = store(&tx, META)?;
-        for (entry, doc) in entries {
-            let key = JsValue::from_str(&entry.id.to_string());
-            if let Some(bytes) = doc {
-                docs.put_with_key(&bytes_value(bytes), &key)?;
+        let keys: Vec<JsValue> = entries
+            .iter()
+            .map(|(entry, _)| JsValue::from_str(&entry.id.to_string()))
+            .collect();
+        let mut reads = Vec::new();
+        for ((_, doc), key) in entries.iter().zip(&keys) {
+            if doc.is_none() {
+                reads.push(pending(&checks.get(key)?));
             }
+        }
+        let mut stored = Vec::with_capacity(reads.len());
+        for read in reads {
+            stored.push(read.await?);
+        }
+        let mut stored = stored.into_iter();
+        // Each read above has landed, and this runs in the same turn as the last one's
+        // success: the transaction is still active for the writes.
+        for ((entry, doc), key) in entries.iter().zip(&keys) {
+            let value = match doc {
+                Some(bytes) => {
+                    let value = js_sys::Object::new();
+                    js_sys::Reflect::set(&value, &DOC.into(), &bytes_value(bytes))?;
+                    value
+                }
+                None => stored
+                    .next()
+                    .and_then(|v| v.dyn_into::<js_sys::Object>().ok())
+                    .unwrap_or_default(),
+            };
             let text =
                 serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            records.put_with_key(&JsValue::from_str(&text), &key)?;
+            js_sys::Reflect::set(&value, &ENTRY.into(), &JsValue::from_str(&text))?;
+            checks.put_with_key(&value, key)?;
         }
         for id in removed {
-            let key = JsValue::from_str(&id.to_string());
-            docs.delete(&key)?;
-            records.delete(&key)?;
+            checks.delete(&JsValue::from_str(&id.to_string()))?;
         }
         for (name, value) in meta {
             named.put_with_key(&JsValue::from_str(value), &JsValue::from_str(name))?;
@@ -197,12 +217,8 @@ impl Store {
     /// Erases every record, document and named value (session, drafts, cursors) at once:
     /// what a phone a coordinator stopped does once it has sent what it held.
     pub async fn erase_all(&self) -> Result<(), StoreError> {
-        let tx = transaction(
-            &self.db,
-            &[DOCS, RECORDS, META],
-            IdbTransactionMode::Readwrite,
-        )?;
-        for name in [DOCS, RECORDS, META] {
+        let tx = transaction(&self.db, &[CHECKS, META], IdbTransactionMode::Readwrite)?;
+        for name in [CHECKS, META] {
             store(&tx, name)?.clear()?;
         }
         committed(&tx).await
@@ -210,14 +226,18 @@ impl Store {
 
     /// A named value.
     pub async fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, StoreError> {
+        self.meta_text(name)
+            .await?
+            .map(|text| serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// A named value's JSON text: the read is compiled once, not once for every type
+    /// [`Store::meta`] is asked for (the phone's download pays for each copy).
+    async fn meta_text(&self, name: &str) -> Result<Option<String>, StoreError> {
         let tx = transaction(&self.db, &[META], IdbTransactionMode::Readonly)?;
         let value = request_done(&store(&tx, META)?.get(&JsValue::from_str(name))?).await?;
-        match value.as_string() {
-            Some(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
-            None => Ok(None),
-        }
+        Ok(value.as_string())
     }
 
     /// The Automerge actor id this phone signs a user's changes with. One per user, because
@@ -248,5 +268,14 @@ impl Store {
     pub async fn set_meta<T: Serialize>(&self, name: &str, value: &T) -> Result<(), StoreError> {
         let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.write(&[], &[], &[(name, text)]).await
+    }
+}
+
+/// A field of a stored value, or `undefined` when the value or the field is missing.
+fn field(value: &JsValue, name: &str) -> JsValue {
+    if value.is_object() {
+        js_sys::Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
     }
 }
