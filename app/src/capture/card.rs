@@ -216,8 +216,8 @@ fn EarlierVisits(draft: RwSignal<Draft>, state: Lookup) -> impl IntoView {
 /// plain SVG, no chart library. The table beside it carries the same numbers for screen
 /// readers, so the chart is hidden from them.
 ///
-/// Drawn in tenths of a pixel with whole numbers: no float is formatted, which keeps Rust's
-/// float printing (about 5 KB) out of the phone's download.
+/// Drawn in tenths of a pixel with whole numbers: formatting floats to one decimal here cost
+/// the phone's download about a kilobyte (brotli) more.
 #[component]
 fn TrendChart(visits: Vec<CardVisit>) -> impl IntoView {
     const WIDTH: u32 = 3200;
