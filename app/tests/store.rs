@@ -7,6 +7,8 @@ mod common;
 
 use common::new_check;
 use stallside_app::store::{self, LocalRecord};
+use stallside_shared::clock::now_secs;
+use stallside_shared::crdt::{ActorId, ChangeMeta};
 use stallside_shared::sync::client::{status, Status, SyncState};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
@@ -64,13 +66,7 @@ async fn an_entry_written_alone_keeps_its_document() {
         .unwrap();
 
     // What an acknowledgement writes: the entry with the server's heads, and no document.
-    let acknowledged = LocalRecord {
-        sync: SyncState {
-            server_heads: entry.heads.clone(),
-            ..SyncState::default()
-        },
-        ..entry
-    };
+    let acknowledged = acknowledged(&entry);
     store
         .write(&[(acknowledged.clone(), None)], &[], &[])
         .await
@@ -85,4 +81,59 @@ async fn an_entry_written_alone_keeps_its_document() {
         .unwrap()
         .expect("document kept beside it");
     assert_eq!(kept.record().unwrap(), record);
+}
+
+#[wasm_bindgen_test]
+async fn an_acknowledgement_from_a_tab_behind_leaves_a_newer_correction_waiting() {
+    let store = store::get().await.unwrap();
+    let (entry, mut doc, record) = new_check(5);
+    store
+        .write(&[(entry.clone(), Some(doc.save()))], &[], &[])
+        .await
+        .unwrap();
+
+    // Another tab of the app corrects the check while this one's push is out.
+    let mut check = record.check.clone();
+    check.goal = Some("Walk to the market".into());
+    let meta = ChangeMeta {
+        actor: ActorId::random(),
+        time_secs: now_secs(),
+    };
+    doc.write_check(&check, &meta).unwrap();
+    let corrected = LocalRecord::describe(entry.id, &mut doc, entry.sync.clone(), None).unwrap();
+    store
+        .write(&[(corrected.clone(), Some(doc.save()))], &[], &[])
+        .await
+        .unwrap();
+
+    // This tab, which never saw the correction, takes the server's acknowledgement of the
+    // version it pushed.
+    let acknowledged = acknowledged(&entry);
+    store
+        .write(&[(acknowledged, None)], &[], &[])
+        .await
+        .unwrap();
+
+    let listed = store.records().await.unwrap();
+    let found = listed
+        .iter()
+        .find(|r| r.id == entry.id)
+        .expect("entry kept");
+    assert_eq!(found.heads, corrected.heads);
+    assert_eq!(found.summary, corrected.summary);
+    assert_eq!(found.sync.server_heads, entry.heads);
+    assert_eq!(status(&found.sync, &found.heads), Status::OnPhone);
+    let kept = store.doc(entry.id).await.unwrap().expect("correction kept");
+    assert_eq!(kept.record().unwrap().check.goal, check.goal);
+}
+
+/// What an acknowledgement writes for `entry`: the server holds its heads.
+fn acknowledged(entry: &LocalRecord) -> LocalRecord {
+    LocalRecord {
+        sync: SyncState {
+            server_heads: entry.heads.clone(),
+            ..SyncState::default()
+        },
+        ..entry.clone()
+    }
 }

@@ -6,7 +6,7 @@
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::record::VenueType;
-use stallside_shared::sync::client::{heads_hex, status, Status};
+use stallside_shared::sync::client::{heads_hex, same_heads, status, Status};
 use stallside_shared::sync::replica::{Held, Replica};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
 use stallside_shared::sync::wire::{
@@ -683,4 +683,26 @@ fn a_sessions_first_request_carries_its_smaller_first_batch_and_the_pipeline_sta
         !replica.has_unsent(),
         "all seven went in two requests and one ahead"
     );
+}
+
+#[test]
+fn heads_are_the_same_as_sets_in_any_order_and_only_then() {
+    let heads = |list: &[&str]| list.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>();
+    let rows: [(&[&str], &[&str], bool); 8] = [
+        (&[], &[], true),
+        (&["a"], &["a"], true),
+        (&["a", "b"], &["b", "a"], true),
+        (&["a"], &["b"], false),
+        (&["a"], &["a", "b"], false),
+        (&["a", "b"], &["a"], false),
+        (&["a", "b"], &["a", "a"], false),
+        (&["a", "a"], &["a", "b"], false),
+    ];
+    for (a, b, same) in rows {
+        assert_eq!(
+            same_heads(&heads(a), &heads(b)),
+            same,
+            "{a:?} against {b:?}"
+        );
+    }
 }

@@ -4,6 +4,9 @@
 //! A write counts as saved only when its transaction's `complete` event fires, which is when
 //! the browser has committed it (the app never says "saved" before that).
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use js_sys::{Array, Promise, Uint8Array};
 use thiserror::Error;
 use wasm_bindgen::closure::Closure;
@@ -28,6 +31,8 @@ pub const ENTRY: &str = "entry";
 pub const DOC: &str = "doc";
 /// Small values (session, each volunteer's cursor, events, device), by name (JSON text).
 pub const META: &str = "meta";
+/// What an open blocked by another tab fails with, told apart from the browser's errors.
+const BLOCKED: &str = "blocked by another tab";
 /// Version 1 kept each document and each entry in a store of its own, both by record id.
 const V1_DOCS: &str = "docs";
 const V1_RECORDS: &str = "records";
@@ -86,37 +91,62 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
     // closes, and this page's next load finds the database ready.
     on_upgrade.forget();
     // Another tab holding the old version open blocks the upgrade until it closes: say so
-    // rather than wait with nothing on the screen.
+    // rather than wait with nothing on the screen. Should the upgrade go ahead later, this
+    // page has already said so, and closes the connection it no longer waits for.
+    let gave_up = Rc::new(Cell::new(false));
     let opened = JsFuture::from(Promise::new(&mut |resolve, reject| {
         let result = request.clone();
-        let success = Closure::once_into_js(move || {
-            let _ = resolve.call1(&JsValue::NULL, &result.result().unwrap_or(JsValue::NULL));
+        let late = gave_up.clone();
+        let success = Closure::once_into_js(move || match result.result() {
+            Ok(db) if late.get() => {
+                if let Ok(db) = db.dyn_into::<IdbDatabase>() {
+                    db.close();
+                }
+            }
+            Ok(db) => {
+                let _ = resolve.call1(&JsValue::NULL, &db);
+            }
+            Err(e) => {
+                let _ = resolve.call1(&JsValue::NULL, &e);
+            }
         });
         let failed = request.clone();
-        let failure = Closure::once_into_js(move || {
-            let error = failed.error().ok().flatten().map(JsValue::from);
-            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
+        let failure = Closure::once_into_js({
+            let reject = reject.clone();
+            move || {
+                let error = failed.error().ok().flatten().map(JsValue::from);
+                let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
+            }
+        });
+        let late = gave_up.clone();
+        let blocked = Closure::once_into_js(move || {
+            late.set(true);
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(BLOCKED));
         });
         request.set_onsuccess(Some(success.unchecked_ref()));
         request.set_onerror(Some(failure.unchecked_ref()));
-        request.set_onblocked(Some(failure.unchecked_ref()));
+        request.set_onblocked(Some(blocked.unchecked_ref()));
     }))
     .await
     .map_err(|e| {
-        if e.is_null() {
+        if e.as_string().as_deref() == Some(BLOCKED) {
             StoreError::Blocked
         } else {
             e.into()
         }
     })?;
     let db = opened.dyn_into::<IdbDatabase>()?;
-    // A newer version opened in another tab: let it upgrade, and load that version here.
+    // A newer version opened in another tab: once no save or sync is writing, make way for it
+    // and load that version here.
     let closing = db.clone();
     let newer = Closure::once_into_js(move || {
-        closing.close();
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let _writing = super::write_lock().await;
+            closing.close();
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        });
     });
     db.set_onversionchange(Some(newer.unchecked_ref()));
     Ok(db)
@@ -308,6 +338,8 @@ pub async fn index_keys(index: &IdbIndex) -> Result<Array, StoreError> {
         let request = request.clone();
         let keys = keys.clone();
         let reject = reject.clone();
+        // The cursor at each key, then `null` past the last; anything else is a failure, not
+        // a shorter list.
         move || match request.result().map(|r| r.dyn_into::<IdbCursor>()) {
             Ok(Ok(cursor)) => {
                 keys.push(&cursor.key().unwrap_or(JsValue::UNDEFINED));
@@ -315,8 +347,11 @@ pub async fn index_keys(index: &IdbIndex) -> Result<Array, StoreError> {
                     let _ = reject.call1(&JsValue::NULL, &e);
                 }
             }
-            _ => {
+            Ok(Err(end)) if end.is_null() => {
                 let _ = resolve.call0(&JsValue::NULL);
+            }
+            Ok(Err(other)) | Err(other) => {
+                let _ = reject.call1(&JsValue::NULL, &other);
             }
         }
     });

@@ -15,7 +15,7 @@ use js_sys::Array;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use stallside_shared::crdt::{ActorId, RecordDoc};
-use stallside_shared::sync::client::{heads_hex, SyncState};
+use stallside_shared::sync::client::{heads_hex, same_heads, SyncState};
 use stallside_shared::sync::wire::ContactDetails;
 pub use stallside_shared::sync::wire::Summary;
 use uuid::Uuid;
@@ -121,8 +121,8 @@ impl Store {
         Ok(self.docs(&[id]).await?.remove(&id))
     }
 
-    /// The ids of every document the phone holds, read or not: a pulled record whose id is
-    /// not among them can be stored as it came, with nothing to merge.
+    /// The ids of every check the phone holds, its entry readable or not: a pulled record
+    /// whose id is not among them can be stored as it came, with nothing to merge.
     pub async fn doc_ids(&self) -> Result<HashSet<Uuid>, StoreError> {
         let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
         let keys = request_done(&store(&tx, CHECKS)?.get_all_keys()?).await?;
@@ -160,8 +160,13 @@ impl Store {
 
     /// Writes entries (and documents, where given) and removes erased records in one
     /// transaction, with named values alongside; resolves only once the browser has committed
-    /// all of it. An entry given without a document keeps the document stored beside it: it
-    /// is read and written back whole in the same transaction.
+    /// all of it, and a failure part-way writes none of it.
+    ///
+    /// An entry given without a document (an acknowledgement) is written beside the document
+    /// already stored, read in the same transaction. If that document has moved on from the
+    /// heads the entry names (another tab saved a correction meanwhile), only the entry's sync
+    /// state is taken: the stored heads, summary and contact number stay, so the correction
+    /// still shows as on the phone and still goes to the server.
     pub async fn write(
         &self,
         entries: &[(LocalRecord, DocWrite)],
@@ -169,47 +174,9 @@ impl Store {
         meta: &[(&str, String)],
     ) -> Result<(), StoreError> {
         let tx = transaction(&self.db, &[CHECKS, META], IdbTransactionMode::Readwrite)?;
-        let checks = store(&tx, CHECKS)?;
-        let named = store(&tx, META)?;
-        let keys: Vec<JsValue> = entries
-            .iter()
-            .map(|(entry, _)| JsValue::from_str(&entry.id.to_string()))
-            .collect();
-        let mut reads = Vec::new();
-        for ((_, doc), key) in entries.iter().zip(&keys) {
-            if doc.is_none() {
-                reads.push(pending(&checks.get(key)?));
-            }
-        }
-        let mut stored = Vec::with_capacity(reads.len());
-        for read in reads {
-            stored.push(read.await?);
-        }
-        let mut stored = stored.into_iter();
-        // Each read above has landed, and this runs in the same turn as the last one's
-        // success: the transaction is still active for the writes.
-        for ((entry, doc), key) in entries.iter().zip(&keys) {
-            let value = match doc {
-                Some(bytes) => {
-                    let value = js_sys::Object::new();
-                    js_sys::Reflect::set(&value, &DOC.into(), &bytes_value(bytes))?;
-                    value
-                }
-                None => stored
-                    .next()
-                    .and_then(|v| v.dyn_into::<js_sys::Object>().ok())
-                    .unwrap_or_default(),
-            };
-            let text =
-                serde_json::to_string(entry).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            js_sys::Reflect::set(&value, &ENTRY.into(), &JsValue::from_str(&text))?;
-            checks.put_with_key(&value, key)?;
-        }
-        for id in removed {
-            checks.delete(&JsValue::from_str(&id.to_string()))?;
-        }
-        for (name, value) in meta {
-            named.put_with_key(&JsValue::from_str(value), &JsValue::from_str(name))?;
+        if let Err(e) = write_in(&tx, entries, removed, meta).await {
+            let _ = tx.abort();
+            return Err(e);
         }
         committed(&tx).await
     }
@@ -278,4 +245,70 @@ fn field(value: &JsValue, name: &str) -> JsValue {
     } else {
         JsValue::UNDEFINED
     }
+}
+
+/// The requests of [`Store::write`], in its transaction `tx`.
+async fn write_in(
+    tx: &web_sys::IdbTransaction,
+    entries: &[(LocalRecord, DocWrite)],
+    removed: &[Uuid],
+    meta: &[(&str, String)],
+) -> Result<(), StoreError> {
+    let checks = store(tx, CHECKS)?;
+    let named = store(tx, META)?;
+    let keys: Vec<JsValue> = entries
+        .iter()
+        .map(|(entry, _)| JsValue::from_str(&entry.id.to_string()))
+        .collect();
+    let mut reads = Vec::new();
+    for ((_, doc), key) in entries.iter().zip(&keys) {
+        if doc.is_none() {
+            reads.push(pending(&checks.get(key)?));
+        }
+    }
+    let mut stored = Vec::with_capacity(reads.len());
+    for read in reads {
+        stored.push(read.await?);
+    }
+    let mut stored = stored.into_iter();
+    // Each read above has landed, and this runs in the same turn as the last one's success:
+    // the transaction is still active for the writes.
+    for ((entry, doc), key) in entries.iter().zip(&keys) {
+        let (value, moved_on) = match doc {
+            Some(bytes) => {
+                let value = js_sys::Object::new();
+                js_sys::Reflect::set(&value, &DOC.into(), &bytes_value(bytes))?;
+                (value, None)
+            }
+            None => {
+                let value = stored.next().unwrap_or_default();
+                let moved_on = entry_if_moved_on(entry, &value);
+                (value.dyn_into().unwrap_or_default(), moved_on)
+            }
+        };
+        let text = serde_json::to_string(moved_on.as_ref().unwrap_or(entry))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        js_sys::Reflect::set(&value, &ENTRY.into(), &JsValue::from_str(&text))?;
+        checks.put_with_key(&value, key)?;
+    }
+    for id in removed {
+        checks.delete(&JsValue::from_str(&id.to_string()))?;
+    }
+    for (name, value) in meta {
+        named.put_with_key(&JsValue::from_str(value), &JsValue::from_str(name))?;
+    }
+    Ok(())
+}
+
+/// The entry to write beside a stored value instead of `entry`, when the stored document has
+/// moved on from the heads `entry` names: the stored entry, with `entry`'s sync state.
+fn entry_if_moved_on(entry: &LocalRecord, stored: &JsValue) -> Option<LocalRecord> {
+    field(stored, ENTRY)
+        .as_string()
+        .and_then(|text| serde_json::from_str::<LocalRecord>(&text).ok())
+        .filter(|current| !same_heads(&current.heads, &entry.heads))
+        .map(|current| LocalRecord {
+            sync: entry.sync.clone(),
+            ..current
+        })
 }
