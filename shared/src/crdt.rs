@@ -178,8 +178,8 @@ impl RecordDoc {
     /// Read natively straight from the document through serde rather than autosurgeon's
     /// `Hydrate`: the server reads every pushed document, and serde over Automerge's own
     /// hydrated tree already measured three times faster for a check record (reading without
-    /// the tree is a third faster again). Writes go through [`crate::layout`], and the property tests hold the
-    /// readers and the writer to the same layout.
+    /// the tree is a third faster again). Writes go through [`crate::layout`], and the
+    /// property tests hold the readers and the writer to the same layout.
     pub fn record(&self) -> Result<CheckRecord, DocError> {
         let schema: u64 = hydrate_prop(&self.doc, ROOT, "schema")?;
         if schema != SCHEMA_VERSION {
