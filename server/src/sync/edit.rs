@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::auth::Session;
 use crate::db::in_areas_of;
 use crate::error::ApiError;
-use crate::sync::push::{load_stored, push_one};
+use crate::sync::push::{load_doc, push_one};
 use crate::AppState;
 
 /// Changes the staff parts of a record (the review and the follow-up) with `change`, which
@@ -39,8 +39,7 @@ pub async fn edit_own_part(
             if !visible(&tx, &pusher, id)? {
                 return Err(ApiError::NotFound);
             }
-            let (stored, _) = load_stored(&tx, &[id])?.remove(0);
-            let mut doc = stored.ok_or(ApiError::NotFound)?;
+            let mut doc = load_doc(&tx, id)?.ok_or(ApiError::NotFound)?;
             let before = doc.heads();
             let mut record = doc
                 .record()

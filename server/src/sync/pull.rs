@@ -83,16 +83,20 @@ pub fn page(
             break;
         }
         seen += 1;
-        let id: String = row.get(0)?;
         last_seq = row.get(1)?;
+        // Most passed-over rows are what this phone has just pushed: they are passed over
+        // before their id and heads are read.
+        let holder: Option<String> = row.get(3)?;
+        if holder.as_deref() == Some(session.device_id.as_str()) {
+            continue;
+        }
+        let id: String = row.get(0)?;
+        let id = Uuid::parse_str(&id).map_err(|_| ApiError::Internal("stored id unreadable"))?;
         let heads: String = row.get(2)?;
         let heads: Vec<String> = heads.split(',').map(str::to_owned).collect();
-        let id = Uuid::parse_str(&id).map_err(|_| ApiError::Internal("stored id unreadable"))?;
-        let holder: Option<String> = row.get(3)?;
-        if holder.as_deref() == Some(session.device_id.as_str())
-            || client_heads
-                .get(&id)
-                .is_some_and(|client| same_heads(client, &heads))
+        if client_heads
+            .get(&id)
+            .is_some_and(|client| same_heads(client, &heads))
         {
             continue;
         }

@@ -27,9 +27,19 @@ pub struct Judged {
     items: Vec<JudgedDoc>,
 }
 
-/// The stored documents (and their heads) a push will be judged against.
+/// The stored documents (and their heads) a push will be judged against, as saved bytes:
+/// they are loaded on the judging pool, in parallel.
 pub fn load_stored(conn: &Connection, ids: &[Uuid]) -> Result<Vec<Stored>, ApiError> {
-    ids.iter().map(|id| load_with_heads(conn, *id)).collect()
+    ids.iter().map(|id| stored_row(conn, *id)).collect()
+}
+
+/// The stored document of a record, loaded, for an edit made on the server.
+pub fn load_doc(conn: &Connection, id: Uuid) -> Result<Option<RecordDoc>, ApiError> {
+    stored_row(conn, id)?
+        .0
+        .as_deref()
+        .map(stored_doc)
+        .transpose()
 }
 
 /// Judges a push on every core, holding no connection and no thread while it waits: this is
@@ -54,7 +64,8 @@ pub async fn judge_push(
         let _ = answer.send(items);
     });
     match judged.await {
-        Ok(Ok(items)) => Ok(Judged { items }),
+        Ok(Ok(Ok(items))) => Ok(Judged { items }),
+        Ok(Ok(Err(error))) => Err(error),
         _ => Err(ApiError::Internal("judging failed")),
     }
 }
@@ -89,8 +100,8 @@ pub fn store_judged(
         let result = if stored_heads(tx, item.pushed.id)? == item.judged_against {
             settle(tx, &mut write, pusher, item.pushed, item.verdict, now_ms)?
         } else {
-            let stored = load_with_heads(tx, item.pushed.id)?;
-            let item = judge_one(item.pushed, stored, pusher, policy, now_ms);
+            let stored = stored_row(tx, item.pushed.id)?;
+            let item = judge_one(item.pushed, stored, pusher, policy, now_ms)?;
             settle(tx, &mut write, pusher, item.pushed, item.verdict, now_ms)?
         };
         match &result {
@@ -123,8 +134,8 @@ pub(crate) fn push_one(
     policy: &Policy,
     now_ms: i64,
 ) -> Result<PushResult, ApiError> {
-    let stored = load_with_heads(conn, pushed.id)?;
-    let item = judge_one(pushed, stored, pusher, policy, now_ms);
+    let stored = stored_row(conn, pushed.id)?;
+    let item = judge_one(pushed, stored, pusher, policy, now_ms)?;
     settle(
         conn,
         &mut PushWrite::default(),
@@ -171,8 +182,11 @@ fn encode(verdict: Verdict, pushed: &[u8]) -> Verdict<Encoded> {
     })
 }
 
-/// A stored document and its heads as stored (neither, for a new record).
-pub type Stored = (Option<RecordDoc>, Option<String>);
+/// A stored document's saved bytes and its heads as stored (neither, for a new record). Bytes,
+/// not the loaded document: an Automerge document is four kilobytes before it holds anything,
+/// and a push's worth of them loaded in the reader, one after another, was then copied twice
+/// on its way to the judging pool.
+pub type Stored = (Option<Vec<u8>>, Option<String>);
 
 /// Judges documents in parallel on the persistent pool of one thread a core. What depends on
 /// other rows (actor bindings, the event's borough) is checked by [`settle`] under the writer,
@@ -183,7 +197,7 @@ fn judge_all(
     pusher: &Pusher,
     policy: &Policy,
     now_ms: i64,
-) -> Vec<JudgedDoc> {
+) -> Result<Vec<JudgedDoc>, ApiError> {
     let work: Vec<(PushDoc, Stored)> = docs.into_iter().zip(stored).collect();
     work.into_par_iter()
         .with_min_len(8)
@@ -191,14 +205,15 @@ fn judge_all(
         .collect()
 }
 
-/// Judges one document and encodes it if accepted.
+/// Loads the stored document, then judges one document and encodes it if accepted.
 fn judge_one(
     pushed: PushDoc,
     (stored, judged_against): Stored,
     pusher: &Pusher,
     policy: &Policy,
     now_ms: i64,
-) -> JudgedDoc {
+) -> Result<JudgedDoc, ApiError> {
+    let stored = stored.as_deref().map(stored_doc).transpose()?;
     let verdict = judge_contained(
         pushed.id,
         stored,
@@ -209,11 +224,11 @@ fn judge_one(
         now_ms,
     )
     .map(|verdict| encode(verdict, &pushed.changes));
-    JudgedDoc {
+    Ok(JudgedDoc {
         pushed,
         verdict,
         judged_against,
-    }
+    })
 }
 
 /// Checks a judged document's actor ids against the bindings and its event against the
@@ -373,21 +388,18 @@ fn store(
     Ok(PushResult::Accepted { id, heads, warning })
 }
 
-fn load_with_heads(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
+fn stored_row(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
     let row: Option<(Vec<u8>, String)> = conn
         .prepare_cached("SELECT doc, heads FROM documents WHERE id = ?1")?
         .query_row(params![id.to_string()], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?;
-    match row {
-        None => Ok((None, None)),
-        Some((bytes, heads)) => {
-            let doc = RecordDoc::load(&bytes)
-                .map_err(|_| ApiError::Internal("stored document unreadable"))?;
-            Ok((Some(doc), Some(heads)))
-        }
-    }
+    Ok(row.map_or((None, None), |(bytes, heads)| (Some(bytes), Some(heads))))
+}
+
+fn stored_doc(bytes: &[u8]) -> Result<RecordDoc, ApiError> {
+    RecordDoc::load(bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
 }
 
 /// Why a push of a record the phones were told to drop is refused, by tombstone table: the code
