@@ -7,7 +7,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Array, Promise, Uint8Array};
+use js_sys::{Array, Function, Promise, Uint8Array};
 use thiserror::Error;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -113,10 +113,7 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
         let failed = request.clone();
         let failure = Closure::once_into_js({
             let reject = reject.clone();
-            move || {
-                let error = failed.error().ok().flatten().map(JsValue::from);
-                let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
-            }
+            move || reject_with_error(&reject, &failed)
         });
         let late = gave_up.clone();
         let blocked = Closure::once_into_js(move || {
@@ -250,7 +247,7 @@ pub fn transaction(
     // `transaction(names, "readwrite", { durability: "strict" })` directly.
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"durability".into(), &"strict".into())?;
-    let open: js_sys::Function = js_sys::Reflect::get(db, &"transaction".into())?.dyn_into()?;
+    let open: Function = js_sys::Reflect::get(db, &"transaction".into())?.dyn_into()?;
     Ok(open
         .call3(db, &names, &"readwrite".into(), &options)?
         .dyn_into::<IdbTransaction>()?)
@@ -310,15 +307,7 @@ pub fn pending(request: &IdbRequest) -> JsFuture {
             );
         });
         let err_request = request.clone();
-        let failure = Closure::once_into_js(move || {
-            let error = err_request
-                .error()
-                .ok()
-                .flatten()
-                .map(JsValue::from)
-                .unwrap_or(JsValue::NULL);
-            let _ = reject.call1(&JsValue::NULL, &error);
-        });
+        let failure = Closure::once_into_js(move || reject_with_error(&reject, &err_request));
         request.set_onsuccess(Some(success.unchecked_ref()));
         request.set_onerror(Some(failure.unchecked_ref()));
     });
@@ -357,10 +346,7 @@ pub async fn index_keys(index: &IdbIndex) -> Result<Array, StoreError> {
     });
     let failed = Closure::once_into_js({
         let request = request.clone();
-        move || {
-            let error = request.error().ok().flatten().map(JsValue::from);
-            let _ = reject.call1(&JsValue::NULL, &error.unwrap_or(JsValue::NULL));
-        }
+        move || reject_with_error(&reject, &request)
     });
     request.set_onsuccess(Some(step.as_ref().unchecked_ref()));
     request.set_onerror(Some(failed.unchecked_ref()));
@@ -381,4 +367,15 @@ pub fn value_bytes(value: &JsValue) -> Result<Vec<u8>, StoreError> {
         .dyn_ref::<Uint8Array>()
         .map(Uint8Array::to_vec)
         .ok_or_else(|| StoreError::Corrupt("a document is not bytes".into()))
+}
+
+/// Rejects with a failed request's error, or `null` when the browser gives none: the one
+/// way each awaited request reports its failure.
+fn reject_with_error(reject: &Function, request: &IdbRequest) {
+    let error = request
+        .error()
+        .ok()
+        .flatten()
+        .map_or(JsValue::NULL, JsValue::from);
+    let _ = reject.call1(&JsValue::NULL, &error);
 }
