@@ -38,7 +38,7 @@ pub fn load_doc(conn: &Connection, id: Uuid) -> Result<Option<RecordDoc>, ApiErr
     stored_row(conn, id)?
         .0
         .as_deref()
-        .map(stored_doc)
+        .map(doc_from_bytes)
         .transpose()
 }
 
@@ -56,8 +56,9 @@ pub async fn judge_push(
 ) -> Result<Judged, ApiError> {
     let (answer, judged) = tokio::sync::oneshot::channel();
     rayon::spawn(move || {
-        // A panic must not reach the pool (it would abort the server); each document's own
-        // panics are already contained by the judge.
+        // A panic must not reach the pool (it would abort the server): one loading a stored
+        // document fails this push; each pushed document's own panics are already contained
+        // by the judge.
         let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             judge_all(docs, stored, &pusher, &policy, now_ms)
         }));
@@ -213,7 +214,7 @@ fn judge_one(
     policy: &Policy,
     now_ms: i64,
 ) -> Result<JudgedDoc, ApiError> {
-    let stored = stored.as_deref().map(stored_doc).transpose()?;
+    let stored = stored.as_deref().map(doc_from_bytes).transpose()?;
     let verdict = judge_contained(
         pushed.id,
         stored,
@@ -398,7 +399,7 @@ fn stored_row(conn: &Connection, id: Uuid) -> Result<Stored, ApiError> {
     Ok(row.map_or((None, None), |(bytes, heads)| (Some(bytes), Some(heads))))
 }
 
-fn stored_doc(bytes: &[u8]) -> Result<RecordDoc, ApiError> {
+fn doc_from_bytes(bytes: &[u8]) -> Result<RecordDoc, ApiError> {
     RecordDoc::load(bytes).map_err(|_| ApiError::Internal("stored document unreadable"))
 }
 
