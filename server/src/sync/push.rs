@@ -199,8 +199,8 @@ fn judge_all(
     policy: &Policy,
     now_ms: i64,
 ) -> Result<Vec<JudgedDoc>, ApiError> {
-    let work: Vec<(PushDoc, Stored)> = docs.into_iter().zip(stored).collect();
-    work.into_par_iter()
+    docs.into_par_iter()
+        .zip(stored)
         .with_min_len(8)
         .map(|(pushed, stored)| judge_one(pushed, stored, pusher, policy, now_ms))
         .collect()
