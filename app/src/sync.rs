@@ -10,7 +10,7 @@ use stallside_shared::clock::now_ms;
 use stallside_shared::crdt::{RecordDoc, Role};
 use stallside_shared::events::Plan;
 use stallside_shared::sync::backoff::retry_delay_ms;
-use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing};
+use stallside_shared::sync::client::{merge_pulled, needs_push, Outgoing, OutgoingDoc};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
 use stallside_shared::sync::wire::{DeviceReport, Event, EventPush, SyncRequest, SyncResponse};
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::state::AppState;
-use crate::store::{self, DocWrite, LocalRecord, StoreError};
+use crate::store::{self, DocWrite, LocalRecord, StoreError, StoredDoc};
 
 /// Time between syncs when all is well.
 const INTERVAL_MS: u64 = 30_000;
@@ -291,7 +291,7 @@ async fn send_early(token: &str, request: SyncRequest) -> Answer {
 /// session's candidates for one request.
 struct Batch {
     records: HashMap<Uuid, LocalRecord>,
-    docs: HashMap<Uuid, RecordDoc>,
+    docs: HashMap<Uuid, StoredDoc>,
 }
 
 impl Batch {
@@ -316,7 +316,7 @@ impl Batch {
                 .collect()
         });
         let ids: Vec<Uuid> = records.keys().copied().collect();
-        let docs = store.docs(&ids).await?;
+        let docs = store.outgoing_docs(&ids).await?;
         Ok(Batch { records, docs })
     }
 
@@ -325,6 +325,13 @@ impl Batch {
         let records = &self.records;
         self.docs.iter_mut().filter_map(move |(id, doc)| {
             let r = records.get(id)?;
+            let doc = match doc {
+                StoredDoc::Loaded(doc) => OutgoingDoc::Loaded(doc),
+                StoredDoc::Saved { bytes, heads } => OutgoingDoc::Saved {
+                    bytes,
+                    heads: heads.clone(),
+                },
+            };
             Some(Outgoing {
                 id: *id,
                 doc,

@@ -2,7 +2,8 @@
 //! are exactly Automerge's own for real check records, the compressed forms are refused, the
 //! run-length bombs (a million inserts in 104 bytes, a run claiming 2^40 entries, one op with
 //! many preds) are counted without being expanded, and no prefix, mutation or random string
-//! makes it panic.
+//! makes it (or `is_plain_document`, which tells the phone which saved documents go as they
+//! are) panic.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -12,7 +13,7 @@ use automerge::{AutoCommit, ROOT};
 use proptest::prelude::*;
 use stallside_shared::crdt::{decode_changes, ActorId, ChangeMeta, RecordDoc, Role};
 use stallside_shared::record::CheckRecord;
-use stallside_shared::sync::chunk::{shape, ChunkError, Fault, Shape};
+use stallside_shared::sync::chunk::{is_plain_document, shape, ChunkError, Fault, Shape};
 use stallside_shared::sync::judge::{judge, Policy, Pusher};
 use stallside_shared::synthetic::{self, Stall};
 use std::ops::Range;
@@ -153,6 +154,42 @@ fn a_document_followed_by_changes_sums_its_chunks() {
         }
     );
     assert_eq!(second.op_rows, decoded(&later).ops);
+}
+
+#[test]
+fn only_one_whole_plain_document_is_pushed_as_it_was_saved() {
+    let mut doc = record(1);
+    let plain = doc.save_uncompressed();
+    let heads = doc.heads();
+    let stall = Stall::library("volunteer-1", "E09000019");
+    doc.write_check(&synthetic::check(10, &stall, NOW_MS), &meta(10))
+        .expect("correct");
+    let later = doc.changes_since(&heads);
+    let cases: &[(&str, Vec<u8>, bool)] = &[
+        ("a document saved uncompressed", plain.clone(), true),
+        ("a document with deflated columns", doc.save(), false),
+        (
+            "a document with changes after it",
+            [plain.clone(), later.clone()].concat(),
+            false,
+        ),
+        ("change chunks", later, false),
+        (
+            "a truncated document",
+            plain[..plain.len() - 1].to_vec(),
+            false,
+        ),
+        (
+            "a document with a byte after it",
+            [plain.as_slice(), &[0]].concat(),
+            false,
+        ),
+        ("nothing", Vec::new(), false),
+        ("junk", b"not an automerge document".to_vec(), false),
+    ];
+    for (name, bytes, plain) in cases {
+        assert_eq!(is_plain_document(bytes), *plain, "{name}");
+    }
 }
 
 #[test]
@@ -784,6 +821,7 @@ proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
         let _ = shape(&bytes);
+        let _ = is_plain_document(&bytes);
     }
 
     #[test]
@@ -795,6 +833,7 @@ proptest! {
         bytes.extend(uleb(body.len() as u64));
         bytes.extend(body);
         let _ = shape(&bytes);
+        let _ = is_plain_document(&bytes);
     }
 
     #[test]
@@ -808,5 +847,6 @@ proptest! {
             bytes[i] = byte;
         }
         let _ = shape(&bytes);
+        let _ = is_plain_document(&bytes);
     }
 }

@@ -6,7 +6,9 @@
 use stallside_shared::crdt::{ActorId, ChangeMeta, RecordDoc};
 use stallside_shared::record::CheckRecord;
 use stallside_shared::record::VenueType;
-use stallside_shared::sync::client::{heads_hex, same_heads, status, Status};
+use stallside_shared::sync::client::{
+    heads_hex, same_heads, status, Outgoing, OutgoingDoc, Status, SyncState,
+};
 use stallside_shared::sync::replica::{Held, Replica};
 use stallside_shared::sync::session::{Effect, Limits, Phase, Session, SessionError};
 use stallside_shared::sync::wire::{
@@ -705,4 +707,52 @@ fn heads_are_the_same_as_sets_in_any_order_and_only_then() {
             "{a:?} against {b:?}"
         );
     }
+}
+
+/// The first request's pushed bytes and heads for one record offered as `doc`.
+fn pushed_as(doc: OutgoingDoc<'_>) -> (Vec<u8>, Vec<String>) {
+    let mut session = Session::new(0, LIMITS);
+    let state = SyncState::default();
+    let item = Outgoing {
+        id: Uuid::from_u128(1),
+        doc,
+        state: &state,
+        contact: None,
+    };
+    let mut request = session.poll_request([item]).expect("a request");
+    let pushed = request.push.pop().expect("the record goes");
+    (pushed.changes, pushed.heads)
+}
+
+#[test]
+fn a_record_the_server_holds_none_of_goes_as_it_was_saved() {
+    let mut doc = doc(0);
+    let saved = doc.save_uncompressed();
+    let heads = heads_hex(&mut doc);
+    let (changes, pushed_heads) = pushed_as(OutgoingDoc::Saved {
+        bytes: &saved,
+        heads: heads.clone(),
+    });
+    assert_eq!(changes, saved);
+    assert_eq!(pushed_heads, heads);
+}
+
+#[test]
+fn a_record_changed_after_it_was_saved_goes_as_it_is_now() {
+    let mut replica = replica_with(1);
+    let id = Uuid::from_u128(1);
+    let held = replica.records.get_mut(&id).unwrap();
+    let mut check = held.doc.record().unwrap().check;
+    check.goal = Some("walk to the market".into());
+    held.doc.write_check(&check, &meta()).unwrap();
+    let heads = heads_hex(&mut held.doc);
+    let mut session = replica.session(LIMITS);
+    let request = replica.poll_request(&mut session).unwrap();
+    assert_eq!(request.push[0].heads, heads);
+    let mut pushed = RecordDoc::load(&request.push[0].changes).expect("loads");
+    assert_eq!(heads_hex(&mut pushed), heads);
+    assert_eq!(
+        pushed.record().unwrap().check.goal.as_deref(),
+        Some("walk to the market")
+    );
 }

@@ -15,6 +15,7 @@ use js_sys::Array;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use stallside_shared::crdt::{ActorId, RecordDoc};
+use stallside_shared::sync::chunk;
 use stallside_shared::sync::client::{heads_hex, same_heads, SyncState};
 use stallside_shared::sync::wire::ContactDetails;
 pub use stallside_shared::sync::wire::Summary;
@@ -118,7 +119,13 @@ impl Store {
 
     /// One check's document.
     pub async fn doc(&self, id: Uuid) -> Result<Option<RecordDoc>, StoreError> {
-        Ok(self.docs(&[id]).await?.remove(&id))
+        let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
+        let key = JsValue::from_str(&id.to_string());
+        let doc = field(&request_done(&store(&tx, CHECKS)?.get(&key)?).await?, DOC);
+        if doc.is_undefined() {
+            return Ok(None);
+        }
+        load(&value_bytes(&doc)?).map(Some)
     }
 
     /// The ids of every check the phone holds, its entry readable or not: a pulled record
@@ -133,8 +140,14 @@ impl Store {
             .collect())
     }
 
-    /// Several documents at once (for a sync batch).
-    pub async fn docs(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, RecordDoc>, StoreError> {
+    /// Several documents at once, for a push, read in one transaction: as saved, beside the
+    /// heads their entry names, where the entry says the server holds none of the record and
+    /// the document was saved without compression (most of a push, sent as saved); loaded
+    /// otherwise.
+    pub async fn outgoing_docs(
+        &self,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, StoredDoc>, StoreError> {
         let tx = transaction(&self.db, &[CHECKS], IdbTransactionMode::Readonly)?;
         let checks = store(&tx, CHECKS)?;
         let reads = ids
@@ -148,12 +161,27 @@ impl Store {
             .collect::<Result<Vec<_>, StoreError>>()?;
         let mut out = HashMap::new();
         for (id, read) in reads {
-            let doc = field(&read.await?, DOC);
-            if !doc.is_undefined() {
-                let doc = RecordDoc::load(&value_bytes(&doc)?)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                out.insert(id, doc);
+            let value = read.await?;
+            let doc = field(&value, DOC);
+            if doc.is_undefined() {
+                continue;
             }
+            let bytes = value_bytes(&doc)?;
+            let entry = field(&value, ENTRY)
+                .as_string()
+                .and_then(|text| serde_json::from_str::<LocalRecord>(&text).ok());
+            let doc = match entry {
+                Some(entry)
+                    if entry.sync.server_heads.is_empty() && chunk::is_plain_document(&bytes) =>
+                {
+                    StoredDoc::Saved {
+                        bytes,
+                        heads: entry.heads,
+                    }
+                }
+                _ => StoredDoc::Loaded(load(&bytes)?),
+            };
+            out.insert(id, doc);
         }
         Ok(out)
     }
@@ -236,6 +264,24 @@ impl Store {
         let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.write(&[], &[], &[(name, text)]).await
     }
+}
+
+/// A check's document as read for a push ([`Store::outgoing_docs`]).
+pub enum StoredDoc {
+    /// Loaded, for a record the server holds some of.
+    Loaded(RecordDoc),
+    /// As saved, with the heads its entry names, for a record the server holds none of.
+    Saved {
+        /// The saved document.
+        bytes: Vec<u8>,
+        /// Its heads, hex, from the entry stored beside it.
+        heads: Vec<String>,
+    },
+}
+
+/// Loads a stored document.
+fn load(bytes: &[u8]) -> Result<RecordDoc, StoreError> {
+    RecordDoc::load(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// A field of a stored value, or `undefined` when the value or the field is missing.

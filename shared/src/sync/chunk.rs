@@ -170,6 +170,20 @@ pub fn shape(bytes: &[u8]) -> Result<Shape, ChunkError> {
     Ok(shape)
 }
 
+/// Whether `bytes` are one whole document, with no deflated column and nothing after it:
+/// what the server takes as a new record as it came. Only the chunk header and the
+/// document's column metadata are read, not the columns: the phone asks this of every record
+/// it pushes as saved, and its download carries this code.
+pub fn is_plain_document(bytes: &[u8]) -> bool {
+    match chunk_at(bytes, 0) {
+        Ok((ChunkKind::Document, body, end)) => {
+            end == bytes.len()
+                && document_header(&mut Reader::new(body), Context { offset: 0 }).is_ok()
+        }
+        _ => false,
+    }
+}
+
 /// The change chunks `bytes` holds, a slice each, as `automerge::Change::try_from` takes them;
 /// `None` if anything else is there (a document, a bundle, a compressed chunk, junk). Only
 /// the chunk headers are read: the caller decodes what it has counted with [`shape`].
@@ -241,11 +255,7 @@ fn change_body(body: &[u8], at: Context) -> Result<(u64, u64), ChunkError> {
 /// The change rows, op rows and actor ids of a document chunk's body.
 fn document_body(body: &[u8], at: Context) -> Result<(u64, u64, u64), ChunkError> {
     let mut r = Reader::new(body);
-    let actors = actors(&mut r, at)?;
-    let heads = r.uleb().map_err(at.fault("heads"))?;
-    r.take_n(heads, HASH_LEN).map_err(at.fault("heads"))?;
-    let change_columns = column_metadata(&mut r, at)?;
-    let op_columns = column_metadata(&mut r, at)?;
+    let (actors, change_columns, op_columns) = document_header(&mut r, at)?;
     let change_data = r
         .take(total_len(&change_columns, at)?)
         .map_err(at.fault("change columns"))?;
@@ -257,6 +267,20 @@ fn document_body(body: &[u8], at: Context) -> Result<(u64, u64, u64), ChunkError
         columns_max(&op_columns, op_data, at)?,
         actors,
     ))
+}
+
+/// A document body's header: how many actor ids it lists, and its change and op columns'
+/// metadata (refusing a deflated column), leaving `r` at the columns' data.
+fn document_header(
+    r: &mut Reader<'_>,
+    at: Context,
+) -> Result<(u64, Vec<ColumnMeta>, Vec<ColumnMeta>), ChunkError> {
+    let actors = actors(r, at)?;
+    let heads = r.uleb().map_err(at.fault("heads"))?;
+    r.take_n(heads, HASH_LEN).map_err(at.fault("heads"))?;
+    let change_columns = column_metadata(r, at)?;
+    let op_columns = column_metadata(r, at)?;
+    Ok((actors, change_columns, op_columns))
 }
 
 /// Skips a length-prefixed list of actor ids and says how many it held.

@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use automerge::ChangeHash;
+
 use crate::crdt::{DocError, RecordDoc};
 use crate::sync::wire::ContactDetails;
 
@@ -111,11 +113,47 @@ pub struct Outgoing<'a> {
     /// Record id.
     pub id: Uuid,
     /// Its document.
-    pub doc: &'a mut RecordDoc,
+    pub doc: OutgoingDoc<'a>,
     /// What the server has.
     pub state: &'a SyncState,
     /// Contact details to send beside it, once.
     pub contact: Option<ContactDetails>,
+}
+
+/// An outgoing record's document, as the client holds it.
+pub enum OutgoingDoc<'a> {
+    /// Loaded: what the server lacks is worked out from it.
+    Loaded(&'a mut RecordDoc),
+    /// As the client saved it, with the heads it was saved at (read from one stored value,
+    /// so they agree), for a record the server holds none of: most of what a phone pushes.
+    /// The bytes go as they are, so the phone neither loads nor saves the document again (the
+    /// app's push of 5,000 checks the server had lost spent most of its time doing both).
+    /// Only a whole document saved without compression ([`is_plain_document`](crate::sync::chunk::is_plain_document)) may be
+    /// offered so: the server refuses deflated columns, which an older version saved.
+    Saved {
+        /// The saved document.
+        bytes: &'a [u8],
+        /// Its heads, hex.
+        heads: Vec<String>,
+    },
+}
+
+impl OutgoingDoc<'_> {
+    /// The document's heads, hex.
+    pub fn heads(&mut self) -> Vec<String> {
+        match self {
+            OutgoingDoc::Loaded(doc) => heads_hex(doc),
+            OutgoingDoc::Saved { heads, .. } => heads.clone(),
+        }
+    }
+
+    /// What to push to a server that holds `server_heads` of it ([`RecordDoc::to_push`]).
+    pub fn to_push(&mut self, server_heads: &[ChangeHash]) -> Vec<u8> {
+        match self {
+            OutgoingDoc::Loaded(doc) => doc.to_push(server_heads),
+            OutgoingDoc::Saved { bytes, .. } => bytes.to_vec(),
+        }
+    }
 }
 
 /// Forgets a contact number once the server has it: only the number that went with the

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::crdt::{DocError, RecordDoc};
-use crate::sync::client::{heads_hex, merge_pulled, needs_push, Outgoing, SyncState};
+use crate::sync::client::{heads_hex, merge_pulled, needs_push, Outgoing, OutgoingDoc, SyncState};
 use crate::sync::session::{Effect, Limits, Session};
 use crate::sync::wire::{ContactDetails, Event, SyncRequest};
 use crate::triage::ProgrammeSettings;
@@ -22,15 +22,22 @@ pub struct Held {
     pub state: SyncState,
     /// A contact number still to send beside it.
     pub contact: Option<ContactDetails>,
+    /// The document as saved (without compression) when the record was made, with the heads
+    /// it was saved at: the app keeps each check saved in IndexedDB and pushes a new one as it
+    /// was saved ([`OutgoingDoc::Saved`]). Passed over once `doc` has moved on from those
+    /// heads.
+    saved: Option<(Vec<String>, Vec<u8>)>,
 }
 
 impl Held {
     /// A record saved on the client and not yet sent.
-    pub fn new(doc: RecordDoc, contact: Option<ContactDetails>) -> Self {
+    pub fn new(mut doc: RecordDoc, contact: Option<ContactDetails>) -> Self {
+        let saved = Some((heads_hex(&mut doc), doc.save_uncompressed()));
         Held {
             doc,
             state: SyncState::default(),
             contact,
+            saved,
         }
     }
 
@@ -44,6 +51,31 @@ impl Held {
             doc,
             state,
             contact: None,
+            saved: None,
+        }
+    }
+
+    /// The record as the session takes it: its document as saved, while it has not moved on
+    /// since.
+    fn outgoing(&mut self, id: Uuid) -> Outgoing<'_> {
+        let Held {
+            doc,
+            state,
+            contact,
+            saved,
+        } = self;
+        let doc = match saved {
+            Some((heads, bytes)) if *heads == heads_hex(doc) => OutgoingDoc::Saved {
+                bytes,
+                heads: heads.clone(),
+            },
+            _ => OutgoingDoc::Loaded(doc),
+        };
+        Outgoing {
+            id,
+            doc,
+            state,
+            contact: contact.clone(),
         }
     }
 }
@@ -121,6 +153,7 @@ impl Replica {
                             doc: merged,
                             state,
                             contact,
+                            saved: None,
                         },
                     );
                 }
@@ -150,12 +183,7 @@ impl Replica {
     }
 
     fn outgoing(&mut self) -> impl Iterator<Item = Outgoing<'_>> {
-        self.records.iter_mut().map(|(id, held)| Outgoing {
-            id: *id,
-            doc: &mut held.doc,
-            state: &held.state,
-            contact: held.contact.clone(),
-        })
+        self.records.iter_mut().map(|(id, held)| held.outgoing(*id))
     }
 
     fn update_record(&mut self, id: Uuid, effect: &Effect) {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::sync::client::{forget_sent_contact, heads_hex, needs_push, Outgoing, SyncState};
+use crate::sync::client::{forget_sent_contact, needs_push, Outgoing, SyncState};
 use crate::sync::wire::{
     ContactDetails, Event, PushDoc, PushResult, Summary, SyncRequest, SyncResponse, MAX_PAGE_SIZE,
 };
@@ -363,7 +363,8 @@ impl Session {
             if request.push.len() >= batch {
                 break;
             }
-            let heads = heads_hex(item.doc);
+            let mut doc = item.doc;
+            let heads = doc.heads();
             if !needs_push(item.state, &heads)
                 || in_flight.pushed.contains_key(&item.id)
                 || out(&item.id)
@@ -378,7 +379,7 @@ impl Session {
                 .collect();
             request.push.push(PushDoc {
                 id: item.id,
-                changes: item.doc.to_push(&server_heads),
+                changes: doc.to_push(&server_heads),
                 heads: heads.clone(),
                 contact: item.contact.clone(),
             });
