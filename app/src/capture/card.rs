@@ -16,7 +16,12 @@ use crate::components::Problem;
 use crate::state::app_state;
 use crate::store;
 
-#[wasm_bindgen(module = "/scan-card.js")]
+// The scanner (`app/scan-card.js`) is imported only when a volunteer opens the camera: it
+// stays out of the first visit's download, which has no bytes to spare. The service worker
+// precaches it with the app, so it is there offline.
+#[wasm_bindgen(
+    inline_js = "export function scanCard(v,s){return import('/scan-card.js').then(m=>m.scanCard(v,s))}"
+)]
 extern "C" {
     /// Shows the camera in `video` until a QR code is read; `null` when aborted.
     #[wasm_bindgen(js_name = scanCard, catch)]

@@ -266,7 +266,10 @@ impl Store {
     }
 }
 
-/// A check's document as read for a push ([`Store::outgoing_docs`]).
+/// A check's document as read for a push ([`Store::outgoing_docs`]). Loaded documents are
+/// held inline, as a batch held them before: boxing them cost 278 bytes of the phone's
+/// first-visit download, which has none to spare.
+#[allow(clippy::large_enum_variant)]
 pub enum StoredDoc {
     /// Loaded, for a record the server holds some of.
     Loaded(RecordDoc),
@@ -279,7 +282,7 @@ pub enum StoredDoc {
     },
 }
 
-/// Loads a stored document.
+/// Loads a stored document: one that does not load is the store's fault, not the sync's.
 fn load(bytes: &[u8]) -> Result<RecordDoc, StoreError> {
     RecordDoc::load(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -170,10 +170,11 @@ pub fn shape(bytes: &[u8]) -> Result<Shape, ChunkError> {
     Ok(shape)
 }
 
-/// Whether `bytes` are one whole document, with no deflated column and nothing after it:
-/// what the server takes as a new record as it came. Only the chunk header and the
-/// document's column metadata are read, not the columns: the phone asks this of every record
-/// it pushes as saved, and its download carries this code.
+/// Whether `bytes` are one whole document with no deflated column and nothing after it: the
+/// form the server takes a new record in as it came. Only the chunk header and the document's
+/// column metadata are read, not the columns (the phone asks this of every record it pushes
+/// as saved, and its download carries this code), so a document corrupt further in passes
+/// here and is refused by the server, with its reason, beside that one record.
 pub fn is_plain_document(bytes: &[u8]) -> bool {
     match chunk_at(bytes, 0) {
         Ok((ChunkKind::Document, body, end)) => {

@@ -5,12 +5,13 @@
 //! the changes after them. It marks a record synced only on the server's acknowledgement, and
 //! a rejected record stays unsynced with the server's reason until it changes again.
 
+use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use automerge::ChangeHash;
-
 use crate::crdt::{DocError, RecordDoc};
+#[cfg(doc)]
+use crate::sync::chunk::is_plain_document;
 use crate::sync::wire::ContactDetails;
 
 /// Where one record stands with the server, as the phone stores it beside the document.
@@ -124,12 +125,16 @@ pub struct Outgoing<'a> {
 pub enum OutgoingDoc<'a> {
     /// Loaded: what the server lacks is worked out from it.
     Loaded(&'a mut RecordDoc),
-    /// As the client saved it, with the heads it was saved at (read from one stored value,
-    /// so they agree), for a record the server holds none of: most of what a phone pushes.
-    /// The bytes go as they are, so the phone neither loads nor saves the document again (the
-    /// app's push of 5,000 checks the server had lost spent most of its time doing both).
-    /// Only a whole document saved without compression ([`is_plain_document`](crate::sync::chunk::is_plain_document)) may be
-    /// offered so: the server refuses deflated columns, which an older version saved.
+    /// As the client saved it, with the heads it was saved at, for a record the server
+    /// holds none of: most of what a phone pushes. The bytes go as they are, so the phone
+    /// neither loads nor saves the document again (the app's push of 5,000 checks the server
+    /// had lost spent most of its time doing both). A whole document is right whatever the
+    /// server holds (it merges), only larger than the changes it lacks.
+    ///
+    /// The heads must be the document's own: the client reads both from one stored value,
+    /// written together. Only a whole document saved without compression
+    /// ([`is_plain_document`]) may be offered so: the server refuses deflated columns, which
+    /// an older version saved.
     Saved {
         /// The saved document.
         bytes: &'a [u8],

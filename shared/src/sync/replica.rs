@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use crate::crdt::{DocError, RecordDoc};
-use crate::sync::client::{heads_hex, merge_pulled, needs_push, Outgoing, OutgoingDoc, SyncState};
+use crate::sync::client::{
+    heads_hex, merge_pulled, needs_push, same_heads, Outgoing, OutgoingDoc, SyncState,
+};
 use crate::sync::session::{Effect, Limits, Session};
 use crate::sync::wire::{ContactDetails, Event, SyncRequest};
 use crate::triage::ProgrammeSettings;
@@ -25,7 +27,7 @@ pub struct Held {
     /// The document as saved (without compression) when the record was made, with the heads
     /// it was saved at: the app keeps each check saved in IndexedDB and pushes a new one as it
     /// was saved ([`OutgoingDoc::Saved`]). Passed over once `doc` has moved on from those
-    /// heads.
+    /// heads, and dropped once the server acknowledges the record.
     saved: Option<(Vec<String>, Vec<u8>)>,
 }
 
@@ -65,10 +67,14 @@ impl Held {
             saved,
         } = self;
         let doc = match saved {
-            Some((heads, bytes)) if *heads == heads_hex(doc) => OutgoingDoc::Saved {
-                bytes,
-                heads: heads.clone(),
-            },
+            Some((heads, bytes))
+                if state.server_heads.is_empty() && same_heads(heads, &heads_hex(doc)) =>
+            {
+                OutgoingDoc::Saved {
+                    bytes,
+                    heads: heads.clone(),
+                }
+            }
             _ => OutgoingDoc::Loaded(doc),
         };
         Outgoing {
@@ -189,6 +195,9 @@ impl Replica {
     fn update_record(&mut self, id: Uuid, effect: &Effect) {
         if let Some(held) = self.records.get_mut(&id) {
             effect.update_record(&mut held.state, &mut held.contact);
+            if matches!(effect, Effect::Acknowledged { .. }) {
+                held.saved = None;
+            }
         }
     }
 }
