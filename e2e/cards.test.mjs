@@ -184,7 +184,7 @@ function y4mOf(png, file) {
   writeFileSync(file, Buffer.concat([header, frame, frame, frame]));
 }
 
-test('a card scanned with the camera: jsQR is fetched only when the camera opens, and the earlier readings follow', async () => {
+test('a card scanned with the camera: the scanner and jsQR are fetched only when the camera opens, and the earlier readings follow', async () => {
   assert.ok(printed.png, 'the first test printed the cards');
   const video = path.join(mkdtempSync(path.join(tmpdir(), 'stallside-camera-')), 'card.y4m');
   y4mOf(printed.png, video);
@@ -196,7 +196,11 @@ test('a card scanned with the camera: jsQR is fetched only when the camera opens
     const { context, page } = await phonePage(browser, PHONE);
     await context.grantPermissions(['camera'], { origin: ctx.server.url });
     const fetched = [];
-    page.on('request', (request) => { if (request.url().includes('/vendor/jsQR.js')) fetched.push(request.url()); });
+    const scanner = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/vendor/jsQR.js')) fetched.push(request.url());
+      if (new URL(request.url()).pathname === '/scan-card.js' && !request.serviceWorker()) scanner.push(request.url());
+    });
     await page.goto(ctx.server.url);
     await signIn(page, 'volunteer', 'volunteer-demo');
     await chooseStall(page);
@@ -204,12 +208,14 @@ test('a card scanned with the camera: jsQR is fetched only when the camera opens
     await page.getByRole('button', { name: 'None of these' }).click();
     await page.getByRole('heading', { name: 'About the person' }).waitFor();
     assert.deepEqual(fetched, [], 'nothing of the QR reader before the camera opens');
+    assert.deepEqual(scanner, [], 'the page does not load the scanner before the camera opens');
     await page.getByTestId('scan-card').click();
     await page.getByTestId('card-camera').waitFor();
     await axe.check(page, 'camera open');
     await page.waitForFunction((code) => document.querySelector('#card')?.value === code, printed.codes[0], { timeout: 20_000 });
     const usesBrowserDetector = await page.evaluate(() => 'BarcodeDetector' in window);
     if (!usesBrowserDetector) assert.equal(fetched.length, 1, 'jsQR fetched once, when the camera opened');
+    assert.equal(scanner.length, 1, 'the page imports the scanner once, when the camera opens');
     const { readings } = await earlierVisits(page);
     assert.deepEqual(readings, ['128/80', '150/95', '124/78'], "this phone's two and the other volunteer's one");
     assert.equal(await page.getByTestId('card-camera').count(), 0, 'the camera is closed after a read');

@@ -17,8 +17,8 @@ use crate::state::app_state;
 use crate::store;
 
 // The scanner (`app/scan-card.js`) is imported only when a volunteer opens the camera: it
-// stays out of the first visit's download, which has no bytes to spare. The service worker
-// precaches it with the app, so it is there offline.
+// stays out of the page's first load, which has no bytes to spare. The service worker fetches
+// it in the background when it installs (it precaches it with the app), so it works offline.
 #[wasm_bindgen(
     inline_js = "export function scanCard(v,s){return import('/scan-card.js').then(m=>m.scanCard(v,s))}"
 )]

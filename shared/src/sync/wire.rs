@@ -59,8 +59,8 @@ pub struct PushDoc {
     /// The record id.
     pub id: Uuid,
     /// Automerge changes after the heads the server acknowledged, base64; for a record the
-    /// server has never acknowledged, its whole document saved without compression
-    /// ([`crate::crdt::RecordDoc::to_push`]). The server accepts either.
+    /// server has never acknowledged, its whole document saved without compression (as the
+    /// phone stored it, or [`crate::crdt::RecordDoc::to_push`]). The server accepts either.
     #[serde(with = "base64_bytes")]
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub changes: Vec<u8>,
