@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { apiLogin, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
+import { apiLogin, artifacts, phonePage, useServerAndBrowser, waitNotice } from './harness.mjs';
 import { AccessibilityLog, openOfflineReady, recordCheck, signIn, syncNow, waitAllSynced } from './volunteer.mjs';
 
 const ctx = useServerAndBrowser();
@@ -108,12 +108,12 @@ test('a stall started offline with a debrief and tallies reaches the coordinator
   await staff.fill('#event-venue', 'East Street mosque hall');
   await axe.check(staff, 'edit event');
   await staff.getByRole('button', { name: 'Save changes' }).click();
-  await staff.locator('#notice').filter({ hasText: `${STALL} saved.` }).waitFor();
+  await waitNotice(staff, `${STALL} saved.`);
   await card.filter({ hasText: 'East Street mosque hall' }).waitFor();
 
   // Cancel: it keeps its check.
   await staff.getByRole('button', { name: `Cancel event ${STALL}` }).click();
-  await staff.locator('#notice').filter({ hasText: 'Its checks are kept' }).waitFor();
+  await waitNotice(staff, 'Its checks are kept');
   await card.filter({ hasText: 'Cancelled' }).waitFor();
   assert.match(await card.getByTestId('event-figures').textContent(), /^1 checks/);
 
@@ -121,7 +121,7 @@ test('a stall started offline with a debrief and tallies reaches the coordinator
   const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
   await card.getByLabel(`Copy ${STALL} to`).fill(nextWeek);
   await staff.getByRole('button', { name: `Copy ${STALL}`, exact: true }).click();
-  await staff.locator('#notice').filter({ hasText: `copied to ${nextWeek}` }).waitFor();
+  await waitNotice(staff, `copied to ${nextWeek}`);
   const copies = staff.getByTestId('event-card').filter({ hasText: STALL });
   await staff.waitForFunction((name) => [...document.querySelectorAll('[data-testid="event-card"]')].filter((c) => c.textContent.includes(name)).length === 2, STALL);
   assert.match(await copies.first().textContent(), new RegExp(nextWeek), 'newest first');

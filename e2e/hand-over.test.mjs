@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { apiLogin, artifacts, phonePage, useServerAndBrowser } from './harness.mjs';
+import { apiLogin, artifacts, phonePage, useServerAndBrowser, waitNotice } from './harness.mjs';
 import {
   AccessibilityLog, assertNoSidewaysScroll, chooseStall, recordCheck, signIn, waitAllSynced,
 } from './volunteer.mjs';
@@ -47,7 +47,7 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   await axe.check(coordinator, 'invite a supervisor (a problem)');
   await coordinator.fill('#invite-email', 'sam@islington.test');
   await coordinator.getByRole('button', { name: 'Invite', exact: true }).click();
-  const invited = await coordinator.locator('#notice').filter({ hasText: 'Invited second-supervisor' }).textContent();
+  const invited = await waitNotice(coordinator, 'Invited second-supervisor');
   const password = invited.match(/first password is (\S+) /)[1];
 
   // The queue: the claim is named, and a coordinator has no Claim.
@@ -90,7 +90,7 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   const sam = coordinator.getByRole('row', { name: /Sam \(supervisor\)/ });
   await sam.getByRole('cell', { name: 'Supervisor', exact: true }).waitFor();
   await sam.getByRole('button', { name: /^Disable/ }).click();
-  await coordinator.locator('#notice').filter({ hasText: 'This supervisor is following up 1 flag' }).waitFor();
+  await waitNotice(coordinator, 'This supervisor is following up 1 flag');
   await axe.check(coordinator, 'volunteers and supervisors');
   await nav('Flags');
 
@@ -103,7 +103,7 @@ test('a coordinator hands a claimed flag to another supervisor, then releases it
   // Holding no flag now, Sam's account can be disabled.
   await nav('Volunteers');
   await sam.getByRole('button', { name: /^Disable/ }).click();
-  await coordinator.locator('#notice').filter({ hasText: 'Account disabled' }).waitFor();
+  await waitNotice(coordinator, 'Account disabled');
   await sam.getByRole('cell', { name: 'Disabled', exact: true }).waitFor();
 
   assert.deepEqual(axe.found, []);

@@ -68,7 +68,33 @@ export async function phonePage(browser, viewport = PHONE) {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
   page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('net::ERR_')) console.error('console:', message.text()); });
+  // A request that failed below HTTP (a reset or refused connection): named, so a flaky run
+  // says which call it lost. Requests a test cut off on purpose (offline, aborted) are not.
+  page.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? '';
+    if (!/INTERNET_DISCONNECTED|ERR_ABORTED/.test(why)) console.error('request failed:', request.method(), new URL(request.url()).pathname, why);
+  });
   return { context, page };
+}
+
+/**
+ * Waits for a staff screen's notice to say `text`; if it never does, fails with what the
+ * screen said instead (a problem, another notice), so a failure in CI explains itself.
+ */
+export async function waitNotice(page, text, timeout = 30_000) {
+  const notice = page.locator('#notice').filter({ hasText: text });
+  try {
+    await notice.waitFor({ timeout });
+  } catch (error) {
+    throw new Error(`no notice "${text}": the screen says ${JSON.stringify(await shownMessages(page))}`, { cause: error });
+  }
+  return notice.textContent();
+}
+
+/** The notice, problems and heading a screen shows. */
+async function shownMessages(page) {
+  return page.evaluate(() => ['h1', '#notice', '.nhsuk-error-summary']
+    .map((selector) => document.querySelector(selector)?.textContent?.trim() ?? `(no ${selector})`));
 }
 
 const axeSource = readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

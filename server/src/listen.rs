@@ -11,10 +11,10 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -39,6 +39,8 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 /// Open files kept for SQLite (database, WAL, shared memory, per connection), the app's files
 /// being served, and logs, when the connection cap is fitted under the process's file limit.
 const FILES_KEPT: usize = 64;
+/// A request slower than this is logged.
+const SLOW_REQUEST: Duration = Duration::from_secs(5);
 
 /// The limits on connections and requests.
 #[derive(Debug, Clone, Copy)]
@@ -86,11 +88,24 @@ impl Limits {
     }
 }
 
-/// Answers 408 when a request, reading its body included, runs past `limit`.
+/// Answers 408 when a request, reading its body included, runs past `limit`; one that takes
+/// longer than [`SLOW_REQUEST`] is logged by its route (never its ids or content), so a stall
+/// a user sees as "nothing happened" leaves a trace.
 async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
-    tokio::time::timeout(limit, next.run(request))
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(files)".to_owned(), |path| path.as_str().to_owned());
+    let response = tokio::time::timeout(limit, next.run(request))
         .await
-        .unwrap_or_else(|_| ApiError::Timeout.into_response())
+        .unwrap_or_else(|_| ApiError::Timeout.into_response());
+    let took = started.elapsed();
+    if took > SLOW_REQUEST {
+        tracing::warn!(%method, route, status = response.status().as_u16(), ms = took.as_millis(), "slow request");
+    }
+    response
 }
 
 /// The soft limit on open files, where the system says (Linux).
