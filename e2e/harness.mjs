@@ -68,11 +68,12 @@ export async function phonePage(browser, viewport = PHONE) {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
   page.on('console', (message) => { if (message.type() === 'error' && !message.text().includes('net::ERR_')) console.error('console:', message.text()); });
-  // A request that failed below HTTP (a reset or refused connection): named, so a flaky run
-  // says which call it lost. Requests a test cut off on purpose (offline, aborted) are not.
+  // A call to the server that failed below HTTP (a reset or refused connection): named, so a
+  // flaky run says which call it lost. Calls a test cut off on purpose (offline) are not.
   page.on('requestfailed', (request) => {
     const why = request.failure()?.errorText ?? '';
-    if (!/INTERNET_DISCONNECTED|ERR_ABORTED/.test(why)) console.error('request failed:', request.method(), new URL(request.url()).pathname, why);
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/') && !/INTERNET_DISCONNECTED/.test(why)) console.error('request failed:', request.method(), pathname, why);
   });
   return { context, page };
 }
@@ -89,6 +90,34 @@ export async function waitNotice(page, text, timeout = 30_000) {
     throw new Error(`no notice "${text}": the screen says ${JSON.stringify(await shownMessages(page))}`, { cause: error });
   }
   return notice.textContent();
+}
+
+/**
+ * A quick hand: presses the button reading `buttonText` and, the moment `fieldSelector` is
+ * drawn, puts focus in that field, before the browser's next frame; returns the id of the
+ * element focused two frames later (a late focus move must not take it away).
+ */
+export async function quickHand(page, buttonText, fieldSelector) {
+  return page.evaluate(async ([text, selector]) => {
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === text);
+    if (!button) throw new Error(`no button "${text}"`);
+    const focused = new Promise((resolve) => {
+      const focusField = () => {
+        const field = document.querySelector(selector);
+        if (!field) return false;
+        field.focus();
+        resolve();
+        return true;
+      };
+      const observer = new MutationObserver(() => { if (focusField()) observer.disconnect(); });
+      observer.observe(document.body, { childList: true, subtree: true });
+      button.click();
+      if (focusField()) observer.disconnect();
+    });
+    await focused;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return document.activeElement?.id;
+  }, [buttonText, fieldSelector]);
 }
 
 /** The notice, problems and heading a screen shows. */

@@ -78,7 +78,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn LeaveCheck(to: Screen) -> impl IntoView {
     let state = app_state();
-    request_animation_frame(focus_heading);
+    focus_next_frame(focus_heading);
     view! {
         <h1>"Leave this check?"</h1>
         <p class="nhsuk-body">"The answers so far stay on this phone. Choose New check to carry on where you left off."</p>
@@ -98,6 +98,27 @@ fn LeaveCheck(to: Screen) -> impl IntoView {
 /// of the last screen stays focused.
 pub fn focus_heading() {
     focus_first("main h1");
+}
+
+/// Runs `focus` once the next frame is drawn (a new screen's heading, an error summary),
+/// unless focus has moved meanwhile: someone who has already tapped into a field keeps it,
+/// and their typing goes where they put it rather than being taken by a late focus move.
+pub fn focus_next_frame(focus: fn()) {
+    let before = focused();
+    request_animation_frame(move || {
+        let now = focused();
+        if now.is_none() || now == before {
+            focus();
+        }
+    });
+}
+
+/// The focused element, unless it is the page itself.
+fn focused() -> Option<web_sys::Element> {
+    let document = web_sys::window()?.document()?;
+    let active = document.active_element()?;
+    let body: Option<web_sys::Element> = document.body().map(Into::into);
+    (Some(&active) != body.as_ref()).then_some(active)
 }
 
 /// Opens the browser's print dialogue (the take-away card, sheets of participant cards).

@@ -129,7 +129,7 @@ pub fn CheckForm(correcting: Option<Uuid>) -> impl IntoView {
         if next == step.get_untracked() {
             // Another reading on the same screen: to its prompt, not back to the top.
             problems.set(Vec::new());
-            request_animation_frame(|| crate::focus_first("[data-testid=reading-prompt]"));
+            crate::focus_next_frame(|| crate::focus_first("[data-testid=reading-prompt]"));
             return;
         }
         push_history();
@@ -412,14 +412,14 @@ fn scroll_to_top() {
 /// The NHS error summary for what is wrong, with focus on it (it links to each field).
 fn show_problems(problems: RwSignal<Vec<Problem>>, found: Vec<Problem>) {
     problems.set(found);
-    request_animation_frame(|| crate::focus_first(".nhsuk-error-summary"));
+    crate::focus_next_frame(|| crate::focus_first(".nhsuk-error-summary"));
 }
 
 /// A new screen: to the top, and focus on its heading (never on the button pressed to get
 /// there, which on the next screen would be a different button).
 pub fn new_screen() {
     scroll_to_top();
-    request_animation_frame(crate::focus_heading);
+    crate::focus_next_frame(crate::focus_heading);
 }
 
 /// Lets the browser's back button step back through the check.

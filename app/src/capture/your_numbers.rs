@@ -45,7 +45,7 @@ fn NumbersFor(draft: RwSignal<Draft>, words: PersonWords) -> impl IntoView {
         )
     });
     // The words arrive after the screen opens: the heading takes the focus once they are in.
-    request_animation_frame(crate::focus_heading);
+    crate::focus_next_frame(crate::focus_heading);
     view! {
         <TranslationNotice words=words.clone() />
         <ForThePerson words=words.clone()>

@@ -199,11 +199,11 @@ pub fn EventsScreen() -> impl IntoView {
         inputs.fill(&event);
         editing.set(Some(event));
         problems.set(Vec::new());
-        request_animation_frame(|| {
-            if let Some(input) = document().get_element_by_id("event-name") {
-                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input).focus();
-            }
-        });
+        // The form is always on the page, so focus goes to it now: a frame later it would
+        // take the typing of someone who had already tapped into another field.
+        if let Some(input) = document().get_element_by_id("event-name") {
+            let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(input).focus();
+        }
     });
     view! {
         <h1>"Events"</h1>

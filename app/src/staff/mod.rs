@@ -140,7 +140,7 @@ pub fn Notice(message: RwSignal<Option<String>>) -> impl IntoView {
 /// it was pressed on, focus must not land on the next row's button, where a second press
 /// would act on the wrong record.
 pub fn focus_notice() {
-    request_animation_frame(|| {
+    crate::focus_next_frame(|| {
         if let Some(notice) = document().get_element_by_id("notice") {
             if let Ok(notice) = notice.dyn_into::<web_sys::HtmlElement>() {
                 let _ = notice.focus();
