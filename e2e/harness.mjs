@@ -95,13 +95,14 @@ export async function waitNotice(page, text, timeout = 30_000) {
 /**
  * A quick hand: presses the button reading `buttonText` and, the moment `fieldSelector` is
  * drawn, puts focus in that field, before the browser's next frame; returns the id of the
- * element focused two frames later (a late focus move must not take it away).
+ * element focused two frames later (a late focus move must not take it away). Fails if the
+ * field is not drawn within 10 s.
  */
 export async function quickHand(page, buttonText, fieldSelector) {
   return page.evaluate(async ([text, selector]) => {
     const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === text);
     if (!button) throw new Error(`no button "${text}"`);
-    const focused = new Promise((resolve) => {
+    const focused = new Promise((resolve, reject) => {
       const focusField = () => {
         const field = document.querySelector(selector);
         if (!field) return false;
@@ -111,6 +112,10 @@ export async function quickHand(page, buttonText, fieldSelector) {
       };
       const observer = new MutationObserver(() => { if (focusField()) observer.disconnect(); });
       observer.observe(document.body, { childList: true, subtree: true });
+      setTimeout(() => {
+        observer.disconnect();
+        reject(new Error(`no ${selector} within 10 s of pressing "${text}"`));
+      }, 10_000);
       button.click();
       if (focusField()) observer.disconnect();
     });

@@ -17,9 +17,9 @@ const files = readdirSync(here)
 const failed = [];
 const flaky = [];
 for (const name of files) {
-  if (runFile(name)) continue;
+  if (runFile(name, 1)) continue;
   console.log(`# ${name} failed: running it once more from scratch`);
-  (runFile(name) ? flaky : failed).push(name);
+  (runFile(name, 2) ? flaky : failed).push(name);
 }
 
 console.log(`# browser test files: ${files.length}, passed ${files.length - failed.length - flaky.length}, flaky ${flaky.length}, failed ${failed.length}`);
@@ -27,8 +27,17 @@ for (const name of flaky) console.log(`# FLAKY: ${name} failed, then passed when
 for (const name of failed) console.log(`# FAILED: ${name} failed twice`);
 process.exit(failed.length === 0 && files.length > 0 ? 0 : 1);
 
-/** Runs one test file; true when every test in it passed. */
-function runFile(name) {
-  const run = spawnSync(process.execPath, ['--test', path.join(here, name)], { stdio: 'inherit' });
+/**
+ * Runs one test file; true when every test in it passed. A test that hangs is stopped after
+ * ten minutes; a run that could not start or was killed by a signal (out of memory, say)
+ * stops everything, as running it again would not say anything about the tests.
+ */
+function runFile(name, attempt) {
+  console.log(`# ${name}, run ${attempt}`);
+  const run = spawnSync(process.execPath, ['--test', '--test-timeout=600000', path.join(here, name)], { stdio: 'inherit' });
+  if (run.error || run.signal) {
+    console.log(`# ${name} did not run to its end: ${run.error?.message ?? `killed by ${run.signal}`}`);
+    process.exit(1);
+  }
   return run.status === 0;
 }

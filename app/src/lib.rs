@@ -100,9 +100,9 @@ pub fn focus_heading() {
     focus_first("main h1");
 }
 
-/// Runs `focus` once the next frame is drawn (a new screen's heading, an error summary),
-/// unless focus has moved meanwhile: someone who has already tapped into a field keeps it,
-/// and their typing goes where they put it rather than being taken by a late focus move.
+/// Runs `focus` once the next frame is drawn (a new screen's heading, an error summary) unless
+/// focus moved to another element since the call (made by the press that changes the screen):
+/// a quick tap into a field keeps it, and the typing, from a late focus move.
 pub fn focus_next_frame(focus: fn()) {
     let before = focused();
     request_animation_frame(move || {

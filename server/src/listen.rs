@@ -88,21 +88,19 @@ impl Limits {
     }
 }
 
-/// Answers 408 when a request, reading its body included, runs past `limit`; one that takes
-/// longer than [`SLOW_REQUEST`] is logged by its route (never its ids or content), so a stall
-/// a user sees as "nothing happened" leaves a trace.
+/// Answers 408 when a request, reading its body included, runs past `limit`; one whose answer
+/// takes longer than [`SLOW_REQUEST`] to start is logged by its route pattern (never its ids
+/// or content), so a stall a user sees as "nothing happened" leaves a trace.
 async fn deadline(State(limit): State<Duration>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(files)".to_owned(), |path| path.as_str().to_owned());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = tokio::time::timeout(limit, next.run(request))
         .await
         .unwrap_or_else(|_| ApiError::Timeout.into_response());
     let took = started.elapsed();
     if took > SLOW_REQUEST {
+        let route = route.as_ref().map_or("(files)", MatchedPath::as_str);
         tracing::warn!(%method, route, status = response.status().as_u16(), ms = took.as_millis(), "slow request");
     }
     response
